@@ -1,0 +1,503 @@
+"""Progress arithmetic: how progress updates become achieved figures, percentages and statuses.
+
+Pure functions over plain values: no database, no Django. Everything the portal shows as
+"achieved", "% of target", "expected by now" or a status comes from here, so the rules live in
+one place and are tested exhaustively (tests/indicators/test_progress.py).
+
+The rules (see DESIGN.md):
+- Only approved readings count; a provisional figure also counts submitted ones.
+- `sum`: achieved is the sum of the readings. `latest`: the most recent reading by as-of date,
+  ties broken by the later approval.
+- Percentages combine by summing numerators and denominators, never by averaging.
+- Milestones are done (100 %) or not (0 %).
+- Range targets are measured against their minimum and report whether they are within range.
+- Decrease indicators measure progress from the baseline towards the target.
+- Expected-now is linear from the start (baseline date or project start) to the target date.
+- Status bands: on track when achieved is at most 15 points of target below expected, at risk
+  within a further 15, off track beyond that.
+- Category targets are absolute values or shares of the total; shares achieved are category
+  achieved over total achieved.
+- When a dimension's categories are exhaustive the total is the sum of its parts; otherwise the
+  parts may not exceed the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+BAND = Decimal(15)  # width of the on-track and at-risk bands, in points of percent of target
+PERCENT_PLACES = Decimal("0.01")
+SHARE_PLACES = Decimal("0.0001")
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    ACHIEVED = "achieved"
+
+
+class Measure(StrEnum):
+    COUNT = "count"
+    PERCENTAGE = "percentage"
+    AMOUNT = "amount"
+    MILESTONE = "milestone"
+    QUALITATIVE = "qualitative"
+
+
+class Aggregation(StrEnum):
+    SUM = "sum"
+    LATEST = "latest"
+
+
+class Direction(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class TargetKind(StrEnum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    RANGE = "range"
+
+
+COUNTED_STATUSES = frozenset({"approved"})
+PROVISIONAL_STATUSES = frozenset({"approved", "submitted"})
+
+CategoryKey = tuple[str, str]  # (dimension slug, category slug)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One progress update as the arithmetic sees it."""
+
+    as_of: date
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    status: str = "approved"
+    recorded_at: datetime | None = None  # approval time; breaks ties between equal as-of dates
+    sequence: int = 0  # last resort tie-break (the update's id)
+    parts: Mapping[CategoryKey, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CategoryTarget:
+    dimension: str
+    category: str
+    target_value: Decimal | None = None
+    target_share: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    measure: str
+    aggregation: str
+    start_date: date
+    target_date: date
+    direction: str = Direction.INCREASE
+    target_kind: str = TargetKind.AT_LEAST
+    target_value: Decimal | None = None
+    target_min: Decimal | None = None
+    target_max: Decimal | None = None
+    baseline_value: Decimal | None = None
+    baseline_date: date | None = None
+    category_targets: Sequence[CategoryTarget] = ()
+
+
+@dataclass(frozen=True)
+class Achieved:
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    parts: Mapping[CategoryKey, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    dimension: str
+    category: str
+    target_value: Decimal | None  # absolute target, or the share applied to the total target
+    target_share: Decimal | None
+    achieved_value: Decimal | None
+    achieved_share: Decimal | None
+    met: bool | None  # None while nothing is achieved
+
+
+@dataclass(frozen=True)
+class Progress:
+    achieved: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    percent_of_target: Decimal | None
+    expected_value: Decimal | None
+    expected_percent: Decimal | None
+    within_range: bool | None
+    status: Status
+    categories: tuple[CategoryProgress, ...]
+    readings_counted: int
+
+
+@dataclass(frozen=True)
+class PeriodWindow:
+    start: date
+    end: date
+    target_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    start: date
+    end: date
+    target_value: Decimal | None
+    achieved_value: Decimal | None
+    cumulative_value: Decimal | None
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    if whole == 0:
+        return None
+    return (part / whole * HUNDRED).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    if whole == 0:
+        return None
+    return (part / whole).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def counted(readings: Iterable[Reading], *, provisional: bool = False) -> list[Reading]:
+    """The readings that count: approved ones, plus submitted ones for a provisional figure."""
+    statuses = PROVISIONAL_STATUSES if provisional else COUNTED_STATUSES
+    return [reading for reading in readings if reading.status in statuses]
+
+
+def latest(readings: Sequence[Reading]) -> Reading | None:
+    """The most recent reading by as-of date; ties go to the later approval."""
+    if not readings:
+        return None
+    return max(readings, key=_recency)
+
+
+def _recency(reading: Reading) -> tuple[date, float, int]:
+    approved = reading.recorded_at.timestamp() if reading.recorded_at else float("-inf")
+    return (reading.as_of, approved, reading.sequence)
+
+
+def _sum_parts(readings: Sequence[Reading]) -> dict[CategoryKey, Decimal]:
+    totals: dict[CategoryKey, Decimal] = {}
+    for reading in readings:
+        for key, value in reading.parts.items():
+            totals[key] = totals.get(key, ZERO) + value
+    return totals
+
+
+def achieved(measure: str, aggregation: str, readings: Sequence[Reading]) -> Achieved:
+    """Combine the given readings (already filtered to those that count) into one figure."""
+    if not readings or measure == Measure.QUALITATIVE:
+        return Achieved(value=None)
+    if measure == Measure.MILESTONE or aggregation == Aggregation.LATEST:
+        last = latest(readings)
+        assert last is not None
+        if measure == Measure.PERCENTAGE and last.denominator is not None:
+            assert last.numerator is not None
+            return Achieved(
+                value=_percent(last.numerator, last.denominator),
+                numerator=last.numerator,
+                denominator=last.denominator,
+                parts=dict(last.parts),
+            )
+        return Achieved(value=last.value, parts=dict(last.parts))
+    if measure == Measure.PERCENTAGE:
+        if any(r.numerator is None or r.denominator is None for r in readings):
+            raise ValueError("Summed percentages need a numerator and denominator on every update.")
+        numerator = sum((r.numerator for r in readings if r.numerator is not None), ZERO)
+        denominator = sum((r.denominator for r in readings if r.denominator is not None), ZERO)
+        return Achieved(
+            value=_percent(numerator, denominator),
+            numerator=numerator,
+            denominator=denominator,
+            parts=_sum_parts(readings),
+        )
+    total = sum((r.value for r in readings if r.value is not None), ZERO)
+    return Achieved(value=total, parts=_sum_parts(readings))
+
+
+def reference_target(spec: IndicatorSpec) -> Decimal | None:
+    """The single figure progress is measured against: the minimum of a range, else the target."""
+    if spec.measure == Measure.MILESTONE:
+        return Decimal(1)
+    if spec.target_kind == TargetKind.RANGE:
+        return spec.target_min
+    return spec.target_value
+
+
+def _is_decrease(spec: IndicatorSpec) -> bool:
+    return spec.direction == Direction.DECREASE
+
+
+def percent_of_target(spec: IndicatorSpec, value: Decimal | None) -> Decimal | None:
+    """Achieved as a percentage of the target (50.00 when half way)."""
+    if value is None:
+        return None
+    if spec.measure == Measure.MILESTONE:
+        return HUNDRED if value >= 1 else ZERO
+    target = reference_target(spec)
+    if target is None:
+        return None
+    if _is_decrease(spec):
+        baseline = spec.baseline_value
+        if baseline is None:
+            return None
+        return _percent(baseline - value, baseline - target)
+    return _percent(value, target)
+
+
+def is_target_met(spec: IndicatorSpec, value: Decimal | None) -> bool:
+    if value is None:
+        return False
+    if spec.measure == Measure.MILESTONE:
+        return value >= 1
+    target = reference_target(spec)
+    if target is None:
+        return False
+    if _is_decrease(spec) or spec.target_kind == TargetKind.AT_MOST:
+        return value <= target
+    return value >= target
+
+
+def within_range(spec: IndicatorSpec, value: Decimal | None) -> bool | None:
+    if spec.target_kind != TargetKind.RANGE or value is None:
+        return None
+    assert spec.target_min is not None and spec.target_max is not None
+    return spec.target_min <= value <= spec.target_max
+
+
+def elapsed_fraction(spec: IndicatorSpec, today: date) -> Decimal:
+    """How far through the time to the target date we are, from 0 to 1."""
+    start = spec.baseline_date or spec.start_date
+    total_days = (spec.target_date - start).days
+    if total_days <= 0:
+        return Decimal(1) if today >= spec.target_date else ZERO
+    elapsed = (today - start).days
+    return min(Decimal(1), max(ZERO, Decimal(elapsed) / Decimal(total_days)))
+
+
+def expected_now(spec: IndicatorSpec, today: date) -> Decimal | None:
+    """Where the indicator should be today on a straight line from its start to its target."""
+    target = reference_target(spec)
+    if target is None or spec.measure in (Measure.QUALITATIVE, Measure.MILESTONE):
+        return None
+    starts_from_baseline = _is_decrease(spec) or spec.aggregation == Aggregation.LATEST
+    start_level = spec.baseline_value if starts_from_baseline and spec.baseline_value else ZERO
+    fraction = elapsed_fraction(spec, today)
+    return start_level + (target - start_level) * fraction
+
+
+def status(spec: IndicatorSpec, value: Decimal | None, has_data: bool, today: date) -> Status:
+    if not has_data:
+        return Status.NOT_STARTED
+    if spec.measure == Measure.QUALITATIVE:
+        return Status.ON_TRACK
+    if is_target_met(spec, value):
+        return Status.ACHIEVED
+    if spec.measure == Measure.MILESTONE:
+        return Status.OFF_TRACK if today > spec.target_date else Status.ON_TRACK
+    achieved_percent = percent_of_target(spec, value)
+    expected_percent = percent_of_target(spec, expected_now(spec, today))
+    if achieved_percent is None or expected_percent is None:
+        # Nothing to measure against (a tracking indicator without a target).
+        return Status.ON_TRACK
+    if spec.target_kind == TargetKind.AT_MOST and not _is_decrease(spec):
+        return Status.OFF_TRACK  # a ceiling that has been exceeded
+    shortfall = expected_percent - achieved_percent
+    if shortfall <= BAND:
+        return Status.ON_TRACK
+    if shortfall <= 2 * BAND:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def category_progress(spec: IndicatorSpec, total: Achieved) -> tuple[CategoryProgress, ...]:
+    """Each category target against what was achieved in that category."""
+    total_target = reference_target(spec)
+    rows = []
+    for target in spec.category_targets:
+        key = (target.dimension, target.category)
+        value = total.parts.get(key) if total.value is not None else None
+        if value is None and total.value is not None:
+            value = ZERO
+        share = _share(value, total.value) if value is not None and total.value else None
+        if target.target_share is not None:
+            implied = (
+                (total_target * target.target_share).quantize(SHARE_PLACES)
+                if total_target is not None
+                else None
+            )
+            met = None if share is None else share >= target.target_share
+            rows.append(
+                CategoryProgress(
+                    dimension=target.dimension,
+                    category=target.category,
+                    target_value=implied.normalize() if implied is not None else None,
+                    target_share=target.target_share,
+                    achieved_value=value,
+                    achieved_share=share,
+                    met=met,
+                )
+            )
+        else:
+            target_share = (
+                _share(target.target_value, total_target)
+                if target.target_value is not None and total_target
+                else None
+            )
+            met = None if value is None or target.target_value is None else value >= target.target_value
+            rows.append(
+                CategoryProgress(
+                    dimension=target.dimension,
+                    category=target.category,
+                    target_value=target.target_value,
+                    target_share=target_share,
+                    achieved_value=value,
+                    achieved_share=share,
+                    met=met,
+                )
+            )
+    return tuple(rows)
+
+
+def evaluate(
+    spec: IndicatorSpec, readings: Iterable[Reading], *, today: date, provisional: bool = False
+) -> Progress:
+    """Everything a page shows about one indicator's progress."""
+    used = counted(readings, provisional=provisional)
+    total = achieved(spec.measure, spec.aggregation, used)
+    expected = expected_now(spec, today)
+    return Progress(
+        achieved=total.value,
+        numerator=total.numerator,
+        denominator=total.denominator,
+        percent_of_target=percent_of_target(spec, total.value),
+        expected_value=expected,
+        expected_percent=percent_of_target(spec, expected),
+        within_range=within_range(spec, total.value),
+        status=status(spec, total.value, bool(used), today),
+        categories=category_progress(spec, total),
+        readings_counted=len(used),
+    )
+
+
+def period_figures(
+    spec: IndicatorSpec,
+    readings: Iterable[Reading],
+    periods: Sequence[PeriodWindow],
+    *,
+    provisional: bool = False,
+) -> list[PeriodFigures]:
+    """Per period: achieved within it and cumulative to its end, beside its target."""
+    used = counted(readings, provisional=provisional)
+    rows = []
+    for window in periods:
+        inside = [r for r in used if window.start <= r.as_of <= window.end]
+        to_date = [r for r in used if r.as_of <= window.end]
+        rows.append(
+            PeriodFigures(
+                start=window.start,
+                end=window.end,
+                target_value=window.target_value,
+                achieved_value=achieved(spec.measure, spec.aggregation, inside).value,
+                cumulative_value=achieved(spec.measure, spec.aggregation, to_date).value,
+            )
+        )
+    return rows
+
+
+# Checks on targets and on reported values. They return problems as (field, message) pairs in
+# plain English; the services translate and attach them to forms and API errors.
+
+
+def total_from_parts(
+    parts: Mapping[CategoryKey, Decimal], exhaustive_dimensions: Iterable[str]
+) -> Decimal | None:
+    """The total implied by an exhaustive dimension's parts, if any exhaustive dimension has parts."""
+    for dimension in exhaustive_dimensions:
+        values = [value for (dim, _cat), value in parts.items() if dim == dimension]
+        if values:
+            return sum(values, ZERO)
+    return None
+
+
+def check_parts(
+    total: Decimal | None,
+    parts: Mapping[CategoryKey, Decimal],
+    exhaustive_dimensions: Iterable[str],
+) -> list[tuple[str, str]]:
+    """Problems with per-category values against the total they belong to."""
+    problems: list[tuple[str, str]] = []
+    exhaustive = set(exhaustive_dimensions)
+    by_dimension: dict[str, Decimal] = {}
+    for (dimension, category), value in parts.items():
+        if value < 0:
+            problems.append((f"{dimension}:{category}", "negative"))
+        by_dimension[dimension] = by_dimension.get(dimension, ZERO) + value
+    if total is None:
+        return problems
+    for dimension, part_sum in sorted(by_dimension.items()):
+        if dimension in exhaustive and part_sum != total:
+            problems.append((dimension, "parts_not_equal_total"))
+        elif part_sum > total:
+            problems.append((dimension, "parts_above_total"))
+    return problems
+
+
+def total_target_from_categories(
+    targets: Sequence[CategoryTarget], exhaustive_dimensions: Iterable[str]
+) -> Decimal | None:
+    """The total target implied by absolute targets on an exhaustive dimension (550 + 50 = 600)."""
+    for dimension in exhaustive_dimensions:
+        values = [t.target_value for t in targets if t.dimension == dimension]
+        if values and all(value is not None for value in values):
+            return sum((value for value in values if value is not None), ZERO)
+    return None
+
+
+def check_category_targets(
+    total_target: Decimal | None,
+    targets: Sequence[CategoryTarget],
+    exhaustive_dimensions: Iterable[str],
+) -> list[tuple[str, str]]:
+    """Problems with category targets against the indicator's total target."""
+    problems: list[tuple[str, str]] = []
+    exhaustive = set(exhaustive_dimensions)
+    values: dict[str, Decimal] = {}
+    shares: dict[str, Decimal] = {}
+    for target in targets:
+        if (target.target_value is None) == (target.target_share is None):
+            problems.append((f"{target.dimension}:{target.category}", "value_or_share"))
+            continue
+        if target.target_share is not None:
+            if not ZERO <= target.target_share <= 1:
+                problems.append((f"{target.dimension}:{target.category}", "share_out_of_range"))
+            shares[target.dimension] = shares.get(target.dimension, ZERO) + target.target_share
+        elif target.target_value is not None:
+            if target.target_value < 0:
+                problems.append((f"{target.dimension}:{target.category}", "negative"))
+            values[target.dimension] = values.get(target.dimension, ZERO) + target.target_value
+    for dimension, share_sum in sorted(shares.items()):
+        if share_sum > 1:
+            problems.append((dimension, "shares_above_one"))
+    if total_target is not None:
+        for dimension, value_sum in sorted(values.items()):
+            if dimension in exhaustive and value_sum != total_target:
+                problems.append((dimension, "parts_not_equal_total"))
+            elif value_sum > total_target:
+                problems.append((dimension, "parts_above_total"))
+    return problems

@@ -1,0 +1,108 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see follows from their memberships."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Organisation(models.Model):
+    """An NGO, a funder, a grassroots organisation... Networks are trees through `parent`."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        GRASSROOTS = "grassroots", _("Grassroots organisation")
+        FUNDER = "funder", _("Funder")
+        GOVERNMENT = "government", _("Government")
+        COMPANY = "company", _("Company")
+        UNIVERSITY = "university", _("University")
+        NETWORK = "network", _("Network")
+        MULTILATERAL = "multilateral", _("Multilateral organisation")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    short_name = models.CharField(_("short name"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. PE.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    oversees_members = models.BooleanField(
+        _("oversees its members' work"),
+        default=False,
+        help_text=_(
+            "People of this organisation also see the projects of its member organisations, "
+            "at any depth of the network."
+        ),
+    )
+    single_manager = models.BooleanField(
+        _("has a single manager"),
+        default=False,
+        help_text=_("Its only manager may approve their own progress updates."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in an organisation."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MANAGER = "manager", _("Manager")
+        EDITOR = "editor", _("Editor")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_role_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,286 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+SHARE = {"max_digits": 5, "decimal_places": 4}
+
+
+class Location(models.Model):
+    """A place in the tree country → region → province → district → community."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+        COMMUNITY = "community", _("Community or neighbourhood")
+
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        blank=True,
+        help_text=_("ISO 3166-1 for countries (PE), ISO 3166-2 for regions (PE-LIM)."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("within"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="location_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent=None), name="location_unique_root_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False) | Q(kind="country"),
+                name="location_only_countries_are_roots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PIPELINE = "pipeline", _("Pipeline")
+        ACTIVE = "active", _("Active")
+        FINALISATION = "finalisation", _("Finalisation")
+        CLOSED = "closed", _("Closed")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    dates_note = models.CharField(
+        _("note on dates"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the dates come from, when the source documents are vague."),
+    )
+    budget = models.DecimalField(_("total budget"), **MONEY, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    locations = models.ManyToManyField(
+        Location, verbose_name=_("locations"), blank=True, related_name="projects"
+    )
+    is_public = models.BooleanField(_("public"), default=False)
+    source = models.CharField(
+        _("source"), max_length=255, blank=True, help_text=_("The document the project comes from.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")),
+                name="project_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="project_actual_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="project_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def start_date(self):
+        return self.actual_start or self.planned_start
+
+    @property
+    def end_date(self):
+        return self.actual_end or self.planned_end
+
+
+class Funding(models.Model):
+    """Money a funder gives to a project."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="fundings"
+    )
+    funder = models.ForeignKey(
+        Organisation, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="fundings"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    date = models.DateField(_("date"), null=True, blank=True)
+    instrument = models.CharField(
+        _("fund or instrument"), max_length=255, blank=True, help_text=_("e.g. Transition 2024 Fund")
+    )
+    liaison = models.CharField(_("liaison at the funder"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["project", "-amount", "funder__name"]
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="funding_amount_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "funder", "instrument"], name="funding_unique_per_instrument"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} → {self.project}"
+
+
+class Partnership(models.Model):
+    """An organisation's part in a project, in IATI's organisation roles."""
+
+    class Role(models.IntegerChoices):
+        FUNDING = 1, _("Funding")
+        ACCOUNTABLE = 2, _("Accountable")
+        EXTENDING = 3, _("Extending")
+        IMPLEMENTING = 4, _("Implementing")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="partnerships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    role = models.PositiveSmallIntegerField(_("role"), choices=Role.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["project", "role", "organisation__name"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="partnership_unique_role"
+            ),
+            models.CheckConstraint(condition=Q(role__gte=1, role__lte=4), name="partnership_iati_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class BeneficiaryGroup(models.Model):
+    """Who a project serves, with its estimated size and, where known, its composition."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="beneficiary_groups",
+    )
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    estimated_size = models.PositiveIntegerField(_("estimated size"), null=True, blank=True)
+    women_share = models.DecimalField(
+        _("share of women"),
+        **SHARE,
+        null=True,
+        blank=True,
+        help_text=_("As a fraction: 0.51 for 51 %."),
+    )
+    minors_share = models.DecimalField(
+        _("share of minors"), **SHARE, null=True, blank=True, help_text=_("As a fraction.")
+    )
+
+    class Meta:
+        ordering = ["project", "name"]
+        verbose_name = _("beneficiary group")
+        verbose_name_plural = _("beneficiary groups")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="beneficiary_group_unique_name"),
+            models.CheckConstraint(
+                condition=Q(women_share__isnull=True)
+                | Q(women_share__gte=0, women_share__lte=1),
+                name="beneficiary_group_women_share_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(minors_share__isnull=True)
+                | Q(minors_share__gte=0, minors_share__lte=1),
+                name="beneficiary_group_minors_share_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def estimated_women(self) -> Decimal | None:
+        if self.estimated_size is None or self.women_share is None:
+            return None
+        return (self.estimated_size * self.women_share).quantize(Decimal(1))
+
+
+class Result(models.Model):
+    """One node of a project's results framework: objective → outcome → output."""
+
+    class Level(models.TextChoices):
+        OBJECTIVE = "objective", _("Objective")
+        OUTCOME = "outcome", _("Outcome")
+        OUTPUT = "output", _("Output")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="results"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("contributes to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    number = models.CharField(_("number"), max_length=16, help_text=_("e.g. 1, 1.2, 1.2.3"))
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["project", "order", "number"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="result_unique_number"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="result_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
