@@ -6,9 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Project, Result
 
-QUANTITY = {"max_digits": 20, "decimal_places": 4}
-SHARE = {"max_digits": 5, "decimal_places": 4}
-
 
 class Dimension(models.Model):
     """A way to disaggregate: sex, age group, district, role..."""
@@ -110,26 +107,35 @@ class Indicator(models.Model):
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.INCREASE
     )
-    baseline_value = models.DecimalField(_("baseline"), **QUANTITY, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
     target_kind = models.CharField(
         _("target kind"), max_length=8, choices=TargetKind.choices, default=TargetKind.AT_LEAST
     )
-    target_value = models.DecimalField(_("target"), **QUANTITY, null=True, blank=True)
-    target_min = models.DecimalField(_("target minimum"), **QUANTITY, null=True, blank=True)
-    target_max = models.DecimalField(_("target maximum"), **QUANTITY, null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    target_min = models.DecimalField(
+        _("target minimum"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    target_max = models.DecimalField(
+        _("target maximum"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     target_date = models.DateField(
         _("target date"), null=True, blank=True, help_text=_("Defaults to the project's end.")
     )
     default_denominator = models.DecimalField(
         _("usual denominator"),
-        **QUANTITY,
+        max_digits=20,
+        decimal_places=4,
         null=True,
         blank=True,
         help_text=_("For percentages: what the share is of, e.g. the district's 134 parks."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    dimensions = models.ManyToManyField(
+    dimensions: "models.ManyToManyField[Dimension, IndicatorDimension]" = models.ManyToManyField(
         Dimension,
         through="IndicatorDimension",
         verbose_name=_("disaggregated by"),
@@ -227,7 +233,9 @@ class IndicatorDimension(models.Model):
     exhaustive = models.BooleanField(
         _("categories are exhaustive"),
         default=False,
-        help_text=_("Every unit falls in exactly one category, so the total is the sum of the parts."),
+        help_text=_(
+            "Every unit falls in exactly one category, so the total is the sum of the parts."
+        ),
     )
 
     class Meta:
@@ -260,10 +268,13 @@ class CategoryTarget(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    target_value = models.DecimalField(_("target value"), **QUANTITY, null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     target_share = models.DecimalField(
         _("target share"),
-        **SHARE,
+        max_digits=5,
+        decimal_places=4,
         null=True,
         blank=True,
         help_text=_("As a fraction of the total: 0.6 for 60 %."),
@@ -341,7 +352,7 @@ class PeriodTarget(models.Model):
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="targets"
     )
-    target_value = models.DecimalField(_("target"), **QUANTITY)
+    target_value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
 
     class Meta:
         ordering = ["indicator", "period__start"]
@@ -389,13 +400,18 @@ class ProgressUpdate(models.Model):
     as_of = models.DateField(_("as of"))
     value = models.DecimalField(
         _("value"),
-        **QUANTITY,
+        max_digits=20,
+        decimal_places=4,
         null=True,
         blank=True,
         help_text=_("For milestones: 1 when done, 0 when not yet."),
     )
-    numerator = models.DecimalField(_("numerator"), **QUANTITY, null=True, blank=True)
-    denominator = models.DecimalField(_("denominator"), **QUANTITY, null=True, blank=True)
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     narrative = models.TextField(_("narrative"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=1000, blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/%m/", blank=True)
@@ -461,8 +477,7 @@ class ProgressUpdate(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="update_version_positive"),
             models.CheckConstraint(
-                condition=~Q(status="approved")
-                | Q(reviewed_at__isnull=False),
+                condition=~Q(status="approved") | Q(reviewed_at__isnull=False),
                 name="update_approved_has_review_time",
             ),
         ]
@@ -484,7 +499,7 @@ class UpdateValue(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    value = models.DecimalField(_("value"), **QUANTITY)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
 
     class Meta:
         ordering = ["update", "category__dimension__name", "category__order"]
@@ -492,7 +507,9 @@ class UpdateValue(models.Model):
         verbose_name_plural = _("values per category")
         constraints = [
             models.UniqueConstraint(fields=["update", "category"], name="update_value_unique"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="update_value_part_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="update_value_part_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -359,7 +359,11 @@ def category_progress(spec: IndicatorSpec, total: Achieved) -> tuple[CategoryPro
                 if target.target_value is not None and total_target
                 else None
             )
-            met = None if value is None or target.target_value is None else value >= target.target_value
+            met = (
+                None
+                if value is None or target.target_value is None
+                else value >= target.target_value
+            )
             rows.append(
                 CategoryProgress(
                     dimension=target.dimension,
@@ -427,7 +431,7 @@ def period_figures(
 def total_from_parts(
     parts: Mapping[CategoryKey, Decimal], exhaustive_dimensions: Iterable[str]
 ) -> Decimal | None:
-    """The total implied by an exhaustive dimension's parts, if any exhaustive dimension has parts."""
+    """The total implied by the parts of an exhaustive dimension, if one has parts."""
     for dimension in exhaustive_dimensions:
         values = [value for (dim, _cat), value in parts.items() if dim == dimension]
         if values:

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person who signs in. What they may see follows from their memberships."""
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -6,9 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-SHARE = {"max_digits": 5, "decimal_places": 4}
-
 
 class Location(models.Model):
     """A place in the tree country → region → province → district → community."""
@@ -42,7 +39,9 @@ class Location(models.Model):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="location_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="location_unique_name_in_parent"
+            ),
             models.UniqueConstraint(
                 fields=["name"], condition=Q(parent=None), name="location_unique_root_name"
             ),
@@ -81,7 +80,9 @@ class Project(models.Model):
         blank=True,
         help_text=_("Where the dates come from, when the source documents are vague."),
     )
-    budget = models.DecimalField(_("total budget"), **MONEY, null=True, blank=True)
+    budget = models.DecimalField(
+        _("total budget"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     locations = models.ManyToManyField(
         Location, verbose_name=_("locations"), blank=True, related_name="projects"
@@ -135,11 +136,16 @@ class Funding(models.Model):
     funder = models.ForeignKey(
         Organisation, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="fundings"
     )
-    amount = models.DecimalField(_("amount"), **MONEY, null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     date = models.DateField(_("date"), null=True, blank=True)
     instrument = models.CharField(
-        _("fund or instrument"), max_length=255, blank=True, help_text=_("e.g. Transition 2024 Fund")
+        _("fund or instrument"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. Transition 2024 Fund"),
     )
     liaison = models.CharField(_("liaison at the funder"), max_length=255, blank=True)
 
@@ -190,7 +196,9 @@ class Partnership(models.Model):
             models.UniqueConstraint(
                 fields=["project", "organisation", "role"], name="partnership_unique_role"
             ),
-            models.CheckConstraint(condition=Q(role__gte=1, role__lte=4), name="partnership_iati_role"),
+            models.CheckConstraint(
+                condition=Q(role__gte=1, role__lte=4), name="partnership_iati_role"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,13 +219,19 @@ class BeneficiaryGroup(models.Model):
     estimated_size = models.PositiveIntegerField(_("estimated size"), null=True, blank=True)
     women_share = models.DecimalField(
         _("share of women"),
-        **SHARE,
+        max_digits=5,
+        decimal_places=4,
         null=True,
         blank=True,
         help_text=_("As a fraction: 0.51 for 51 %."),
     )
     minors_share = models.DecimalField(
-        _("share of minors"), **SHARE, null=True, blank=True, help_text=_("As a fraction.")
+        _("share of minors"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("As a fraction."),
     )
 
     class Meta:
@@ -225,10 +239,11 @@ class BeneficiaryGroup(models.Model):
         verbose_name = _("beneficiary group")
         verbose_name_plural = _("beneficiary groups")
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="beneficiary_group_unique_name"),
+            models.UniqueConstraint(
+                fields=["project", "name"], name="beneficiary_group_unique_name"
+            ),
             models.CheckConstraint(
-                condition=Q(women_share__isnull=True)
-                | Q(women_share__gte=0, women_share__lte=1),
+                condition=Q(women_share__isnull=True) | Q(women_share__gte=0, women_share__lte=1),
                 name="beneficiary_group_women_share_fraction",
             ),
             models.CheckConstraint(

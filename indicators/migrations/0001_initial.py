@@ -5,166 +5,442 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, verbose_name='slug')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, verbose_name="slug")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['dimension', 'order', 'name'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["dimension", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('kind', models.CharField(choices=[('sex', 'Sex or gender'), ('age', 'Age group'), ('location', 'Location'), ('group', 'Group')], max_length=16, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sex", "Sex or gender"),
+                            ("age", "Age group"),
+                            ("location", "Location"),
+                            ("group", "Group"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'dimension',
-                'verbose_name_plural': 'dimensions',
-                'ordering': ['name'],
+                "verbose_name": "dimension",
+                "verbose_name_plural": "dimensions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='code')),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('measure', models.CharField(choices=[('count', 'Count'), ('percentage', 'Percentage'), ('amount', 'Amount of money'), ('milestone', 'Milestone'), ('qualitative', 'Qualitative')], default='count', max_length=16, verbose_name='measure')),
-                ('unit', models.CharField(blank=True, help_text='people, m², plans…', max_length=64, verbose_name='unit')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='currency')),
-                ('aggregation', models.CharField(choices=[('sum', 'Sum of the updates'), ('latest', 'Latest value')], default='sum', max_length=8, verbose_name='how updates combine')),
-                ('direction', models.CharField(choices=[('increase', 'Increase'), ('decrease', 'Decrease')], default='increase', max_length=8, verbose_name='direction')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline')),
-                ('baseline_date', models.DateField(blank=True, null=True, verbose_name='baseline date')),
-                ('target_kind', models.CharField(choices=[('at_least', 'At least'), ('at_most', 'At most'), ('range', 'Range')], default='at_least', max_length=8, verbose_name='target kind')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target')),
-                ('target_min', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target minimum')),
-                ('target_max', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target maximum')),
-                ('target_date', models.DateField(blank=True, help_text="Defaults to the project's end.", null=True, verbose_name='target date')),
-                ('default_denominator', models.DecimalField(blank=True, decimal_places=4, help_text="For percentages: what the share is of, e.g. the district's 134 parks.", max_digits=20, null=True, verbose_name='usual denominator')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="code")),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("percentage", "Percentage"),
+                            ("amount", "Amount of money"),
+                            ("milestone", "Milestone"),
+                            ("qualitative", "Qualitative"),
+                        ],
+                        default="count",
+                        max_length=16,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="people, m², plans…",
+                        max_length=64,
+                        verbose_name="unit",
+                    ),
+                ),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="currency")),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[("sum", "Sum of the updates"), ("latest", "Latest value")],
+                        default="sum",
+                        max_length=8,
+                        verbose_name="how updates combine",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("increase", "Increase"), ("decrease", "Decrease")],
+                        default="increase",
+                        max_length=8,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "baseline_date",
+                    models.DateField(blank=True, null=True, verbose_name="baseline date"),
+                ),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[
+                            ("at_least", "At least"),
+                            ("at_most", "At most"),
+                            ("range", "Range"),
+                        ],
+                        default="at_least",
+                        max_length=8,
+                        verbose_name="target kind",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "target_min",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target minimum",
+                    ),
+                ),
+                (
+                    "target_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target maximum",
+                    ),
+                ),
+                (
+                    "target_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Defaults to the project's end.",
+                        null=True,
+                        verbose_name="target date",
+                    ),
+                ),
+                (
+                    "default_denominator",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="For percentages: what the share is of, e.g. the district's 134 parks.",
+                        max_digits=20,
+                        null=True,
+                        verbose_name="usual denominator",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated"),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['project', 'order', 'code'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["project", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorDimension',
+            name="IndicatorDimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exhaustive', models.BooleanField(default=False, help_text='Every unit falls in exactly one category, so the total is the sum of the parts.', verbose_name='categories are exhaustive')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "exhaustive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Every unit falls in exactly one category, so the total is the sum of the parts.",
+                        verbose_name="categories are exhaustive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disaggregation',
-                'verbose_name_plural': 'disaggregations',
-                'ordering': ['indicator', 'dimension__name'],
+                "verbose_name": "disaggregation",
+                "verbose_name_plural": "disaggregations",
+                "ordering": ["indicator", "dimension__name"],
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('start', models.DateField(verbose_name='start')),
-                ('end', models.DateField(verbose_name='end')),
-                ('locked_at', models.DateTimeField(blank=True, null=True, verbose_name='locked')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                ("start", models.DateField(verbose_name="start")),
+                ("end", models.DateField(verbose_name="end")),
+                ("locked_at", models.DateTimeField(blank=True, null=True, verbose_name="locked")),
             ],
             options={
-                'verbose_name': 'period',
-                'verbose_name_plural': 'periods',
-                'ordering': ['project', 'start'],
+                "verbose_name": "period",
+                "verbose_name_plural": "periods",
+                "ordering": ["project", "start"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodTarget',
+            name="PeriodTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="target"),
+                ),
             ],
             options={
-                'verbose_name': 'period target',
-                'verbose_name_plural': 'period targets',
-                'ordering': ['indicator', 'period__start'],
+                "verbose_name": "period target",
+                "verbose_name_plural": "period targets",
+                "ordering": ["indicator", "period__start"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, help_text='For milestones: 1 when done, 0 when not yet.', max_digits=20, null=True, verbose_name='value')),
-                ('numerator', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='numerator')),
-                ('denominator', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='denominator')),
-                ('narrative', models.TextField(blank=True, verbose_name='narrative')),
-                ('evidence_url', models.URLField(blank=True, max_length=1000, verbose_name='evidence link')),
-                ('evidence_file', models.FileField(blank=True, upload_to='evidence/%Y/%m/', verbose_name='evidence file')),
-                ('is_illustrative', models.BooleanField(default=False, help_text='Demo data: not a real report.', verbose_name='illustrative figure')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('returned', 'Returned')], db_index=True, default='draft', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('review_note', models.TextField(blank=True, verbose_name="reviewer's note")),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="as of")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="For milestones: 1 when done, 0 when not yet.",
+                        max_digits=20,
+                        null=True,
+                        verbose_name="value",
+                    ),
+                ),
+                (
+                    "numerator",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="numerator",
+                    ),
+                ),
+                (
+                    "denominator",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="denominator",
+                    ),
+                ),
+                ("narrative", models.TextField(blank=True, verbose_name="narrative")),
+                (
+                    "evidence_url",
+                    models.URLField(blank=True, max_length=1000, verbose_name="evidence link"),
+                ),
+                (
+                    "evidence_file",
+                    models.FileField(
+                        blank=True, upload_to="evidence/%Y/%m/", verbose_name="evidence file"
+                    ),
+                ),
+                (
+                    "is_illustrative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Demo data: not a real report.",
+                        verbose_name="illustrative figure",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                            ("returned", "Returned"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("review_note", models.TextField(blank=True, verbose_name="reviewer's note")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated"),
+                ),
             ],
             options={
-                'verbose_name': 'progress update',
-                'verbose_name_plural': 'progress updates',
-                'ordering': ['indicator', 'as_of', 'id'],
+                "verbose_name": "progress update",
+                "verbose_name_plural": "progress updates",
+                "ordering": ["indicator", "as_of", "id"],
             },
         ),
         migrations.CreateModel(
-            name='UpdateValue',
+            name="UpdateValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
+                ),
             ],
             options={
-                'verbose_name': 'value per category',
-                'verbose_name_plural': 'values per category',
-                'ordering': ['update', 'category__dimension__name', 'category__order'],
+                "verbose_name": "value per category",
+                "verbose_name_plural": "values per category",
+                "ordering": ["update", "category__dimension__name", "category__order"],
             },
         ),
         migrations.CreateModel(
-            name='CategoryTarget',
+            name="CategoryTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target value')),
-                ('target_share', models.DecimalField(blank=True, decimal_places=4, help_text='As a fraction of the total: 0.6 for 60 %.', max_digits=5, null=True, verbose_name='target share')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.category', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target value",
+                    ),
+                ),
+                (
+                    "target_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="As a fraction of the total: 0.6 for 60 %.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="target share",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category target',
-                'verbose_name_plural': 'category targets',
-                'ordering': ['indicator', 'category__dimension__name', 'category__order'],
+                "verbose_name": "category target",
+                "verbose_name_plural": "category targets",
+                "ordering": ["indicator", "category__dimension__name", "category__order"],
             },
         ),
         migrations.AddField(
-            model_name='category',
-            name='dimension',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='indicators.dimension', verbose_name='dimension'),
+            model_name="category",
+            name="dimension",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="categories",
+                to="indicators.dimension",
+                verbose_name="dimension",
+            ),
         ),
     ]

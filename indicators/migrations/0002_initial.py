@@ -6,210 +6,477 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('partners', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("indicators", "0001_initial"),
+        ("partners", "0001_initial"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='beneficiary_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicators', to='projects.beneficiarygroup', verbose_name='beneficiary group'),
+            model_name="indicator",
+            name="beneficiary_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="indicators",
+                to="projects.beneficiarygroup",
+                verbose_name="beneficiary group",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='projects.project', verbose_name='project'),
+            model_name="indicator",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='result',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicators', to='projects.result', verbose_name='result'),
+            model_name="indicator",
+            name="result",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="indicators",
+                to="projects.result",
+                verbose_name="result",
+            ),
         ),
         migrations.AddField(
-            model_name='categorytarget',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='category_targets', to='indicators.indicator', verbose_name='indicator'),
+            model_name="categorytarget",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="category_targets",
+                to="indicators.indicator",
+                verbose_name="indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='indicatordimension',
-            name='dimension',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.dimension', verbose_name='dimension'),
+            model_name="indicatordimension",
+            name="dimension",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="indicators.dimension",
+                verbose_name="dimension",
+            ),
         ),
         migrations.AddField(
-            model_name='indicatordimension',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_dimensions', to='indicators.indicator', verbose_name='indicator'),
+            model_name="indicatordimension",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicator_dimensions",
+                to="indicators.indicator",
+                verbose_name="indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='dimensions',
-            field=models.ManyToManyField(blank=True, related_name='indicators', through='indicators.IndicatorDimension', to='indicators.dimension', verbose_name='disaggregated by'),
+            model_name="indicator",
+            name="dimensions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="indicators",
+                through="indicators.IndicatorDimension",
+                to="indicators.dimension",
+                verbose_name="disaggregated by",
+            ),
         ),
         migrations.AddField(
-            model_name='period',
-            name='locked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='locked by'),
+            model_name="period",
+            name="locked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="locked by",
+            ),
         ),
         migrations.AddField(
-            model_name='period',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='projects.project', verbose_name='project'),
+            model_name="period",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="periods",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.AddField(
-            model_name='periodtarget',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='period_targets', to='indicators.indicator', verbose_name='indicator'),
+            model_name="periodtarget",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="period_targets",
+                to="indicators.indicator",
+                verbose_name="indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='periodtarget',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.period', verbose_name='period'),
+            model_name="periodtarget",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="targets",
+                to="indicators.period",
+                verbose_name="period",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            model_name="progressupdate",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='indicators.indicator', verbose_name='indicator'),
+            model_name="progressupdate",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="updates",
+                to="indicators.indicator",
+                verbose_name="indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to='partners.organisation', verbose_name='reported by organisation'),
+            model_name="progressupdate",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress_updates",
+                to="partners.organisation",
+                verbose_name="reported by organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='period',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='indicators.period', verbose_name='period'),
+            model_name="progressupdate",
+            name="period",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="updates",
+                to="indicators.period",
+                verbose_name="period",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by'),
+            model_name="progressupdate",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reviewed by",
+            ),
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by'),
+            model_name="progressupdate",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="submitted by",
+            ),
         ),
         migrations.AddField(
-            model_name='updatevalue',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.category', verbose_name='category'),
+            model_name="updatevalue",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="indicators.category",
+                verbose_name="category",
+            ),
         ),
         migrations.AddField(
-            model_name='updatevalue',
-            name='update',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='indicators.progressupdate', verbose_name='update'),
+            model_name="updatevalue",
+            name="update",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="values",
+                to="indicators.progressupdate",
+                verbose_name="update",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('dimension', 'slug'), name='category_unique_slug'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("dimension", "slug"), name="category_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='categorytarget',
-            constraint=models.UniqueConstraint(fields=('indicator', 'category'), name='category_target_unique'),
+            model_name="categorytarget",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "category"), name="category_target_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='categorytarget',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('target_share__isnull', True), ('target_value__gte', 0), ('target_value__isnull', False)), models.Q(('target_share__gte', 0), ('target_share__isnull', False), ('target_share__lte', 1), ('target_value__isnull', True)), _connector='OR'), name='category_target_value_or_share'),
+            model_name="categorytarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("target_share__isnull", True),
+                        ("target_value__gte", 0),
+                        ("target_value__isnull", False),
+                    ),
+                    models.Q(
+                        ("target_share__gte", 0),
+                        ("target_share__isnull", False),
+                        ("target_share__lte", 1),
+                        ("target_value__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="category_target_value_or_share",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatordimension',
-            constraint=models.UniqueConstraint(fields=('indicator', 'dimension'), name='indicator_dimension_unique'),
+            model_name="indicatordimension",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "dimension"), name="indicator_dimension_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('project', 'code'), name='indicator_unique_code'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("project", "code"), name="indicator_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('target_value__isnull', True), ('target_value__gte', 0), _connector='OR'), name='indicator_target_not_negative'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_value__isnull", True), ("target_value__gte", 0), _connector="OR"
+                ),
+                name="indicator_target_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_value__isnull', True), ('baseline_value__gte', 0), _connector='OR'), name='indicator_baseline_not_negative'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_value__isnull", True), ("baseline_value__gte", 0), _connector="OR"
+                ),
+                name="indicator_baseline_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('target_kind', 'range'), ('target_max__gte', models.F('target_min')), ('target_max__isnull', False), ('target_min__gte', 0), ('target_min__isnull', False)), models.Q(models.Q(('target_kind', 'range'), _negated=True), ('target_max__isnull', True), ('target_min__isnull', True)), _connector='OR'), name='indicator_range_has_ordered_bounds'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("target_kind", "range"),
+                        ("target_max__gte", models.F("target_min")),
+                        ("target_max__isnull", False),
+                        ("target_min__gte", 0),
+                        ("target_min__isnull", False),
+                    ),
+                    models.Q(
+                        models.Q(("target_kind", "range"), _negated=True),
+                        ("target_max__isnull", True),
+                        ("target_min__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="indicator_range_has_ordered_bounds",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure', 'percentage'), _negated=True), models.Q(models.Q(('target_value__isnull', True), ('target_value__lte', 100), _connector='OR'), models.Q(('baseline_value__isnull', True), ('baseline_value__lte', 100), _connector='OR'), models.Q(('target_max__isnull', True), ('target_max__lte', 100), _connector='OR')), _connector='OR'), name='indicator_percentage_at_most_100'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("measure", "percentage"), _negated=True),
+                    models.Q(
+                        models.Q(
+                            ("target_value__isnull", True),
+                            ("target_value__lte", 100),
+                            _connector="OR",
+                        ),
+                        models.Q(
+                            ("baseline_value__isnull", True),
+                            ("baseline_value__lte", 100),
+                            _connector="OR",
+                        ),
+                        models.Q(
+                            ("target_max__isnull", True), ("target_max__lte", 100), _connector="OR"
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="indicator_percentage_at_most_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure', 'milestone'), _negated=True), models.Q(('target_kind', 'at_least'), models.Q(('target_value__isnull', True), ('target_value', 1), _connector='OR')), _connector='OR'), name='indicator_milestone_target_is_done'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("measure", "milestone"), _negated=True),
+                    models.Q(
+                        ("target_kind", "at_least"),
+                        models.Q(
+                            ("target_value__isnull", True), ("target_value", 1), _connector="OR"
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="indicator_milestone_target_is_done",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure', 'qualitative'), _negated=True), models.Q(('baseline_value__isnull', True), ('target_min__isnull', True), ('target_value__isnull', True)), _connector='OR'), name='indicator_qualitative_has_no_numbers'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("measure", "qualitative"), _negated=True),
+                    models.Q(
+                        ("baseline_value__isnull", True),
+                        ("target_min__isnull", True),
+                        ("target_value__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="indicator_qualitative_has_no_numbers",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('direction', 'decrease'), _negated=True), ('baseline_value__isnull', False), _connector='OR'), name='indicator_decrease_has_baseline'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("direction", "decrease"), _negated=True),
+                    ("baseline_value__isnull", False),
+                    _connector="OR",
+                ),
+                name="indicator_decrease_has_baseline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('default_denominator__isnull', True), ('default_denominator__gt', 0), _connector='OR'), name='indicator_denominator_positive'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("default_denominator__isnull", True),
+                    ("default_denominator__gt", 0),
+                    _connector="OR",
+                ),
+                name="indicator_denominator_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_date__isnull', True), ('target_date__isnull', True), ('target_date__gte', models.F('baseline_date')), _connector='OR'), name='indicator_target_after_baseline'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_date__isnull", True),
+                    ("target_date__isnull", True),
+                    ("target_date__gte", models.F("baseline_date")),
+                    _connector="OR",
+                ),
+                name="indicator_target_after_baseline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='period_end_after_start'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))), name="period_end_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.UniqueConstraint(fields=('project', 'start'), name='period_unique_start'),
+            model_name="period",
+            constraint=models.UniqueConstraint(
+                fields=("project", "start"), name="period_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='periodtarget',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='period_target_unique'),
+            model_name="periodtarget",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "period"), name="period_target_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='periodtarget',
-            constraint=models.CheckConstraint(condition=models.Q(('target_value__gte', 0)), name='period_target_not_negative'),
+            model_name="periodtarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target_value__gte", 0)), name="period_target_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['indicator', 'status', 'as_of'], name='indicators__indicat_6e113d_idx'),
+            model_name="progressupdate",
+            index=models.Index(
+                fields=["indicator", "status", "as_of"], name="indicators__indicat_6e113d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('value__isnull', True), ('value__gte', 0), _connector='OR'), name='update_value_not_negative'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__isnull", True), ("value__gte", 0), _connector="OR"),
+                name="update_value_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('denominator__isnull', True), ('numerator__isnull', True)), models.Q(('denominator__gt', 0), ('denominator__isnull', False), ('numerator__gte', 0), ('numerator__isnull', False), ('numerator__lte', models.F('denominator'))), _connector='OR'), name='update_fraction_within_denominator'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("denominator__isnull", True), ("numerator__isnull", True)),
+                    models.Q(
+                        ("denominator__gt", 0),
+                        ("denominator__isnull", False),
+                        ("numerator__gte", 0),
+                        ("numerator__isnull", False),
+                        ("numerator__lte", models.F("denominator")),
+                    ),
+                    _connector="OR",
+                ),
+                name="update_fraction_within_denominator",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='update_version_positive'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="update_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), ('reviewed_at__isnull', False), _connector='OR'), name='update_approved_has_review_time'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "approved"), _negated=True),
+                    ("reviewed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="update_approved_has_review_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='updatevalue',
-            constraint=models.UniqueConstraint(fields=('update', 'category'), name='update_value_unique'),
+            model_name="updatevalue",
+            constraint=models.UniqueConstraint(
+                fields=("update", "category"), name="update_value_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='updatevalue',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='update_value_part_not_negative'),
+            model_name="updatevalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="update_value_part_not_negative"
+            ),
         ),
     ]

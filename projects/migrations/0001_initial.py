@@ -5,182 +5,487 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0001_initial'),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('region', 'Region'), ('province', 'Province'), ('district', 'District'), ('community', 'Community or neighbourhood')], max_length=16, verbose_name='kind')),
-                ('code', models.CharField(blank=True, help_text='ISO 3166-1 for countries (PE), ISO 3166-2 for regions (PE-LIM).', max_length=16, verbose_name='code')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='projects.location', verbose_name='within')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("region", "Region"),
+                            ("province", "Province"),
+                            ("district", "District"),
+                            ("community", "Community or neighbourhood"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 3166-1 for countries (PE), ISO 3166-2 for regions (PE-LIM).",
+                        max_length=16,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="projects.location",
+                        verbose_name="within",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'location',
-                'verbose_name_plural': 'locations',
-                'ordering': ['name'],
+                "verbose_name": "location",
+                "verbose_name_plural": "locations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('status', models.CharField(choices=[('pipeline', 'Pipeline'), ('active', 'Active'), ('finalisation', 'Finalisation'), ('closed', 'Closed'), ('suspended', 'Suspended'), ('cancelled', 'Cancelled')], default='active', max_length=16, verbose_name='status')),
-                ('planned_start', models.DateField(verbose_name='planned start')),
-                ('planned_end', models.DateField(verbose_name='planned end')),
-                ('actual_start', models.DateField(blank=True, null=True, verbose_name='actual start')),
-                ('actual_end', models.DateField(blank=True, null=True, verbose_name='actual end')),
-                ('dates_note', models.CharField(blank=True, help_text='Where the dates come from, when the source documents are vague.', max_length=500, verbose_name='note on dates')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='total budget')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('is_public', models.BooleanField(default=False, verbose_name='public')),
-                ('source', models.CharField(blank=True, help_text='The document the project comes from.', max_length=255, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('locations', models.ManyToManyField(blank=True, related_name='projects', to='projects.location', verbose_name='locations')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pipeline", "Pipeline"),
+                            ("active", "Active"),
+                            ("finalisation", "Finalisation"),
+                            ("closed", "Closed"),
+                            ("suspended", "Suspended"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("planned_start", models.DateField(verbose_name="planned start")),
+                ("planned_end", models.DateField(verbose_name="planned end")),
+                (
+                    "actual_start",
+                    models.DateField(blank=True, null=True, verbose_name="actual start"),
+                ),
+                ("actual_end", models.DateField(blank=True, null=True, verbose_name="actual end")),
+                (
+                    "dates_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the dates come from, when the source documents are vague.",
+                        max_length=500,
+                        verbose_name="note on dates",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="total budget",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                ("is_public", models.BooleanField(default=False, verbose_name="public")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The document the project comes from.",
+                        max_length=255,
+                        verbose_name="source",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated"),
+                ),
+                (
+                    "locations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="projects.location",
+                        verbose_name="locations",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['title'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.PositiveSmallIntegerField(choices=[(1, 'Funding'), (2, 'Accountable'), (3, 'Extending'), (4, 'Implementing')], verbose_name='role')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='partners.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnerships', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Funding"),
+                            (2, "Accountable"),
+                            (3, "Extending"),
+                            (4, "Implementing"),
+                        ],
+                        verbose_name="role",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="partners.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partnerships",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partnership',
-                'verbose_name_plural': 'partnerships',
-                'ordering': ['project', 'role', 'organisation__name'],
+                "verbose_name": "partnership",
+                "verbose_name_plural": "partnerships",
+                "ordering": ["project", "role", "organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='Funding',
+            name="Funding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='amount')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('instrument', models.CharField(blank=True, help_text='e.g. Transition 2024 Fund', max_length=255, verbose_name='fund or instrument')),
-                ('liaison', models.CharField(blank=True, max_length=255, verbose_name='liaison at the funder')),
-                ('funder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fundings', to='partners.organisation', verbose_name='funder')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fundings', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "instrument",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Transition 2024 Fund",
+                        max_length=255,
+                        verbose_name="fund or instrument",
+                    ),
+                ),
+                (
+                    "liaison",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="liaison at the funder"
+                    ),
+                ),
+                (
+                    "funder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fundings",
+                        to="partners.organisation",
+                        verbose_name="funder",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fundings",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funding',
-                'verbose_name_plural': 'fundings',
-                'ordering': ['project', '-amount', 'funder__name'],
+                "verbose_name": "funding",
+                "verbose_name_plural": "fundings",
+                "ordering": ["project", "-amount", "funder__name"],
             },
         ),
         migrations.CreateModel(
-            name='BeneficiaryGroup',
+            name="BeneficiaryGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('estimated_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='estimated size')),
-                ('women_share', models.DecimalField(blank=True, decimal_places=4, help_text='As a fraction: 0.51 for 51 %.', max_digits=5, null=True, verbose_name='share of women')),
-                ('minors_share', models.DecimalField(blank=True, decimal_places=4, help_text='As a fraction.', max_digits=5, null=True, verbose_name='share of minors')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='beneficiary_groups', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "estimated_size",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="estimated size"
+                    ),
+                ),
+                (
+                    "women_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="As a fraction: 0.51 for 51 %.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="share of women",
+                    ),
+                ),
+                (
+                    "minors_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="As a fraction.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="share of minors",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="beneficiary_groups",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'beneficiary group',
-                'verbose_name_plural': 'beneficiary groups',
-                'ordering': ['project', 'name'],
+                "verbose_name": "beneficiary group",
+                "verbose_name_plural": "beneficiary groups",
+                "ordering": ["project", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Result',
+            name="Result",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('objective', 'Objective'), ('outcome', 'Outcome'), ('output', 'Output')], max_length=16, verbose_name='level')),
-                ('number', models.CharField(help_text='e.g. 1, 1.2, 1.2.3', max_length=16, verbose_name='number')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='projects.result', verbose_name='contributes to')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("objective", "Objective"),
+                            ("outcome", "Outcome"),
+                            ("output", "Output"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="e.g. 1, 1.2, 1.2.3", max_length=16, verbose_name="number"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="projects.result",
+                        verbose_name="contributes to",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'result',
-                'verbose_name_plural': 'results',
-                'ordering': ['project', 'order', 'number'],
+                "verbose_name": "result",
+                "verbose_name_plural": "results",
+                "ordering": ["project", "order", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='location_unique_name_in_parent'),
+            model_name="location",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="location_unique_name_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent', None)), fields=('name',), name='location_unique_root_name'),
+            model_name="location",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent", None)),
+                fields=("name",),
+                name="location_unique_root_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('parent__isnull', False), ('kind', 'country'), _connector='OR'), name='location_only_countries_are_roots'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent__isnull", False), ("kind", "country"), _connector="OR"),
+                name="location_only_countries_are_roots",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__gte', models.F('planned_start'))), name='project_planned_end_after_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_end__gte", models.F("planned_start"))),
+                name="project_planned_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('actual_end__isnull', True), ('actual_start__isnull', True), ('actual_end__gte', models.F('actual_start')), _connector='OR'), name='project_actual_end_after_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("actual_end__isnull", True),
+                    ("actual_start__isnull", True),
+                    ("actual_end__gte", models.F("actual_start")),
+                    _connector="OR",
+                ),
+                name="project_actual_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__isnull', True), ('budget__gte', 0), _connector='OR'), name='project_budget_not_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("budget__isnull", True), ("budget__gte", 0), _connector="OR"),
+                name="project_budget_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.UniqueConstraint(fields=('project', 'organisation', 'role'), name='partnership_unique_role'),
+            model_name="partnership",
+            constraint=models.UniqueConstraint(
+                fields=("project", "organisation", "role"), name="partnership_unique_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__gte', 1), ('role__lte', 4)), name='partnership_iati_role'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__gte", 1), ("role__lte", 4)), name="partnership_iati_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funding',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='funding_amount_not_negative'),
+            model_name="funding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__isnull", True), ("amount__gte", 0), _connector="OR"),
+                name="funding_amount_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funding',
-            constraint=models.UniqueConstraint(fields=('project', 'funder', 'instrument'), name='funding_unique_per_instrument'),
+            model_name="funding",
+            constraint=models.UniqueConstraint(
+                fields=("project", "funder", "instrument"), name="funding_unique_per_instrument"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='beneficiarygroup',
-            constraint=models.UniqueConstraint(fields=('project', 'name'), name='beneficiary_group_unique_name'),
+            model_name="beneficiarygroup",
+            constraint=models.UniqueConstraint(
+                fields=("project", "name"), name="beneficiary_group_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='beneficiarygroup',
-            constraint=models.CheckConstraint(condition=models.Q(('women_share__isnull', True), models.Q(('women_share__gte', 0), ('women_share__lte', 1)), _connector='OR'), name='beneficiary_group_women_share_fraction'),
+            model_name="beneficiarygroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("women_share__isnull", True),
+                    models.Q(("women_share__gte", 0), ("women_share__lte", 1)),
+                    _connector="OR",
+                ),
+                name="beneficiary_group_women_share_fraction",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='beneficiarygroup',
-            constraint=models.CheckConstraint(condition=models.Q(('minors_share__isnull', True), models.Q(('minors_share__gte', 0), ('minors_share__lte', 1)), _connector='OR'), name='beneficiary_group_minors_share_fraction'),
+            model_name="beneficiarygroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("minors_share__isnull", True),
+                    models.Q(("minors_share__gte", 0), ("minors_share__lte", 1)),
+                    _connector="OR",
+                ),
+                name="beneficiary_group_minors_share_fraction",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(fields=('project', 'number'), name='result_unique_number'),
+            model_name="result",
+            constraint=models.UniqueConstraint(
+                fields=("project", "number"), name="result_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='result',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='result_not_own_parent'),
+            model_name="result",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="result_not_own_parent",
+            ),
         ),
     ]

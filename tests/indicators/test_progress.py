@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ HALF_WAY = date(2024, 7, 2)  # 183 days in: exactly half
 
 
 def spec(**overrides) -> IndicatorSpec:
-    values = {
+    values: dict[str, Any] = {
         "measure": "count",
         "aggregation": "sum",
         "start_date": START,
@@ -163,7 +164,11 @@ def test_milestone_uses_the_latest_report_even_when_set_to_sum():
 
 def test_range_is_measured_against_its_minimum():
     range_spec = spec(
-        measure="amount", target_kind="range", target_value=None, target_min=D(5000), target_max=D(10000)
+        measure="amount",
+        target_kind="range",
+        target_value=None,
+        target_min=D(5000),
+        target_max=D(10000),
     )
     result = progress.evaluate(range_spec, [reading(2500)], today=HALF_WAY)
     assert result.percent_of_target == D("50.00")
@@ -172,7 +177,11 @@ def test_range_is_measured_against_its_minimum():
 
 def test_range_reached_is_within_range_and_achieved():
     range_spec = spec(
-        measure="amount", target_kind="range", target_value=None, target_min=D(5000), target_max=D(10000)
+        measure="amount",
+        target_kind="range",
+        target_value=None,
+        target_min=D(5000),
+        target_max=D(10000),
     )
     result = progress.evaluate(range_spec, [reading(7000)], today=HALF_WAY)
     assert result.within_range is True
@@ -181,7 +190,11 @@ def test_range_reached_is_within_range_and_achieved():
 
 def test_range_overshot_is_achieved_but_not_within_range():
     range_spec = spec(
-        measure="amount", target_kind="range", target_value=None, target_min=D(5000), target_max=D(10000)
+        measure="amount",
+        target_kind="range",
+        target_value=None,
+        target_min=D(5000),
+        target_max=D(10000),
     )
     result = progress.evaluate(range_spec, [reading(12000)], today=HALF_WAY)
     assert result.within_range is False
@@ -467,7 +480,11 @@ def test_per_period_achieved_and_cumulative_for_a_sum_indicator():
         reading(99, as_of=date(2024, 9, 2), status="submitted"),
     ]
     first, second = progress.period_figures(spec(), readings, periods)
-    assert (first.achieved_value, first.cumulative_value, first.target_value) == (D(35), D(35), D(40))
+    assert (first.achieved_value, first.cumulative_value, first.target_value) == (
+        D(35),
+        D(35),
+        D(40),
+    )
     assert (second.achieved_value, second.cumulative_value) == (D(30), D(65))
 
 

@@ -1,0 +1,174 @@
+"""Reads about indicators: their figures, computed by the progress module from stored updates.
+
+Every function here costs a fixed number of queries, whatever the number of indicators.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from projects.models import Project
+
+from . import progress
+from .models import CategoryTarget, Indicator, IndicatorDimension, ProgressUpdate, UpdateValue
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """A category target with the names a page shows and its progress."""
+
+    dimension_name: str
+    category_name: str
+    is_share_target: bool  # "60 % women" rather than "550 women"
+    figures: progress.CategoryProgress
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    indicator: Indicator
+    approved: progress.Progress
+    provisional: progress.Progress | None  # only for people who may see unapproved figures
+    categories: tuple[CategoryRow, ...]
+    exhaustive_dimensions: tuple[str, ...]
+
+
+def spec_for(
+    indicator: Indicator, category_targets: Iterable[CategoryTarget]
+) -> progress.IndicatorSpec:
+    project: Project = indicator.project
+    return progress.IndicatorSpec(
+        measure=indicator.measure,
+        aggregation=indicator.aggregation,
+        start_date=project.start_date,
+        target_date=indicator.target_date or project.end_date,
+        direction=indicator.direction,
+        target_kind=indicator.target_kind,
+        target_value=indicator.target_value,
+        target_min=indicator.target_min,
+        target_max=indicator.target_max,
+        baseline_value=indicator.baseline_value,
+        baseline_date=indicator.baseline_date,
+        category_targets=tuple(
+            progress.CategoryTarget(
+                dimension=target.category.dimension.slug,
+                category=target.category.slug,
+                target_value=target.target_value,
+                target_share=target.target_share,
+            )
+            for target in category_targets
+        ),
+    )
+
+
+def reading_for(update: ProgressUpdate, values: Iterable[UpdateValue] = ()) -> progress.Reading:
+    return progress.Reading(
+        as_of=update.as_of,
+        value=update.value,
+        numerator=update.numerator,
+        denominator=update.denominator,
+        status=update.status,
+        recorded_at=update.reviewed_at or update.submitted_at,
+        sequence=update.pk or 0,
+        parts={
+            (value.category.dimension.slug, value.category.slug): value.value for value in values
+        },
+    )
+
+
+def indicators_of_projects(project_ids: Sequence[int]) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(project_id__in=project_ids)
+        .select_related("project", "result", "beneficiary_group")
+        .prefetch_related(
+            Prefetch(
+                "indicator_dimensions",
+                queryset=IndicatorDimension.objects.select_related("dimension"),
+            )
+        )
+        .order_by("project_id", "order", "code")
+    )
+
+
+def figures_for(
+    indicators: Sequence[Indicator], *, today: date, with_provisional: bool
+) -> dict[int, IndicatorFigures]:
+    """Figures for each indicator: approved always, provisional when asked for."""
+    ids = [indicator.pk for indicator in indicators]
+    targets_by_indicator: dict[int, list[CategoryTarget]] = defaultdict(list)
+    for target in CategoryTarget.objects.filter(indicator_id__in=ids).select_related(
+        "category__dimension"
+    ):
+        targets_by_indicator[target.indicator_id].append(target)
+
+    statuses = progress.PROVISIONAL_STATUSES if with_provisional else progress.COUNTED_STATUSES
+    updates = ProgressUpdate.objects.filter(
+        indicator_id__in=ids, status__in=statuses
+    ).prefetch_related(
+        Prefetch("values", queryset=UpdateValue.objects.select_related("category__dimension"))
+    )
+    readings_by_indicator: dict[int, list[progress.Reading]] = defaultdict(list)
+    for update in updates:
+        readings_by_indicator[update.indicator_id].append(reading_for(update, update.values.all()))
+
+    result = {}
+    for indicator in indicators:
+        targets = targets_by_indicator[indicator.pk]
+        spec = spec_for(indicator, targets)
+        readings = readings_by_indicator[indicator.pk]
+        approved = progress.evaluate(spec, readings, today=today)
+        provisional = (
+            progress.evaluate(spec, readings, today=today, provisional=True)
+            if with_provisional
+            else None
+        )
+        result[indicator.pk] = IndicatorFigures(
+            indicator=indicator,
+            approved=approved,
+            provisional=provisional,
+            categories=tuple(
+                CategoryRow(
+                    dimension_name=target.category.dimension.name,
+                    category_name=target.category.name,
+                    is_share_target=target.target_share is not None,
+                    figures=figures,
+                )
+                for target, figures in zip(targets, approved.categories, strict=True)
+            ),
+            exhaustive_dimensions=tuple(
+                link.dimension.slug
+                for link in indicator.indicator_dimensions.all()
+                if link.exhaustive
+            ),
+        )
+    return result
+
+
+def status_counts(project_ids: Sequence[int], *, today: date) -> dict[int, Counter[str]]:
+    """Project id → number of indicators per status, from approved updates."""
+    indicators = list(
+        Indicator.objects.filter(project_id__in=project_ids).select_related("project")
+    )
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    for update in ProgressUpdate.objects.filter(
+        indicator__project_id__in=project_ids, status=ProgressUpdate.Status.APPROVED
+    ).only(
+        "id",
+        "indicator_id",
+        "as_of",
+        "value",
+        "numerator",
+        "denominator",
+        "status",
+        "reviewed_at",
+        "submitted_at",
+    ):
+        readings[update.indicator_id].append(reading_for(update))
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for indicator in indicators:
+        spec = spec_for(indicator, ())
+        figures = progress.evaluate(spec, readings[indicator.pk], today=today)
+        counts[indicator.project_id][figures.status] += 1
+    return counts

@@ -1,0 +1,49 @@
+"""Reads about organisations and people: above all, which organisations act for a user."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+
+from .models import Membership, Organisation, User
+
+
+def descendants(organisation_ids: Iterable[int]) -> set[int]:
+    """The given organisations and every member below them in the network, at any depth."""
+    roots = set(organisation_ids)
+    if not roots:
+        return set()
+    children: dict[int, list[int]] = defaultdict(list)
+    for child_id, parent_id in Organisation.objects.filter(parent__isnull=False).values_list(
+        "id", "parent_id"
+    ):
+        children[parent_id].append(child_id)
+    found = set(roots)
+    frontier = list(roots)
+    while frontier:
+        for child_id in children.get(frontier.pop(), ()):
+            if child_id not in found:
+                found.add(child_id)
+                frontier.append(child_id)
+    return found
+
+
+def acting_organisations(user: User | AnonymousUser) -> dict[int, str]:
+    """Organisation id → the user's role, for every organisation whose work the user sees.
+
+    A user acts for the organisations they are a member of and, where an organisation oversees
+    its members' work, for every organisation below it in the network (with the same role).
+    """
+    if not user.is_authenticated:
+        return {}
+    memberships = list(
+        Membership.objects.filter(user=user).values_list(
+            "organisation_id", "role", "organisation__oversees_members"
+        )
+    )
+    roles: dict[int, str] = {org_id: role for org_id, role, _oversees in memberships}
+    overseeing = [(org_id, role) for org_id, role, oversees in memberships if oversees]
+    for org_id, role in overseeing:
+        for member_id in descendants([org_id]):
+            roles.setdefault(member_id, role)
+    return roles

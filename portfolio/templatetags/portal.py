@@ -1,0 +1,111 @@
+"""Formatting of quantities, percentages and targets for the pages."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from indicators.models import Indicator
+
+register = template.Library()
+
+
+@register.filter
+def qty(value: Decimal | int | None) -> str:
+    """A quantity without needless decimals, with the locale's grouping: 69,966 or 0.5."""
+    if value is None:
+        return "—"
+    number = Decimal(value).normalize()
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return number_format(number, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    """A percentage given in percent: 23.33 → 23.3 %."""
+    if value is None:
+        return "—"
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    places = 0 if rounded == rounded.to_integral_value() else 1
+    return f"{number_format(rounded, decimal_pos=places, use_l10n=True)} %"
+
+
+@register.filter
+def share(value: Decimal | None) -> str:
+    """A share given as a fraction: 0.625 → 62.5 %."""
+    if value is None:
+        return "—"
+    return pct(Decimal(value) * 100)
+
+
+@register.filter
+def bar_width(value: Decimal | None) -> str:
+    """A CSS width for a progress bar, clamped to 0–100 %."""
+    if value is None:
+        return "0%"
+    return f"{max(Decimal(0), min(Decimal(100), Decimal(value))):.0f}%"
+
+
+@register.simple_tag
+def target_label(indicator: Indicator) -> str:
+    """The indicator's target in words: "at least 160 associates", "25,000–50,000 USD"."""
+    unit = indicator.unit or indicator.currency
+    if indicator.measure == Indicator.Measure.MILESTONE:
+        return _("done")
+    if indicator.measure == Indicator.Measure.QUALITATIVE:
+        return _("narrative")
+    if indicator.target_kind == Indicator.TargetKind.RANGE:
+        return _("%(min)s to %(max)s %(unit)s") % {
+            "min": qty(indicator.target_min),
+            "max": qty(indicator.target_max),
+            "unit": unit,
+        }
+    if indicator.target_value is None:
+        return _("no target set")
+    figure = (
+        pct(indicator.target_value)
+        if indicator.measure == Indicator.Measure.PERCENTAGE
+        else f"{qty(indicator.target_value)} {unit}".strip()
+    )
+    if indicator.direction == Indicator.Direction.DECREASE:
+        return _("down to %(figure)s") % {"figure": figure}
+    if indicator.target_kind == Indicator.TargetKind.AT_MOST:
+        return _("at most %(figure)s") % {"figure": figure}
+    return _("at least %(figure)s") % {"figure": figure}
+
+
+@register.simple_tag
+def achieved_label(indicator: Indicator, figures) -> str:
+    """What has been achieved, in the indicator's own terms."""
+    if figures is None or figures.readings_counted == 0:
+        return _("nothing reported yet")
+    if indicator.measure == Indicator.Measure.MILESTONE:
+        return _("done") if figures.achieved and figures.achieved >= 1 else _("not done yet")
+    if indicator.measure == Indicator.Measure.QUALITATIVE:
+        return _("reported")
+    if indicator.measure == Indicator.Measure.PERCENTAGE:
+        if figures.denominator is not None:
+            return _("%(percent)s (%(numerator)s of %(denominator)s)") % {
+                "percent": pct(figures.achieved),
+                "numerator": qty(figures.numerator),
+                "denominator": qty(figures.denominator),
+            }
+        return pct(figures.achieved)
+    return f"{qty(figures.achieved)} {indicator.unit or indicator.currency}".strip()
+
+
+STATUS_LABELS = {
+    "not_started": _lazy("Not started"),
+    "on_track": _lazy("On track"),
+    "at_risk": _lazy("At risk"),
+    "off_track": _lazy("Off track"),
+    "achieved": _lazy("Achieved"),
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(str(status), status))

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from indicators.progress import Status
+from indicators.selectors import status_counts
+from projects.selectors import projects_for_portfolio
+
+
+@login_required
+def portfolio_home(request: HttpRequest) -> HttpResponse:
+    """The projects the user may see, with funders, budget and indicators by status."""
+    projects = projects_for_portfolio(request.user)
+    counts = status_counts([project.pk for project in projects], today=timezone.localdate())
+    rows = [
+        {
+            "project": project,
+            "by_status": [(status, counts[project.pk][status]) for status in Status],
+            "indicator_total": sum(counts[project.pk].values()),
+        }
+        for project in projects
+    ]
+    return render(request, "portfolio/home.html", {"rows": rows})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and container health checks: 200 when the database answers."""
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

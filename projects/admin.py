@@ -1,0 +1,83 @@
+from django.contrib import admin
+
+from indicators.models import Indicator
+
+from .models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    autocomplete_fields = ["funder"]
+
+
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class BeneficiaryGroupInline(admin.TabularInline):
+    model = BeneficiaryGroup
+    extra = 0
+
+
+class ResultInline(admin.TabularInline):
+    model = Result
+    extra = 0
+    fields = ["number", "level", "title", "parent", "order"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = [
+        "code",
+        "name",
+        "measure",
+        "unit",
+        "aggregation",
+        "target_kind",
+        "target_value",
+        "result",
+    ]
+    show_change_link = True
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "status", "planned_start", "planned_end", "budget", "currency"]
+    list_filter = ["status", "currency", "is_public"]
+    search_fields = ["title", "code", "summary"]
+    filter_horizontal = ["locations"]
+    inlines = [
+        FundingInline,
+        PartnershipInline,
+        BeneficiaryGroupInline,
+        ResultInline,
+        IndicatorInline,
+    ]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+
+
+@admin.register(BeneficiaryGroup)
+class BeneficiaryGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "estimated_size", "women_share"]
+    search_fields = ["name", "project__title"]
+    list_select_related = ["project"]
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "level", "project"]
+    list_filter = ["level"]
+    search_fields = ["title", "project__title"]
+    list_select_related = ["project"]

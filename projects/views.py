@@ -1,0 +1,47 @@
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from indicators.selectors import figures_for, indicators_of_projects
+
+from .selectors import funding_rows, location_paths, project_access, project_for_page
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_page(request.user, pk)
+    access = project_access(request.user, project)
+    indicators = list(indicators_of_projects([project.pk]))
+    figures = figures_for(
+        indicators, today=timezone.localdate(), with_provisional=access.sees_provisional
+    )
+    by_result = {
+        result_id: [figures[indicator.pk] for indicator in group]
+        for result_id, group in groupby(
+            sorted(indicators, key=lambda i: (i.result_id or 0, i.order, i.code)),
+            key=lambda i: i.result_id,
+        )
+    }
+    results = [
+        {
+            "result": result,
+            "depth": result.number.count("."),
+            "indicators": by_result.get(result.pk, []),
+        }
+        for result in project.results.all()
+    ]
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "fundings": funding_rows(project),
+            "places": location_paths(project.locations.all()),
+            "results": results,
+            "unassigned": by_result.get(None, []),
+            "sees_provisional": access.sees_provisional,
+        },
+    )
