@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from indicators.models import Indicator
 
@@ -98,11 +98,11 @@ def achieved_label(indicator: Indicator, figures) -> str:
 
 
 STATUS_LABELS = {
-    "not_started": _lazy("Not started"),
-    "on_track": _lazy("On track"),
-    "at_risk": _lazy("At risk"),
-    "off_track": _lazy("Off track"),
-    "achieved": _lazy("Achieved"),
+    "not_started": gettext_lazy("Not started"),
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "achieved": gettext_lazy("Achieved"),
 }
 
 

@@ -129,3 +129,5 @@ def test_pages_are_served_in_spanish_when_asked(client, world):
     response = client.get(reverse("portfolio-home"), headers={"accept-language": "es"})
     assert response.headers["Content-Language"] == "es"
     assert 'lang="es"' in response.text
+    assert "Su portafolio" in response.text
+    assert "Your portfolio" not in response.text

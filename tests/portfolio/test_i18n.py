@@ -1,0 +1,44 @@
+"""The Spanish catalogue is complete and compiled."""
+
+import gettext
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
+
+
+def entries() -> list[tuple[str, list[str]]]:
+    """(msgid, [msgstr…]) for every entry of the Spanish .po file, header excluded."""
+    text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    found = []
+    for block in text.split("\n\n")[1:]:
+        if "msgid" not in block:
+            continue
+        msgid = "".join(
+            re.findall(
+                r'^(?:msgid )?"(.*)"$', block.split("msgid_plural")[0].split("msgstr")[0], re.M
+            )
+        )
+        translations = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M)
+        found.append((msgid, translations))
+    return found
+
+
+def test_every_string_has_a_spanish_translation():
+    untranslated = [msgid for msgid, translations in entries() if not all(translations)]
+    assert untranslated == []
+
+
+def test_compiled_catalogue_holds_every_translation_of_the_source():
+    with (CATALOGUE / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    singular = [(msgid, tr[0]) for msgid, tr in entries() if len(tr) == 1]
+    assert len(singular) > 200
+    stale = [
+        msgid
+        for msgid, expected in singular
+        if catalogue.gettext(msgid) != expected.replace('\\"', '"')
+    ]
+    assert stale == [], "run `make messages` to recompile the catalogue"
