@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,11 +9,16 @@ from indicators.progress import Status
 from indicators.selectors import status_counts
 from projects.selectors import projects_for_portfolio
 
+PROJECTS_PER_PAGE = 25
+
 
 @login_required
 def portfolio_home(request: HttpRequest) -> HttpResponse:
     """The projects the user may see, with funders, budget and indicators by status."""
-    projects = projects_for_portfolio(request.user)
+    page = Paginator(projects_for_portfolio(request.user), PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    projects = list(page.object_list)
     counts = status_counts([project.pk for project in projects], today=timezone.localdate())
     rows = [
         {
@@ -22,7 +28,7 @@ def portfolio_home(request: HttpRequest) -> HttpResponse:
         }
         for project in projects
     ]
-    return render(request, "portfolio/home.html", {"rows": rows})
+    return render(request, "portfolio/home.html", {"rows": rows, "page": page})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -70,9 +70,9 @@ def project_for_page(user: User | AnonymousUser, pk: int) -> Project:
         raise Http404 from None
 
 
-def projects_for_portfolio(user: User | AnonymousUser) -> list[Project]:
+def projects_for_portfolio(user: User | AnonymousUser) -> QuerySet[Project]:
     """The user's projects with their fundings, for the portfolio page."""
-    return list(
+    return (
         visible_projects(user)
         .prefetch_related(
             Prefetch("fundings", queryset=Funding.objects.select_related("funder")),

@@ -11,18 +11,21 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
 
 def entries() -> list[tuple[str, list[str]]]:
     """(msgid, [msgstr…]) for every entry of the Spanish .po file, header excluded."""
-    text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
     found = []
-    for block in text.split("\n\n")[1:]:
-        if "msgid" not in block:
-            continue
-        msgid = "".join(
-            re.findall(
-                r'^(?:msgid )?"(.*)"$', block.split("msgid_plural")[0].split("msgstr")[0], re.M
+    for block in (CATALOGUE / "django.po").read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            keyword = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            if keyword:
+                current = keyword.group(1)
+                fields[current] = keyword.group(2)
+            elif current and line.startswith('"'):
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            found.append(
+                (fields["msgid"], [v for k, v in sorted(fields.items()) if k.startswith("msgstr")])
             )
-        )
-        translations = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M)
-        found.append((msgid, translations))
     return found
 
 

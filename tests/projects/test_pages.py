@@ -131,3 +131,14 @@ def test_pages_are_served_in_spanish_when_asked(client, world):
     assert 'lang="es"' in response.text
     assert "Su portafolio" in response.text
     assert "Your portfolio" not in response.text
+
+
+def test_portfolio_is_paginated_and_every_project_is_reachable(client, world):
+    add_projects(world, 30)
+    client.force_login(world["editor_a"])
+    first = client.get(reverse("portfolio-home")).text
+    second = client.get(reverse("portfolio-home") + "?page=2").text
+    assert "31 projects" in first
+    assert "Page 1 of 2" in first
+    assert first.count('class="card"') == 25
+    assert second.count('class="card"') == 6
