@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Project, Result
@@ -145,6 +146,8 @@ class Indicator(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "order", "code"]
         verbose_name = _("indicator")
@@ -280,6 +283,8 @@ class CategoryTarget(models.Model):
         help_text=_("As a fraction of the total: 0.6 for 60 %."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "category__dimension__name", "category__order"]
         verbose_name = _("category target")
@@ -324,6 +329,8 @@ class Period(models.Model):
         blank=True,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "start"]
@@ -454,6 +461,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "as_of", "id"]
         verbose_name = _("progress update")
@@ -500,6 +509,8 @@ class UpdateValue(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["update", "category__dimension__name", "category__order"]

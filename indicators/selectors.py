@@ -8,12 +8,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.http import Http404
 
+from partners.models import Membership, User
 from projects.models import Project
+from projects.selectors import projects_with_role, visible_projects, working_roles
 
 from . import progress
-from .models import CategoryTarget, Indicator, IndicatorDimension, ProgressUpdate, UpdateValue
+from .models import (
+    CategoryTarget,
+    Indicator,
+    IndicatorDimension,
+    Period,
+    ProgressUpdate,
+    UpdateValue,
+)
 
 
 @dataclass(frozen=True)
@@ -210,3 +221,125 @@ def status_counts(project_ids: Sequence[int], *, today: date) -> dict[int, Count
         figures = progress.evaluate(spec_for(indicator, ()), readings[indicator.pk], today=today)
         counts[indicator.project_id][figures.status] += 1
     return counts
+
+
+def visible_indicator(user: User | AnonymousUser, pk: int) -> Indicator:
+    """One indicator of a project the user may see, or 404."""
+    try:
+        return Indicator.objects.select_related("project", "result", "beneficiary_group").get(
+            pk=pk, project__in=visible_projects(user)
+        )
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_updates(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
+    """Updates the user may see: all of those on projects they work on, and only approved ones
+    on projects they merely fund."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return ProgressUpdate.objects.all()
+    working = list(working_roles(user))
+    return ProgressUpdate.objects.filter(
+        Q(indicator__project_id__in=working)
+        | Q(indicator__project__in=visible_projects(user), status=ProgressUpdate.Status.APPROVED)
+    )
+
+
+def visible_update(user: User | AnonymousUser, pk: int) -> ProgressUpdate:
+    try:
+        return (
+            visible_updates(user)
+            .select_related(
+                "indicator__project",
+                "period",
+                "organisation",
+                "created_by",
+                "submitted_by",
+                "reviewed_by",
+            )
+            .prefetch_related(
+                Prefetch(
+                    "values", queryset=UpdateValue.objects.select_related("category__dimension")
+                )
+            )
+            .get(pk=pk)
+        )
+    except ProgressUpdate.DoesNotExist:
+        raise Http404 from None
+
+
+def updates_of_indicator(
+    user: User | AnonymousUser, indicator: Indicator
+) -> QuerySet[ProgressUpdate]:
+    return (
+        visible_updates(user)
+        .filter(indicator=indicator)
+        .select_related("submitted_by", "reviewed_by", "organisation")
+        .prefetch_related(
+            Prefetch("values", queryset=UpdateValue.objects.select_related("category"))
+        )
+        .order_by("-as_of", "-id")
+    )
+
+
+def review_queue(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
+    """Submitted updates awaiting the user's review, oldest first."""
+    return (
+        ProgressUpdate.objects.filter(
+            status=ProgressUpdate.Status.SUBMITTED,
+            indicator__project__in=projects_with_role(user, Membership.Role.MANAGER),
+        )
+        .select_related("indicator__project", "submitted_by", "organisation")
+        .prefetch_related(
+            Prefetch("values", queryset=UpdateValue.objects.select_related("category"))
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def open_updates(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
+    """Drafts and returned updates on the projects the user reports on."""
+    return (
+        ProgressUpdate.objects.filter(
+            status__in=(ProgressUpdate.Status.DRAFT, ProgressUpdate.Status.RETURNED),
+            indicator__project__in=projects_with_role(user, Membership.Role.EDITOR),
+        )
+        .select_related("indicator__project", "reviewed_by")
+        .order_by("-updated_at")
+    )
+
+
+def due_periods(indicators: Sequence[Indicator], *, today: date) -> dict[int, Period | None]:
+    """Indicator id → the latest started period without any update, if there is one."""
+    project_ids = {indicator.project_id for indicator in indicators}
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for period in Period.objects.filter(project_id__in=project_ids, start__lte=today).order_by(
+        "-start"
+    ):
+        periods[period.project_id].append(period)
+    reported = set(
+        ProgressUpdate.objects.filter(indicator__in=indicators, period__isnull=False)
+        .exclude(status=ProgressUpdate.Status.RETURNED)
+        .values_list("indicator_id", "period_id")
+    )
+    due = {}
+    for indicator in indicators:
+        due[indicator.pk] = next(
+            (
+                period
+                for period in periods[indicator.project_id]
+                if not period.is_locked and (indicator.pk, period.pk) not in reported
+            ),
+            None,
+        )
+    return due
+
+
+def my_indicators(user: User | AnonymousUser) -> list[Indicator]:
+    """Indicators of the projects the user reports on, in project and framework order."""
+    projects = projects_with_role(user, Membership.Role.EDITOR)
+    return list(
+        indicators_of_projects(list(projects.values_list("pk", flat=True))).order_by(
+            "project__title", "result__order", "result__number", "order", "code"
+        )
+    )

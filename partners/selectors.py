@@ -47,3 +47,17 @@ def acting_organisations(user: User | AnonymousUser) -> dict[int, str]:
         for member_id in descendants([org_id]):
             roles.setdefault(member_id, role)
     return roles
+
+
+def ancestors(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each organisation, every organisation above it in the network (not itself)."""
+    parents = dict(Organisation.objects.values_list("id", "parent_id"))
+    result = {}
+    for organisation_id in organisation_ids:
+        found: set[int] = set()
+        current = parents.get(organisation_id)
+        while current is not None and current not in found:
+            found.add(current)
+            current = parents.get(current)
+        result[organisation_id] = found
+    return result

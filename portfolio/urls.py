@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.portfolio_home, name="portfolio-home"),
     path("healthz", views.healthz, name="healthz"),
     path("projects/", include("projects.urls")),
+    path("", include("indicators.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

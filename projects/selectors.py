@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from partners.models import User
-from partners.selectors import acting_organisations
+from partners.models import Membership, Organisation, User
+from partners.selectors import acting_organisations, ancestors
 
 from .models import Funding, Location, Partnership, Project
 
@@ -122,3 +122,69 @@ def location_paths(locations: Iterable[Location]) -> list[str]:
             chain.append(name)
         paths.append(" › ".join(reversed(chain)))
     return sorted(paths)
+
+
+# What each organisation role may do on the projects its organisation works on.
+ROLE_RANK: dict[str, int] = {
+    Membership.Role.VIEWER: 0,
+    Membership.Role.EDITOR: 1,
+    Membership.Role.MANAGER: 2,
+    Membership.Role.ADMIN: 3,
+}
+
+
+def working_roles(user: User | AnonymousUser) -> dict[int, str]:
+    """Project id → the user's highest role on it, through organisations that work on it.
+
+    Funding alone gives no role: funders read, and may change nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    roles = acting_organisations(user)
+    best: dict[int, str] = {}
+    partnerships = Partnership.objects.filter(
+        organisation_id__in=list(roles), role__in=WORKING_ROLES
+    ).values_list("project_id", "organisation_id")
+    for project_id, organisation_id in partnerships:
+        role = roles[organisation_id]
+        if project_id not in best or ROLE_RANK[role] > ROLE_RANK[best[project_id]]:
+            best[project_id] = role
+    return best
+
+
+def project_role(user: User | AnonymousUser, project: Project) -> str | None:
+    """The user's role on one project; superusers administer every project."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Membership.Role.ADMIN
+    return working_roles(user).get(project.pk)
+
+
+def has_role(user: User | AnonymousUser, project: Project, at_least: str) -> bool:
+    role = project_role(user, project)
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[at_least]
+
+
+def projects_with_role(user: User | AnonymousUser, at_least: str) -> QuerySet[Project]:
+    """Projects on which the user holds at least the given role."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Project.objects.all()
+    ids = [
+        project_id
+        for project_id, role in working_roles(user).items()
+        if ROLE_RANK[role] >= ROLE_RANK[at_least]
+    ]
+    return Project.objects.filter(pk__in=ids)
+
+
+def reporting_organisations(user: User | AnonymousUser, project: Project) -> list[Organisation]:
+    """Organisations the user may report for on this project: working partners the user acts
+    for, and the members of those partners below them in the network."""
+    roles = acting_organisations(user)
+    partners = set(
+        Partnership.objects.filter(project=project, role__in=WORKING_ROLES).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    above = ancestors(roles)
+    eligible = {org_id for org_id in roles if org_id in partners or above[org_id] & partners}
+    return list(Organisation.objects.filter(pk__in=eligible).order_by("name"))

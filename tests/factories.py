@@ -10,6 +10,7 @@ from indicators.models import (
     Dimension,
     Indicator,
     IndicatorDimension,
+    Period,
     ProgressUpdate,
 )
 from partners.models import Membership, Organisation, User
@@ -143,3 +144,13 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory[ProgressUpdate]):
     value = Decimal(10)
     status = ProgressUpdate.Status.APPROVED
     reviewed_at = factory.LazyFunction(timezone.now)
+
+
+class PeriodFactory(factory.django.DjangoModelFactory[Period]):
+    class Meta:
+        model = Period
+
+    project = factory.SubFactory(ProjectFactory)
+    name = "S1 2024"
+    start = date(2024, 1, 1)
+    end = date(2024, 6, 30)

@@ -1,6 +1,7 @@
 """Loads the demo portfolio through the services. Safe to run again: it converges."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,19 @@ class DemoSummary:
     updates: int = 0
     password: str = DEMO_PASSWORD
     logins: list[tuple[str, str]] = field(default_factory=list)  # (username, who they are)
+
+
+def half_years(start: date, end: date) -> list[tuple[str, date, date]]:
+    """Calendar half-years covering the project, clipped to its dates: ("S1 2025", …)."""
+    periods: list[tuple[str, date, date]] = []
+    year, half = start.year, 1 if start.month <= 6 else 2
+    while True:
+        first = date(year, 1 if half == 1 else 7, 1)
+        last = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+        if first > end:
+            return periods
+        periods.append((f"S{half} {year}", max(first, start), min(last, end)))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
 
 
 def _load_places(nodes: list, parent: Location | None, path: tuple[str, ...], places: dict) -> None:
@@ -142,6 +156,8 @@ def _load_case(
             category_targets=targets,
             **values,
         )
+    for name, start, end in half_years(project.start_date, project.end_date):
+        indicator_services.save_period(project=project, name=name, start=start, end=end)
     reporter, reviewer = (users[name] for name in case["reporters"])
     ProgressUpdate.objects.filter(indicator__project=project, is_illustrative=True).delete()
     for entry in case["progress"]:
@@ -157,13 +173,11 @@ def _load_case(
         update = indicator_services.create_update(
             indicator=indicator,
             author=reporter,
-            parts=parts,
+            figures=indicator_services.Figures(parts=parts, narrative=ILLUSTRATIVE, **values),
             organisation=organisation,
-            narrative=ILLUSTRATIVE,
             is_illustrative=True,
-            **values,
+            submit=True,
         )
-        update = indicator_services.submit_update(update=update, user=reporter)
         if status == ProgressUpdate.Status.APPROVED:
             indicator_services.approve_update(update=update, reviewer=reviewer)
     return project, len(indicators), len(case["progress"])

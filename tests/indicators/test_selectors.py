@@ -18,7 +18,7 @@ def test_status_counts_match_the_full_evaluation_of_every_update():
     call_command("load_demo", verbosity=0)
     today = timezone.localdate()
     project_ids = list(Project.objects.values_list("pk", flat=True))
-    full: dict[int, Counter[str]] = {pk: Counter() for pk in project_ids}
+    full = {pk: Counter[str]() for pk in project_ids}
     indicators = list(indicators_of_projects(project_ids))
     for figures in figures_for(indicators, today=today, with_provisional=False).values():
         full[figures.indicator.project_id][figures.approved.status] += 1

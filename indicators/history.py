@@ -1,0 +1,129 @@
+"""The audit trail of updates and indicators, read from django-simple-history's tables."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .models import CategoryTarget, Indicator, ProgressUpdate, UpdateValue
+
+# Shown elsewhere in the entry (who and when) or meaningless to a reader.
+HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "updated_at",
+    "created_at",
+    "submitted_at",
+    "reviewed_at",
+    "is_illustrative",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    when: datetime
+    who: str
+    action: str  # "created", "changed" or "deleted"
+    subject: str  # what changed: the update itself, or one of its categories
+    changes: tuple[Change, ...]
+
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _shown_fields(model: Any) -> list[Any]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in HIDDEN_FIELDS and not field.is_relation
+    ]
+
+
+def _display(field: Any, value: Any) -> Any:
+    """A choice's label rather than its code: "Approved", not "approved"."""
+    if field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def _user_names(records: list[Any]) -> dict[int, str]:
+    from partners.models import User
+
+    ids = {record.history_user_id for record in records if record.history_user_id}
+    return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)}
+
+
+def _entries(records: list[Any], subject_of, names: dict[int, str]) -> list[AuditEntry]:
+    """Turn history rows (any model, any order) into entries with field-by-field changes."""
+    by_object: dict[Any, list[Any]] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    entries = []
+    for rows in by_object.values():
+        rows.sort(key=lambda r: (r.history_date, r.history_id))
+        previous = None
+        for row in rows:
+            if previous is None or row.history_type != "~":
+                changes: tuple[Change, ...] = ()
+                if row.history_type == "+":
+                    changes = tuple(
+                        Change(str(field.verbose_name), None, _display(field, value))
+                        for field in _shown_fields(row.instance_type)
+                        if (value := getattr(row, field.attname)) not in (None, "", False)
+                    )
+            else:
+                shown = {field.name: field for field in _shown_fields(row.instance_type)}
+                delta = row.diff_against(previous, included_fields=list(shown))
+                changes = tuple(
+                    Change(
+                        str(shown[change.field].verbose_name),
+                        _display(shown[change.field], change.old),
+                        _display(shown[change.field], change.new),
+                    )
+                    for change in delta.changes
+                )
+            entries.append(
+                AuditEntry(
+                    when=row.history_date,
+                    who=names.get(row.history_user_id, "—"),
+                    action=ACTIONS[row.history_type],
+                    subject=subject_of(row),
+                    changes=changes,
+                )
+            )
+            previous = row
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def update_history(update: ProgressUpdate) -> list[AuditEntry]:
+    """Every change of the update and of its values per category, newest first."""
+    own = list(ProgressUpdate.history.filter(id=update.pk))
+    parts = list(UpdateValue.history.filter(update_id=update.pk).select_related("category"))
+    names = _user_names(own + parts)
+    return sorted(
+        _entries(own, lambda row: "", names)
+        + _entries(parts, lambda row: row.category.name, names),
+        key=lambda e: e.when,
+        reverse=True,
+    )
+
+
+def indicator_history(indicator: Indicator) -> list[AuditEntry]:
+    """Every change of the indicator's definition and category targets, newest first."""
+    own = list(Indicator.history.filter(id=indicator.pk))
+    targets = list(
+        CategoryTarget.history.filter(indicator_id=indicator.pk).select_related("category")
+    )
+    names = _user_names(own + targets)
+    return sorted(
+        _entries(own, lambda row: "", names)
+        + _entries(targets, lambda row: row.category.name, names),
+        key=lambda e: e.when,
+        reverse=True,
+    )

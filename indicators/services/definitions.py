@@ -1,0 +1,211 @@
+"""Defining dimensions and indicators with their targets."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from projects.models import BeneficiaryGroup, Project, Result
+
+from .. import progress
+from ..models import (
+    Category,
+    CategoryTarget,
+    Dimension,
+    Indicator,
+    IndicatorDimension,
+)
+from .checks import problem_message, refuse_nul_and_oversize
+
+
+@transaction.atomic
+def save_dimension(
+    *, slug: str, name: str, kind: str, categories: Sequence[tuple[str, str]], description: str = ""
+) -> Dimension:
+    """Create or update a dimension and its categories, given as (slug, name) in order."""
+    dimension, _created = Dimension.objects.update_or_create(
+        slug=slug, defaults={"name": name, "kind": kind, "description": description}
+    )
+    for order, (category_slug, category_name) in enumerate(categories):
+        Category.objects.update_or_create(
+            dimension=dimension,
+            slug=category_slug,
+            defaults={"name": category_name, "order": order},
+        )
+    return dimension
+
+
+@dataclass(frozen=True)
+class DimensionUse:
+    dimension: Dimension
+    exhaustive: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryTargetInput:
+    category: Category
+    value: Decimal | None = None
+    share: Decimal | None = None
+
+
+def _check_indicator_numbers(
+    *,
+    measure: str,
+    direction: str,
+    target_kind: str,
+    target_value: Decimal | None,
+    target_min: Decimal | None,
+    target_max: Decimal | None,
+    baseline_value: Decimal | None,
+) -> None:
+    errors: dict[str, str] = {}
+    for field, number in (
+        ("target_value", target_value),
+        ("target_min", target_min),
+        ("target_max", target_max),
+        ("baseline_value", baseline_value),
+    ):
+        if number is not None and number < 0:
+            errors[field] = _("Values cannot be negative.")
+        elif number is not None and measure == Indicator.Measure.PERCENTAGE and number > 100:
+            errors[field] = _("A percentage cannot be above 100 %.")
+    if target_kind == Indicator.TargetKind.RANGE:
+        if target_min is None or target_max is None:
+            errors["target_min"] = _("A range needs a minimum and a maximum.")
+        elif target_min > target_max:
+            errors["target_max"] = _("The maximum must not be below the minimum.")
+    elif target_min is not None or target_max is not None:
+        errors["target_kind"] = _("A minimum and maximum only go with a range target.")
+    if measure == Indicator.Measure.MILESTONE and target_value not in (None, Decimal(1)):
+        errors["target_value"] = _("A milestone's target is simply that it is done.")
+    if measure == Indicator.Measure.QUALITATIVE and (
+        target_value is not None or target_min is not None or baseline_value is not None
+    ):
+        errors["measure"] = _("A qualitative indicator has no numbers.")
+    if direction == Indicator.Direction.DECREASE and baseline_value is None:
+        errors["baseline_value"] = _("A decrease is measured from a baseline: give one.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def define_indicator(
+    *,
+    project: Project,
+    code: str,
+    name: str,
+    measure: str = Indicator.Measure.COUNT,
+    unit: str = "",
+    currency: str = "",
+    description: str = "",
+    result: Result | None = None,
+    beneficiary_group: BeneficiaryGroup | None = None,
+    aggregation: str = Indicator.Aggregation.SUM,
+    direction: str = Indicator.Direction.INCREASE,
+    target_kind: str = Indicator.TargetKind.AT_LEAST,
+    target_value: Decimal | None = None,
+    target_min: Decimal | None = None,
+    target_max: Decimal | None = None,
+    target_date: date | None = None,
+    baseline_value: Decimal | None = None,
+    baseline_date: date | None = None,
+    default_denominator: Decimal | None = None,
+    order: int = 0,
+    dimensions: Sequence[DimensionUse] = (),
+    category_targets: Sequence[CategoryTargetInput] = (),
+) -> Indicator:
+    """Create or replace the indicator with this code in the project, with its disaggregation.
+
+    When the total target is not given and an exhaustive dimension has absolute category
+    targets, the total is their sum ("550 women and LGBTIQ people and 50 men" → 600).
+    """
+    refuse_nul_and_oversize(name=name, description=description, unit=unit)
+    if measure == Indicator.Measure.MILESTONE and target_value is None:
+        target_value = Decimal(1)
+    dimension_ids = {use.dimension.pk for use in dimensions}
+    exhaustive = [use.dimension.slug for use in dimensions if use.exhaustive]
+    stray = [t.category for t in category_targets if t.category.dimension_id not in dimension_ids]
+    if stray:
+        raise ValidationError(
+            {
+                "category_targets": _(
+                    "%(category)s belongs to a dimension this indicator does not use."
+                )
+                % {"category": stray[0].name}
+            }
+        )
+    pure_targets = [
+        progress.CategoryTarget(
+            dimension=t.category.dimension.slug,
+            category=t.category.slug,
+            target_value=t.value,
+            target_share=t.share,
+        )
+        for t in category_targets
+    ]
+    if target_value is None and target_kind != Indicator.TargetKind.RANGE:
+        target_value = progress.total_target_from_categories(pure_targets, exhaustive)
+    _check_indicator_numbers(
+        measure=measure,
+        direction=direction,
+        target_kind=target_kind,
+        target_value=target_value,
+        target_min=target_min,
+        target_max=target_max,
+        baseline_value=baseline_value,
+    )
+    reference = target_min if target_kind == Indicator.TargetKind.RANGE else target_value
+    problems = progress.check_category_targets(reference, pure_targets, exhaustive)
+    if problems:
+        raise ValidationError(
+            {"category_targets": [problem_message(code) for _where, code in problems]}
+        )
+    if result is not None and result.project_id != project.pk:
+        raise ValidationError({"result": _("The result belongs to another project.")})
+    if beneficiary_group is not None and beneficiary_group.project_id != project.pk:
+        raise ValidationError(
+            {"beneficiary_group": _("The beneficiary group belongs to another project.")}
+        )
+
+    indicator, _created = Indicator.objects.update_or_create(
+        project=project,
+        code=code,
+        defaults={
+            "name": name,
+            "description": description,
+            "measure": measure,
+            "unit": unit,
+            "currency": currency,
+            "result": result,
+            "beneficiary_group": beneficiary_group,
+            "aggregation": aggregation,
+            "direction": direction,
+            "target_kind": target_kind,
+            "target_value": target_value,
+            "target_min": target_min,
+            "target_max": target_max,
+            "target_date": target_date,
+            "baseline_value": baseline_value,
+            "baseline_date": baseline_date,
+            "default_denominator": default_denominator,
+            "order": order,
+        },
+    )
+    indicator.category_targets.all().delete()
+    kept = IndicatorDimension.objects.filter(indicator=indicator, dimension_id__in=dimension_ids)
+    IndicatorDimension.objects.filter(indicator=indicator).exclude(pk__in=kept).delete()
+    for use in dimensions:
+        IndicatorDimension.objects.update_or_create(
+            indicator=indicator, dimension=use.dimension, defaults={"exhaustive": use.exhaustive}
+        )
+    CategoryTarget.objects.bulk_create(
+        CategoryTarget(
+            indicator=indicator, category=t.category, target_value=t.value, target_share=t.share
+        )
+        for t in category_targets
+    )
+    return indicator

@@ -1,0 +1,406 @@
+"""Progress updates: recording, editing and the review workflow.
+
+draft → submitted → approved, or returned (with a note) → resubmitted; an approved update is
+changed only by reopening it. Every function checks who may act, refuses anything in a locked
+period, refuses a stale version, records who did what in the audit history, and stores all or
+nothing.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from partners.models import Membership, Organisation, User
+from projects.models import Project
+from projects.selectors import has_role, reporting_organisations
+
+from .. import progress
+from ..models import Category, Indicator, Period, ProgressUpdate, UpdateValue
+from .checks import problem_message, refuse_nul_and_oversize
+from .evidence import check_evidence_file
+
+Status = ProgressUpdate.Status
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+class StaleUpdate(Exception):
+    """The update changed since the form was loaded: nothing was saved."""
+
+    def __init__(self, current: ProgressUpdate):
+        super().__init__(f"Update {current.pk} is now at version {current.version}.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a person reports: the figures of one update."""
+
+    as_of: date
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    parts: Mapping[Category, Decimal] | None = None
+    narrative: str = ""
+    evidence_url: str = ""
+
+
+def _require(user: User, project: Project, role: str) -> None:
+    if not has_role(user, project, role):
+        raise PermissionDenied(_("You may not do this on this project."))
+
+
+def _period_for(project: Project, as_of: date) -> Period | None:
+    return Period.objects.filter(project=project, start__lte=as_of, end__gte=as_of).first()
+
+
+def _refuse_locked(period: Period | None) -> None:
+    if period is not None and period.is_locked:
+        raise ValidationError(
+            {
+                "as_of": _(
+                    "The period %(period)s is locked: it has been reported. Ask a manager "
+                    "to unlock it if a correction is needed."
+                )
+                % {"period": period.name}
+            }
+        )
+
+
+def _lock_row(update: ProgressUpdate, expected_version: int | None) -> ProgressUpdate:
+    """Re-read the update under a row lock and refuse it if someone changed it meanwhile."""
+    current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleUpdate(current)
+    return current
+
+
+def _validate_figures(*, indicator: Indicator, figures: Figures, value: Decimal | None) -> None:
+    measure = indicator.measure
+    numerator, denominator = figures.numerator, figures.denominator
+    for field, number in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        if number is not None and number < 0:
+            raise ValidationError({field: _("Values cannot be negative.")})
+    if measure == Indicator.Measure.PERCENTAGE:
+        if (numerator is None) != (denominator is None):
+            raise ValidationError(
+                {"denominator": _("Give both the numerator and the denominator.")}
+            )
+        if denominator is not None and numerator is not None:
+            if denominator == 0:
+                raise ValidationError({"denominator": _("The denominator cannot be zero.")})
+            if numerator > denominator:
+                raise ValidationError(
+                    {"numerator": _("The numerator cannot be larger than the denominator.")}
+                )
+        elif indicator.aggregation == Indicator.Aggregation.SUM:
+            raise ValidationError(
+                {
+                    "numerator": _(
+                        "This percentage adds up over updates: give a numerator and a denominator."
+                    )
+                }
+            )
+        elif value is None:
+            raise ValidationError({"value": _("Give the percentage reached.")})
+        elif value > 100:
+            raise ValidationError({"value": _("A percentage cannot be above 100 %.")})
+    elif measure == Indicator.Measure.MILESTONE:
+        if value not in (Decimal(0), Decimal(1)):
+            raise ValidationError({"value": _("Say whether the milestone is done.")})
+    elif measure == Indicator.Measure.QUALITATIVE:
+        if value is not None or numerator is not None:
+            raise ValidationError(
+                {"value": _("A qualitative indicator takes a narrative, not numbers.")}
+            )
+        if not figures.narrative.strip():
+            raise ValidationError({"narrative": _("Describe the progress made.")})
+    elif value is None:
+        raise ValidationError({"value": _("Give the value achieved.")})
+
+
+def _validate_parts(
+    *, indicator: Indicator, value: Decimal | None, parts: Mapping[Category, Decimal]
+) -> Decimal | None:
+    """Check the per-category values; return the total, derived from them where it may be."""
+    uses = {
+        link.dimension_id: link
+        for link in indicator.indicator_dimensions.select_related("dimension")
+    }
+    for category in parts:
+        if category.dimension_id not in uses:
+            raise ValidationError(
+                {
+                    "values": _("%(category)s is not a category of this indicator.")
+                    % {"category": category.name}
+                }
+            )
+    if not parts:
+        return value
+    if indicator.measure in (Indicator.Measure.MILESTONE, Indicator.Measure.QUALITATIVE):
+        raise ValidationError({"values": _("This indicator takes no values per category.")})
+    exhaustive = [link.dimension.slug for link in uses.values() if link.exhaustive]
+    keyed = {(c.dimension.slug, c.slug): amount for c, amount in parts.items()}
+    if value is None:
+        value = progress.total_from_parts(keyed, exhaustive)
+    problems = progress.check_parts(value, keyed, exhaustive)
+    if problems:
+        raise ValidationError({"values": [problem_message(code) for _where, code in problems]})
+    return value
+
+
+def _checked(
+    *, indicator: Indicator, figures: Figures, today: date | None
+) -> tuple[Decimal | None, Period | None]:
+    """Validate everything about the figures; return the total to store and the period."""
+    refuse_nul_and_oversize(narrative=figures.narrative, evidence_url=figures.evidence_url)
+    project = indicator.project
+    today = today or timezone.localdate()
+    if figures.as_of > today:
+        raise ValidationError({"as_of": _("The as-of date cannot be in the future.")})
+    if not project.start_date <= figures.as_of <= project.end_date:
+        raise ValidationError(
+            {
+                "as_of": _("The as-of date must fall within the project (%(start)s to %(end)s).")
+                % {"start": project.start_date, "end": project.end_date}
+            }
+        )
+    value = _validate_parts(indicator=indicator, value=figures.value, parts=figures.parts or {})
+    _validate_figures(indicator=indicator, figures=figures, value=value)
+    period = _period_for(project, figures.as_of)
+    _refuse_locked(period)
+    return value, period
+
+
+def _check_organisation(user: User, project: Project, organisation: Organisation | None) -> None:
+    if organisation is not None and organisation not in reporting_organisations(user, project):
+        raise ValidationError(
+            {"organisation": _("You cannot report for %(name)s.") % {"name": organisation.name}}
+        )
+
+
+def _save(update: ProgressUpdate, user: User) -> None:
+    update.version += 1
+    update._history_user = user  # type: ignore[attr-defined]
+    update.save()
+
+
+def _write_parts(update: ProgressUpdate, parts: Mapping[Category, Decimal], user: User) -> None:
+    """Bring the per-category values in line with `parts`, each change in the history."""
+    existing = {value.category_id: value for value in update.values.all()}
+    kept = {category.pk for category in parts}
+    for category_id, stale in existing.items():
+        if category_id not in kept:
+            stale._history_user = user  # type: ignore[attr-defined]
+            stale.delete()
+    new_rows: list[UpdateValue] = []
+    for category, amount in parts.items():
+        row = existing.get(category.pk)
+        if row is None:
+            new_rows.append(UpdateValue(update=update, category=category, value=amount))
+        elif row.value != amount:
+            row.value = amount
+            row._history_user = user  # type: ignore[attr-defined]
+            row.save()
+    if new_rows:
+        bulk_create_with_history(new_rows, UpdateValue, default_user=user)
+
+
+@transaction.atomic
+def create_update(
+    *,
+    indicator: Indicator,
+    author: User,
+    figures: Figures,
+    evidence_file: UploadedFile | None = None,
+    organisation: Organisation | None = None,
+    submit: bool = False,
+    is_illustrative: bool = False,
+    today: date | None = None,
+) -> ProgressUpdate:
+    """Record a progress update as a draft, or submit it straight away."""
+    project = indicator.project
+    _require(author, project, Membership.Role.EDITOR)
+    _check_organisation(author, project, organisation)
+    value, period = _checked(indicator=indicator, figures=figures, today=today)
+    if evidence_file is not None:
+        check_evidence_file(evidence_file)
+    update = ProgressUpdate(
+        indicator=indicator,
+        period=period,
+        organisation=organisation,
+        as_of=figures.as_of,
+        value=value,
+        numerator=figures.numerator,
+        denominator=figures.denominator,
+        narrative=figures.narrative,
+        evidence_url=figures.evidence_url,
+        is_illustrative=is_illustrative,
+        created_by=author,
+        version=0,
+    )
+    if evidence_file is not None:
+        update.evidence_file = evidence_file
+    if submit:
+        update.status = Status.SUBMITTED
+        update.submitted_by = author
+        update.submitted_at = timezone.now()
+    _save(update, author)
+    _write_parts(update, figures.parts or {}, author)
+    return update
+
+
+@transaction.atomic
+def edit_update(
+    *,
+    update: ProgressUpdate,
+    user: User,
+    expected_version: int,
+    figures: Figures,
+    evidence_file: UploadedFile | None = None,
+    remove_evidence_file: bool = False,
+    organisation: Organisation | None = None,
+    submit: bool = False,
+    today: date | None = None,
+) -> ProgressUpdate:
+    """Change a draft or returned update, unless someone changed it since `expected_version`."""
+    indicator = update.indicator
+    _require(user, indicator.project, Membership.Role.EDITOR)
+    current = _lock_row(update, expected_version)
+    if current.status not in EDITABLE:
+        raise ValidationError(
+            _("Only a draft or returned update can be changed; reopen an approved one first.")
+        )
+    _refuse_locked(current.period)
+    _check_organisation(user, indicator.project, organisation)
+    value, period = _checked(indicator=indicator, figures=figures, today=today)
+    if evidence_file is not None:
+        check_evidence_file(evidence_file)
+        current.evidence_file = evidence_file
+    elif remove_evidence_file:
+        current.evidence_file = ""
+    current.period = period
+    current.organisation = organisation
+    current.as_of = figures.as_of
+    current.value = value
+    current.numerator = figures.numerator
+    current.denominator = figures.denominator
+    current.narrative = figures.narrative
+    current.evidence_url = figures.evidence_url
+    if submit:
+        current.status = Status.SUBMITTED
+        current.submitted_by = user
+        current.submitted_at = timezone.now()
+    _save(current, user)
+    _write_parts(current, figures.parts or {}, user)
+    return current
+
+
+@transaction.atomic
+def submit_update(
+    *, update: ProgressUpdate, user: User, expected_version: int | None = None
+) -> ProgressUpdate:
+    _require(user, update.indicator.project, Membership.Role.EDITOR)
+    current = _lock_row(update, expected_version)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or returned update can be submitted."))
+    _refuse_locked(current.period)
+    current.status = Status.SUBMITTED
+    current.submitted_by = user
+    current.submitted_at = timezone.now()
+    _save(current, user)
+    return current
+
+
+def _may_approve_own(reviewer: User, project: Project) -> bool:
+    """Only where the reviewer's organisation says it has a single manager."""
+    return Membership.objects.filter(
+        user=reviewer,
+        organisation__single_manager=True,
+        organisation__partnerships__project=project,
+    ).exists()
+
+
+@transaction.atomic
+def approve_update(
+    *, update: ProgressUpdate, reviewer: User, expected_version: int | None = None
+) -> ProgressUpdate:
+    """Approve a submitted update. Nobody approves their own, unless their organisation has a
+    single manager and says so."""
+    project = update.indicator.project
+    _require(reviewer, project, Membership.Role.MANAGER)
+    current = _lock_row(update, expected_version)
+    if current.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted update can be approved."))
+    if current.submitted_by_id == reviewer.pk and not _may_approve_own(reviewer, project):
+        raise ValidationError(_("You cannot approve an update you submitted yourself."))
+    _refuse_locked(current.period)
+    current.status = Status.APPROVED
+    current.reviewed_by = reviewer
+    current.reviewed_at = timezone.now()
+    current.review_note = ""
+    _save(current, reviewer)
+    return current
+
+
+@transaction.atomic
+def return_update(
+    *, update: ProgressUpdate, reviewer: User, note: str, expected_version: int | None = None
+) -> ProgressUpdate:
+    """Send a submitted update back to its editor with a note saying what to correct."""
+    _require(reviewer, update.indicator.project, Membership.Role.MANAGER)
+    refuse_nul_and_oversize(note=note)
+    if not note.strip():
+        raise ValidationError({"note": _("Say what needs correcting.")})
+    current = _lock_row(update, expected_version)
+    if current.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted update can be returned."))
+    _refuse_locked(current.period)
+    current.status = Status.RETURNED
+    current.reviewed_by = reviewer
+    current.reviewed_at = timezone.now()
+    current.review_note = note.strip()
+    _save(current, reviewer)
+    return current
+
+
+@transaction.atomic
+def reopen_update(
+    *, update: ProgressUpdate, user: User, reason: str, expected_version: int | None = None
+) -> ProgressUpdate:
+    """Take an approved update back to draft so it can be corrected; the reason is recorded."""
+    _require(user, update.indicator.project, Membership.Role.MANAGER)
+    refuse_nul_and_oversize(reason=reason)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the update is reopened.")})
+    current = _lock_row(update, expected_version)
+    if current.status != Status.APPROVED:
+        raise ValidationError(_("Only an approved update can be reopened."))
+    _refuse_locked(current.period)
+    current.status = Status.DRAFT
+    current.reviewed_by = None
+    current.reviewed_at = None
+    current.review_note = _("Reopened: %(reason)s") % {"reason": reason.strip()}
+    _save(current, user)
+    return current
+
+
+@transaction.atomic
+def delete_update(
+    *, update: ProgressUpdate, user: User, expected_version: int | None = None
+) -> None:
+    """Delete a draft or returned update; approved figures must be reopened first."""
+    _require(user, update.indicator.project, Membership.Role.EDITOR)
+    current = _lock_row(update, expected_version)
+    if current.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or returned update can be deleted."))
+    _refuse_locked(current.period)
+    current._history_user = user  # type: ignore[attr-defined]
+    current.delete()

@@ -1,0 +1,337 @@
+from collections import defaultdict
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from partners.models import Membership, User
+from projects.selectors import (
+    has_role,
+    project_for_page,
+    project_role,
+    reporting_organisations,
+    visible_projects,
+)
+
+from . import services
+from .forms import NoteForm, UpdateForm
+from .history import indicator_history, update_history
+from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
+from .selectors import (
+    due_periods,
+    figures_for,
+    my_indicators,
+    open_updates,
+    review_queue,
+    updates_of_indicator,
+    visible_indicator,
+    visible_update,
+)
+
+EDITOR = Membership.Role.EDITOR
+MANAGER = Membership.Role.MANAGER
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user of a view behind @login_required."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def my_indicators_page(request: HttpRequest) -> HttpResponse:
+    """An editor's indicators, grouped by project and result, with what is due."""
+    indicators = my_indicators(request.user)
+    today = timezone.localdate()
+    figures = figures_for(indicators, today=today, with_provisional=True)
+    due = due_periods(indicators, today=today)
+    projects = []
+    for project, in_project in groupby(indicators, key=lambda i: i.project):
+        results = [
+            {"result": result, "rows": [(figures[i.pk], due[i.pk]) for i in rows]}
+            for result, rows in groupby(in_project, key=lambda i: i.result)
+        ]
+        projects.append({"project": project, "results": results})
+    return render(
+        request,
+        "indicators/mine.html",
+        {"projects": projects, "open_updates": list(open_updates(request.user))},
+    )
+
+
+@login_required
+def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = visible_indicator(request.user, pk)
+    role = project_role(request.user, indicator.project)
+    figures = figures_for(
+        [indicator], today=timezone.localdate(), with_provisional=role is not None
+    )[indicator.pk]
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "indicator": indicator,
+            "figures": figures,
+            "updates": list(updates_of_indicator(request.user, indicator)),
+            "history": indicator_history(indicator),
+            "can_report": has_role(request.user, indicator.project, EDITOR),
+        },
+    )
+
+
+def _form_kwargs(request: HttpRequest, indicator: Indicator, update: ProgressUpdate | None):
+    links = list(IndicatorDimension.objects.filter(indicator=indicator).select_related("dimension"))
+    categories: dict[int, list[Category]] = defaultdict(list)
+    for category in Category.objects.filter(dimension__in=[link.dimension for link in links]):
+        categories[category.dimension_id].append(category)
+    return {
+        "indicator": indicator,
+        "links": links,
+        "categories": categories,
+        "organisations": reporting_organisations(request.user, indicator.project),
+        "periods": list(
+            Period.objects.filter(
+                project=indicator.project, locked_at__isnull=True, start__lte=timezone.localdate()
+            )
+        ),
+        "update": update,
+    }
+
+
+def _render_form(request: HttpRequest, form: UpdateForm, **extra: Any) -> HttpResponse:
+    return render(request, "indicators/update_form.html", {"form": form, **extra})
+
+
+@login_required
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = visible_indicator(request.user, pk)
+    if not has_role(request.user, indicator.project, EDITOR):
+        raise PermissionDenied(_("You may not report progress on this project."))
+    kwargs = _form_kwargs(request, indicator, None)
+    if request.method != "POST":
+        return _render_form(request, UpdateForm(**kwargs))
+    form = UpdateForm(request.POST, request.FILES, **kwargs)
+    if form.is_valid():
+        try:
+            update = services.create_update(
+                indicator=indicator,
+                author=signed_in(request),
+                figures=form.figures(),
+                evidence_file=form.cleaned_data.get("evidence_file"),
+                organisation=form.chosen_organisation(),
+                submit=request.POST.get("action") == "submit",
+            )
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(request, _submitted_or_saved(update))
+            return redirect("indicators:update", pk=update.pk)
+    return _render_form(request, form)
+
+
+def _submitted_or_saved(update: ProgressUpdate) -> str:
+    if update.status == ProgressUpdate.Status.SUBMITTED:
+        return _("Submitted for review.")
+    return _("Saved as a draft. Submit it when it is ready for review.")
+
+
+@login_required
+def edit_update(request: HttpRequest, pk: int) -> HttpResponse:
+    update = visible_update(request.user, pk)
+    indicator = update.indicator
+    if not has_role(request.user, indicator.project, EDITOR):
+        raise PermissionDenied(_("You may not change updates on this project."))
+    if update.status not in (ProgressUpdate.Status.DRAFT, ProgressUpdate.Status.RETURNED):
+        messages.error(request, _("Only a draft or returned update can be changed."))
+        return redirect("indicators:update", pk=update.pk)
+    kwargs = _form_kwargs(request, indicator, update)
+    if request.method != "POST":
+        return _render_form(request, UpdateForm(**kwargs), update=update)
+    form = UpdateForm(request.POST, request.FILES, **kwargs)
+    if form.is_valid():
+        try:
+            saved = services.edit_update(
+                update=update,
+                user=signed_in(request),
+                expected_version=form.cleaned_data["version"] or 0,
+                figures=form.figures(),
+                evidence_file=form.cleaned_data.get("evidence_file"),
+                remove_evidence_file=form.cleaned_data.get("remove_evidence_file", False),
+                organisation=form.chosen_organisation(),
+                submit=request.POST.get("action") == "submit",
+            )
+        except services.StaleUpdate as stale:
+            return _render_conflict(request, form, stale.current, kwargs)
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(request, _submitted_or_saved(saved))
+            return redirect("indicators:update", pk=saved.pk)
+    return _render_form(request, form, update=update)
+
+
+def _render_conflict(
+    request: HttpRequest, form: UpdateForm, current: ProgressUpdate, kwargs: dict[str, Any]
+) -> HttpResponse:
+    """Show what changed meanwhile beside what the user typed; save nothing."""
+    saved = UpdateForm.initial_from(current)
+    differences = []
+    for name, field in form.fields.items():
+        if name in ("version", "evidence_file", "remove_evidence_file", "period"):
+            continue
+        yours = form.cleaned_data.get(name)
+        theirs = saved.get(name)
+        if name == "organisation" and yours is not None:
+            yours = yours.pk
+        if (yours or None) != (theirs or None) and str(yours) != str(theirs):
+            differences.append({"label": field.label, "saved": theirs, "yours": yours})
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    kwargs = {**kwargs, "update": current}
+    fresh = UpdateForm(data, **kwargs)
+    fresh.is_valid()
+    return _render_form(
+        request,
+        fresh,
+        update=current,
+        conflict={"current": current, "differences": differences},
+    )
+
+
+@login_required
+def update_page(request: HttpRequest, pk: int) -> HttpResponse:
+    update = visible_update(request.user, pk)
+    project = update.indicator.project
+    role = project_role(request.user, project)
+    is_manager = has_role(request.user, project, MANAGER)
+    return render(
+        request,
+        "indicators/update_detail.html",
+        {
+            "update": update,
+            "indicator": update.indicator,
+            "history": update_history(update) if role is not None else [],
+            "can_edit": role is not None
+            and has_role(request.user, project, EDITOR)
+            and update.status in (ProgressUpdate.Status.DRAFT, ProgressUpdate.Status.RETURNED),
+            "can_review": is_manager and update.status == ProgressUpdate.Status.SUBMITTED,
+            "can_reopen": is_manager and update.status == ProgressUpdate.Status.APPROVED,
+            "note_form": NoteForm(initial={"version": update.version}),
+        },
+    )
+
+
+TRANSITIONS = {
+    "submit": (EDITOR, gettext_lazy("Submitted for review.")),
+    "approve": (MANAGER, gettext_lazy("Approved: the figures now count for funders.")),
+    "return": (MANAGER, gettext_lazy("Returned to the editor with your note.")),
+    "reopen": (MANAGER, gettext_lazy("Reopened as a draft.")),
+    "delete": (EDITOR, gettext_lazy("Deleted.")),
+}
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TRANSITIONS:
+        raise Http404
+    update = visible_update(request.user, pk)
+    role, done = TRANSITIONS[action]
+    if not has_role(request.user, update.indicator.project, role):
+        raise PermissionDenied(_("You may not do this on this project."))
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    user = signed_in(request)
+    note = request.POST.get("note", "")
+    try:
+        if action == "submit":
+            services.submit_update(update=update, user=user, expected_version=version)
+        elif action == "approve":
+            services.approve_update(update=update, reviewer=user, expected_version=version)
+        elif action == "return":
+            services.return_update(
+                update=update, reviewer=user, note=note, expected_version=version
+            )
+        elif action == "reopen":
+            services.reopen_update(update=update, user=user, reason=note, expected_version=version)
+        else:
+            services.delete_update(update=update, user=user, expected_version=version)
+            messages.success(request, str(done))
+            return redirect("indicators:indicator", pk=update.indicator_id)
+    except services.StaleUpdate:
+        messages.error(
+            request,
+            _("This update changed since you opened the page. Here it is as it stands now."),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, str(done))
+    if action in ("approve", "return") and request.POST.get("next") == "review":
+        return redirect("indicators:review")
+    return redirect("indicators:update", pk=update.pk)
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file, to those who may see the update (never a public media URL)."""
+    update = visible_update(request.user, pk)
+    if not update.evidence_file:
+        raise Http404
+    return FileResponse(update.evidence_file.open("rb"), as_attachment=True)
+
+
+@login_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "indicators/review.html",
+        {"updates": list(review_queue(request.user)), "note_form": NoteForm()},
+    )
+
+
+@login_required
+def periods_page(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = project_for_page(request.user, project_pk)
+    return render(
+        request,
+        "indicators/periods.html",
+        {
+            "project": project,
+            "periods": list(project.periods.select_related("locked_by")),
+            "can_lock": has_role(request.user, project, MANAGER),
+            "can_unlock": has_role(request.user, project, Membership.Role.ADMIN),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_lock(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    period = get_object_or_404(
+        Period.objects.select_related("project"), pk=pk, project__in=visible_projects(request.user)
+    )
+    try:
+        if action == "lock":
+            services.lock_period(period=period, user=signed_in(request))
+            messages.success(request, _("Period %(name)s locked.") % {"name": period.name})
+        elif action == "unlock":
+            services.unlock_period(period=period, user=signed_in(request))
+            messages.success(request, _("Period %(name)s unlocked.") % {"name": period.name})
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("indicators:periods", project_pk=period.project_id)

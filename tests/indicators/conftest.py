@@ -1,0 +1,67 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from indicators import services
+from tests.factories import (
+    CategoryFactory,
+    FundingFactory,
+    IndicatorDimensionFactory,
+    IndicatorFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PeriodFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def team(db):
+    """An NGO implementing a project ("160 associates, 60 % women"), its people, a funder's
+    viewer and an outsider."""
+    ngo = OrganisationFactory(name="Recyclers NGO", short_name="RNGO")
+    funder = OrganisationFactory(name="Donor", short_name="DON", kind="funder")
+    project = ProjectFactory(planned_start=date(2024, 1, 1), planned_end=date(2026, 12, 31))
+    PartnershipFactory(project=project, organisation=ngo)
+    FundingFactory(project=project, funder=funder)
+    women = CategoryFactory()
+    men = CategoryFactory(dimension=women.dimension, slug="men", name="Men")
+    indicator = IndicatorFactory(project=project, target_value=Decimal(160), unit="associates")
+    IndicatorDimensionFactory(indicator=indicator, dimension=women.dimension, exhaustive=True)
+    return {
+        "ngo": ngo,
+        "project": project,
+        "indicator": indicator,
+        "women": women,
+        "men": men,
+        "first_half": PeriodFactory(
+            project=project, name="S1 2025", start=date(2025, 1, 1), end=date(2025, 6, 30)
+        ),
+        "editor": MembershipFactory(organisation=ngo, role="editor").user,
+        "manager": MembershipFactory(organisation=ngo, role="manager").user,
+        "admin": MembershipFactory(organisation=ngo, role="admin").user,
+        "viewer": MembershipFactory(organisation=ngo, role="viewer").user,
+        "funder": MembershipFactory(organisation=funder, role="viewer").user,
+        "outsider": UserFactory(username="team-outsider"),
+    }
+
+
+def figures(**kwargs) -> services.Figures:
+    values = {"as_of": date(2025, 3, 1)}
+    values.update(kwargs)
+    return services.Figures(**values)
+
+
+def report(team, *, user=None, submit=False, **kwargs):
+    return services.create_update(
+        indicator=team["indicator"],
+        author=user or team["editor"],
+        figures=figures(**kwargs),
+        submit=submit,
+        today=TODAY,
+    )
