@@ -50,7 +50,10 @@ class UpdateForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # Date inputs speak ISO whatever the language; a browser without them shows a text box,
+        # where people in Peru type day/month/year.
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date the figures describe."),
     )
     period = forms.ModelChoiceField(

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -51,10 +52,8 @@ def team(db):
     }
 
 
-def figures(**kwargs) -> services.Figures:
-    values = {"as_of": date(2025, 3, 1)}
-    values.update(kwargs)
-    return services.Figures(**values)
+def figures(**kwargs: Any) -> services.Figures:
+    return services.Figures(**{"as_of": date(2025, 3, 1), **kwargs})
 
 
 def report(team, *, user=None, submit=False, **kwargs):

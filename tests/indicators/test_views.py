@@ -294,3 +294,19 @@ def test_entry_form_weighs_under_60_kb_compressed_on_first_load(client, team):
     total = sum(len(gzip.compress(body)) for body in [html, *assets])
     assert total < 60 * 1024
     assert b"portal.css" in html and b"update-form.js" in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_as_of_date_is_prefilled_in_iso_form_whatever_the_language(client, team, language):
+    client.force_login(team["editor"])
+    url = reverse("indicators:report", args=[team["indicator"].pk])
+    text = client.get(url, headers={"accept-language": language}).text
+    assert 'type="date"' in text
+    assert 'name="as_of" value="20' in text  # an ISO date, not 22/11/2026
+
+
+def test_a_typed_day_month_year_date_is_understood(client, team):
+    client.force_login(team["editor"])
+    url = reverse("indicators:report", args=[team["indicator"].pk])
+    client.post(url, {"as_of": "01/03/2025", "value": "5", "action": "draft"})
+    assert ProgressUpdate.objects.get().as_of == date(2025, 3, 1)

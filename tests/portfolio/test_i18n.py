@@ -29,6 +29,12 @@ def entries() -> list[tuple[str, list[str]]]:
     return found
 
 
+def test_no_translation_is_left_fuzzy():
+    # msgfmt leaves fuzzy entries out of the compiled catalogue: they would show in English.
+    source = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" not in source.split("\n\n", 1)[1]
+
+
 def test_every_string_has_a_spanish_translation():
     untranslated = [msgid for msgid, translations in entries() if not all(translations)]
     assert untranslated == []

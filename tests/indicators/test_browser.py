@@ -1,0 +1,98 @@
+"""The daily loop in a real browser: an editor reports, a manager approves, the figures show.
+
+Runs in Debian's headless Chromium, driven by Playwright; nothing is downloaded at run time.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from indicators.models import Indicator, ProgressUpdate
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+PASSWORD = "portal-demo-2025"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"No Chromium at {CHROMIUM}: install Debian's chromium package (or set CHROMIUM).",
+    ),
+]
+
+
+@pytest.fixture
+def page(live_server) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API runs an event loop in this thread; the ORM calls the test
+    # makes around it are ordinary blocking calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
+        yield context.new_page()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_reports_manager_approves_and_the_project_page_shows_it(live_server, page):
+    call_command("load_demo", verbosity=0)
+    associates = Indicator.objects.get(code="CE-5")
+    assert not associates.updates.filter(status="approved").exists()
+    base = live_server.url
+
+    sign_in(page, base, "aspem-editor")
+    page.get_by_role("link", name="My indicators").click()
+    card = page.locator("li.card", has_text="CE-5")
+    card.get_by_role("link", name="Report progress").click()
+    assert fits_the_screen(page)
+    page.get_by_label("Women", exact=True).fill("50")
+    page.get_by_label("Men", exact=True).fill("30")
+    assert (
+        page.get_by_label("Total", exact=True).input_value() == "80"
+    )  # computed as the editor types
+    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_text("Submitted for review.").wait_for()
+    update = ProgressUpdate.objects.get(indicator=associates)
+    assert (update.status, update.value) == ("submitted", 80)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, base, "aspem-manager")
+    page.get_by_role("link", name="Review").click()
+    page.locator("article.review", has_text="CE-5").get_by_role("button", name="Approve").click()
+    page.get_by_text("Approved: the figures now count for funders.").wait_for()
+
+    page.goto(f"{base}/projects/{associates.project_id}/")
+    figures = page.locator(f"#indicator-{associates.pk}")
+    assert "80 associates" in figures.locator(".achieved").inner_text()
+    assert "50 %" in figures.locator(".achieved").inner_text()
+    women = figures.locator("tr.category", has_text="Women").inner_text()
+    assert "60 %" in women and "62.5 %" in women
+    assert fits_the_screen(page)
