@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from indicators.progress import Status
 from indicators.selectors import status_counts
-from projects.selectors import projects_for_portfolio
+from projects.selectors import funding_rows, projects_for_portfolio
 
 PROJECTS_PER_PAGE = 25
 
@@ -23,6 +23,7 @@ def portfolio_home(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "project": project,
+            "fundings": funding_rows(project),
             "by_status": [(status, counts[project.pk][status]) for status in Status],
             "indicator_total": sum(counts[project.pk].values()),
         }

@@ -215,6 +215,7 @@ def test_setec_viewer_sees_the_mano_a_mano_project_and_setecs_share(client, demo
     home = client.get(reverse("portfolio-home")).text
     assert "Supporting women&#x27;s emancipation" in home
     assert "69,966 EUR" in home
+    assert "setec Foundation: 16,322 EUR (23.3 %)" in home
     assert "Alliances for a Circular Economy" not in home
     assert "From displacement to integration" not in home
     project = Project.objects.get(code="mam-la-ensenada")
