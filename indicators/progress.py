@@ -7,7 +7,8 @@ one place and are tested exhaustively (tests/indicators/test_progress.py).
 The rules (see DESIGN.md):
 - Only approved readings count; a provisional figure also counts submitted ones.
 - `sum`: achieved is the sum of the readings. `latest`: the most recent reading by as-of date,
-  ties broken by the later approval.
+  ties broken by the later approval. Where several member organisations of a network report the
+  same `latest` indicator, each reports its own level: the total is the sum of each one's latest.
 - Percentages combine by summing numerators and denominators, never by averaging.
 - Milestones are done (100 %) or not (0 %).
 - Range targets are measured against their minimum and report whether they are within range.
@@ -85,6 +86,7 @@ class Reading:
     status: str = "approved"
     recorded_at: datetime | None = None  # approval time; breaks ties between equal as-of dates
     sequence: int = 0  # last resort tie-break (the update's id)
+    source: int | None = None  # the reporting organisation, where a network reports
     parts: Mapping[CategoryKey, Decimal] = field(default_factory=dict)
 
 
@@ -191,30 +193,16 @@ def _recency(reading: Reading) -> tuple[date, float, int]:
     return (reading.as_of, approved, reading.sequence)
 
 
-def _sum_parts(readings: Sequence[Reading]) -> dict[CategoryKey, Decimal]:
-    totals: dict[CategoryKey, Decimal] = {}
+def latest_per_source(readings: Sequence[Reading]) -> list[Reading]:
+    """The most recent reading of each reporting organisation."""
+    by_source: dict[int | None, list[Reading]] = {}
     for reading in readings:
-        for key, value in reading.parts.items():
-            totals[key] = totals.get(key, ZERO) + value
-    return totals
+        by_source.setdefault(reading.source, []).append(reading)
+    return [r for r in (latest(group) for group in by_source.values()) if r is not None]
 
 
-def achieved(measure: str, aggregation: str, readings: Sequence[Reading]) -> Achieved:
-    """Combine the given readings (already filtered to those that count) into one figure."""
-    if not readings or measure == Measure.QUALITATIVE:
-        return Achieved(value=None)
-    if measure == Measure.MILESTONE or aggregation == Aggregation.LATEST:
-        last = latest(readings)
-        assert last is not None
-        if measure == Measure.PERCENTAGE and last.denominator is not None:
-            assert last.numerator is not None
-            return Achieved(
-                value=_percent(last.numerator, last.denominator),
-                numerator=last.numerator,
-                denominator=last.denominator,
-                parts=dict(last.parts),
-            )
-        return Achieved(value=last.value, parts=dict(last.parts))
+def _combined(measure: str, readings: Sequence[Reading]) -> Achieved:
+    """Readings that add up: values summed, percentages from summed fractions."""
     if measure == Measure.PERCENTAGE:
         if any(r.numerator is None or r.denominator is None for r in readings):
             raise ValueError("Summed percentages need a numerator and denominator on every update.")
@@ -228,6 +216,38 @@ def achieved(measure: str, aggregation: str, readings: Sequence[Reading]) -> Ach
         )
     total = sum((r.value for r in readings if r.value is not None), ZERO)
     return Achieved(value=total, parts=_sum_parts(readings))
+
+
+def _sum_parts(readings: Sequence[Reading]) -> dict[CategoryKey, Decimal]:
+    totals: dict[CategoryKey, Decimal] = {}
+    for reading in readings:
+        for key, value in reading.parts.items():
+            totals[key] = totals.get(key, ZERO) + value
+    return totals
+
+
+def achieved(measure: str, aggregation: str, readings: Sequence[Reading]) -> Achieved:
+    """Combine the given readings (already filtered to those that count) into one figure."""
+    if not readings or measure == Measure.QUALITATIVE:
+        return Achieved(value=None)
+    if measure == Measure.MILESTONE or aggregation == Aggregation.LATEST:
+        newest = latest_per_source(readings)
+        if measure == Measure.MILESTONE:
+            # Done once every reporting organisation says it is done.
+            return Achieved(value=min((r.value or ZERO) for r in newest))
+        if len(newest) == 1:
+            last = newest[0]
+            if measure == Measure.PERCENTAGE and last.denominator is not None:
+                assert last.numerator is not None
+                return Achieved(
+                    value=_percent(last.numerator, last.denominator),
+                    numerator=last.numerator,
+                    denominator=last.denominator,
+                    parts=dict(last.parts),
+                )
+            return Achieved(value=last.value, parts=dict(last.parts))
+        return _combined(measure, newest)
+    return _combined(measure, readings)
 
 
 def reference_target(spec: IndicatorSpec) -> Decimal | None:

@@ -83,6 +83,7 @@ def reading_for(update: ProgressUpdate, values: Iterable[UpdateValue] = ()) -> p
         status=update.status,
         recorded_at=update.reviewed_at or update.submitted_at,
         sequence=update.pk or 0,
+        source=update.organisation_id,
         parts={
             (value.category.dimension.slug, value.category.slug): value.value for value in values
         },

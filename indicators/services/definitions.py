@@ -18,8 +18,10 @@ from ..models import (
     Dimension,
     Indicator,
     IndicatorDimension,
+    UpdateValue,
 )
 from .checks import problem_message, refuse_nul_and_oversize
+from .snapshots import approved_figures_changed
 
 
 @transaction.atomic
@@ -196,8 +198,27 @@ def define_indicator(
         },
     )
     indicator.category_targets.all().delete()
-    kept = IndicatorDimension.objects.filter(indicator=indicator, dimension_id__in=dimension_ids)
-    IndicatorDimension.objects.filter(indicator=indicator).exclude(pk__in=kept).delete()
+    removed = IndicatorDimension.objects.filter(indicator=indicator).exclude(
+        dimension_id__in=dimension_ids
+    )
+    in_use = (
+        UpdateValue.objects.filter(
+            update__indicator=indicator, category__dimension_id__in=removed.values("dimension_id")
+        )
+        .select_related("category__dimension")
+        .first()
+    )
+    if in_use is not None:
+        raise ValidationError(
+            {
+                "dimensions": _(
+                    "Progress has been reported by %(dimension)s: that disaggregation cannot be "
+                    "removed."
+                )
+                % {"dimension": in_use.category.dimension.name}
+            }
+        )
+    removed.delete()
     for use in dimensions:
         IndicatorDimension.objects.update_or_create(
             indicator=indicator, dimension=use.dimension, defaults={"exhaustive": use.exhaustive}
@@ -208,4 +229,5 @@ def define_indicator(
         )
         for t in category_targets
     )
+    approved_figures_changed(indicator.pk)  # targets changed: percentages and statuses too
     return indicator

@@ -26,6 +26,7 @@ from .. import progress
 from ..models import Category, Indicator, Period, ProgressUpdate, UpdateValue
 from .checks import problem_message, refuse_nul_and_oversize
 from .evidence import check_evidence_file
+from .snapshots import approved_figures_changed
 
 Status = ProgressUpdate.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -347,6 +348,7 @@ def approve_update(
     current.reviewed_at = timezone.now()
     current.review_note = ""
     _save(current, reviewer)
+    approved_figures_changed(current.indicator_id)
     return current
 
 
@@ -389,6 +391,7 @@ def reopen_update(
     current.reviewed_at = None
     current.review_note = _("Reopened: %(reason)s") % {"reason": reason.strip()}
     _save(current, user)
+    approved_figures_changed(current.indicator_id)
     return current
 
 
@@ -404,3 +407,4 @@ def delete_update(
     _refuse_locked(current.period)
     current._history_user = user  # type: ignore[attr-defined]
     current.delete()
+    approved_figures_changed(current.indicator_id)

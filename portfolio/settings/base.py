@@ -97,7 +97,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Without a broker every task runs eagerly in the calling process, so one machine with SQLite
 # needs nothing else. With REDIS_URL, workers and beat take the work.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -105,10 +105,40 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An approval must not wait long on a broker that is down: the repair catches up later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+
+# Snapshots: how long a recompute waits to gather a burst of approvals, how often stale
+# snapshots are repaired, and how often everything is recomputed to repair drift.
+SNAPSHOT_COALESCE_SECONDS = env.float("SNAPSHOT_COALESCE_SECONDS", default=1.0)
+SNAPSHOT_REPAIR_SECONDS = env.float("SNAPSHOT_REPAIR_SECONDS", default=30.0)
+SNAPSHOT_FULL_RECOMPUTE_SECONDS = env.float("SNAPSHOT_FULL_RECOMPUTE_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE = {
+    "repair-stale-snapshots": {
+        "task": "indicators.tasks.repair_stale_snapshots",
+        "schedule": SNAPSHOT_REPAIR_SECONDS,
+    },
+    "recompute-all-snapshots": {
+        "task": "indicators.tasks.recompute_all_snapshots",
+        "schedule": SNAPSHOT_FULL_RECOMPUTE_SECONDS,
+    },
+}
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # One line per finished task is noise when tasks run eagerly inside commands and requests.
+    "loggers": {"celery.app.trace": {"level": env("TASK_LOG_LEVEL", default="WARNING")}},
 }

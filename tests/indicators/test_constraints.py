@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from indicators.models import CategoryTarget, IndicatorDimension, UpdateValue
+from indicators.models import CategoryTarget, UpdateValue
 from tests.factories import (
     CategoryFactory,
     CategoryTargetFactory,
@@ -102,14 +102,3 @@ def test_target_cannot_be_moved_to_a_category_of_an_unused_dimension(disaggregat
     )
     target.category = minors
     refused(target.save)
-
-
-def test_dimension_cannot_be_removed_while_targets_or_values_use_it(disaggregated_indicator):
-    indicator, women = disaggregated_indicator
-    update = ProgressUpdateFactory(indicator=indicator)
-    UpdateValue.objects.create(update=update, category=women, value=Decimal(3))
-    link = IndicatorDimension.objects.get(indicator=indicator)
-    refused(link.delete)
-    UpdateValue.objects.all().delete()
-    link.delete()
-    assert not IndicatorDimension.objects.exists()

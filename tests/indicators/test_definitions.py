@@ -86,3 +86,37 @@ def test_redefining_an_indicator_replaces_its_category_targets(gender_group):
         category_targets=[services.CategoryTargetInput(category=women, share=Decimal("0.6"))],
     )
     assert list(CategoryTarget.objects.values_list("target_share", flat=True)) == [Decimal("0.6")]
+
+
+def test_a_disaggregation_with_reported_values_cannot_be_removed(gender_group):
+    from tests.factories import ProgressUpdateFactory
+
+    dimension, women, men = gender_group
+    common = {"project": ProjectFactory(), "code": "JOBS", "name": "Have a job"}
+    indicator = services.define_indicator(
+        **common,
+        dimensions=[services.DimensionUse(dimension=dimension, exhaustive=True)],
+        category_targets=[services.CategoryTargetInput(category=women, value=Decimal(550))],
+    )
+    update = ProgressUpdateFactory(indicator=indicator)
+    update.values.create(category=men, value=Decimal(3))
+    with pytest.raises(ValidationError, match="cannot be removed"):
+        services.define_indicator(**common, target_value=Decimal(600))
+    assert indicator.indicator_dimensions.count() == 1
+
+
+def test_deleting_an_indicator_takes_its_disaggregation_and_values_with_it(gender_group):
+    from tests.factories import ProgressUpdateFactory
+
+    dimension, women, _men = gender_group
+    indicator = services.define_indicator(
+        project=ProjectFactory(),
+        code="X",
+        name="X",
+        target_value=Decimal(10),
+        dimensions=[services.DimensionUse(dimension=dimension)],
+        category_targets=[services.CategoryTargetInput(category=women, share=Decimal("0.5"))],
+    )
+    ProgressUpdateFactory(indicator=indicator).values.create(category=women, value=Decimal(2))
+    indicator.delete()
+    assert not Indicator.objects.exists()

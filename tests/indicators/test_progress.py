@@ -504,3 +504,53 @@ def test_period_without_updates_has_no_achieved_value():
     (only,) = progress.period_figures(spec(), [reading(10, as_of=date(2024, 2, 1))], periods)
     assert only.achieved_value is None
     assert only.cumulative_value == D(10)
+
+
+# Networks: several member organisations report the same indicator
+
+
+def test_latest_indicator_reported_by_several_organisations_sums_each_ones_latest():
+    # Two soup kitchens report how many women lead them: 12 then 14, and 9.
+    readings = [
+        reading(12, as_of=date(2024, 2, 1), source=1),
+        reading(14, as_of=date(2024, 5, 1), source=1),
+        reading(9, as_of=date(2024, 3, 1), source=2),
+    ]
+    result = progress.evaluate(spec(aggregation="latest"), readings, today=HALF_WAY)
+    assert result.achieved == D(23)
+
+
+def test_latest_percentage_across_organisations_sums_their_fractions():
+    readings = [
+        Reading(as_of=date(2024, 2, 1), numerator=D(10), denominator=D(20), source=1),
+        Reading(as_of=date(2024, 3, 1), numerator=D(30), denominator=D(80), source=2),
+    ]
+    result = progress.evaluate(
+        spec(measure="percentage", aggregation="latest"), readings, today=HALF_WAY
+    )
+    assert (result.numerator, result.denominator, result.achieved) == (D(40), D(100), D("40.00"))
+
+
+def test_latest_parts_across_organisations_are_summed():
+    readings = [
+        reading(10, as_of=date(2024, 2, 1), source=1, parts={WOMEN: D(6)}),
+        reading(10, as_of=date(2024, 3, 1), source=2, parts={WOMEN: D(8)}),
+    ]
+    stock = spec(
+        aggregation="latest",
+        category_targets=[CategoryTarget("sex", "women", target_share=D("0.5"))],
+    )
+    (women,) = progress.evaluate(stock, readings, today=HALF_WAY).categories
+    assert (women.achieved_value, women.achieved_share) == (D(14), D("0.7"))
+
+
+def test_network_milestone_is_done_once_every_organisation_is_done():
+    readings = [reading(1, source=1), reading(0, source=2)]
+    assert progress.evaluate(spec(measure="milestone"), readings, today=HALF_WAY).achieved == D(0)
+    readings.append(reading(1, as_of=date(2024, 4, 1), source=2))
+    assert progress.evaluate(spec(measure="milestone"), readings, today=HALF_WAY).achieved == D(1)
+
+
+def test_sum_indicator_adds_every_organisations_reports():
+    readings = [reading(5400, source=1), reading(4100, source=2), reading(3900, source=3)]
+    assert progress.evaluate(spec(), readings, today=HALF_WAY).achieved == D(13400)

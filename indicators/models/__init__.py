@@ -1,0 +1,33 @@
+from .core import (
+    Category,
+    CategoryTarget,
+    Dimension,
+    Indicator,
+    IndicatorDimension,
+    Period,
+    PeriodTarget,
+    ProgressUpdate,
+    UpdateValue,
+)
+from .snapshots import (
+    IndicatorSnapshot,
+    OrganisationIndicatorSnapshot,
+    PortfolioSnapshot,
+    ProjectSnapshot,
+)
+
+__all__ = [
+    "Category",
+    "CategoryTarget",
+    "Dimension",
+    "Indicator",
+    "IndicatorDimension",
+    "IndicatorSnapshot",
+    "OrganisationIndicatorSnapshot",
+    "Period",
+    "PeriodTarget",
+    "PortfolioSnapshot",
+    "ProgressUpdate",
+    "ProjectSnapshot",
+    "UpdateValue",
+]

@@ -1,0 +1,83 @@
+"""Background recomputation of the snapshots dashboards read.
+
+Approving, reopening or deleting an update marks its indicator's snapshot stale and, once the
+transaction commits, schedules one recompute. Scheduling is coalesced: an atomic "pending" key
+(Redis SET NX) lets one job wait a moment to gather a burst of approvals, and the job clears
+the key before it reads anything, so every change is either seen by the pending job or
+schedules the next one. Whatever slips through (a worker killed mid-job, Redis down when the
+approval was saved) stays marked stale until the periodic repair, which also runs when a worker
+starts.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+
+from .services import snapshots
+
+logger = logging.getLogger(__name__)
+PENDING_TTL = 120  # seconds; a lost job's key expires and the repair takes over meanwhile
+
+
+def pending_key(indicator_id: int) -> str:
+    return f"snapshots:pending:{indicator_id}"
+
+
+def schedule_recompute(indicator_id: int) -> None:
+    """Queue one recompute of this indicator unless one is already waiting to run."""
+    try:
+        if cache.add(pending_key(indicator_id), 1, timeout=PENDING_TTL):
+            recompute_indicator.apply_async(
+                (indicator_id,), countdown=settings.SNAPSHOT_COALESCE_SECONDS
+            )
+    except Exception:
+        # The change itself is saved and its snapshot marked stale; the periodic repair will
+        # recompute it once the broker answers again.
+        logger.warning("Could not queue the recompute of indicator %s", indicator_id, exc_info=True)
+        cache_delete_quietly(pending_key(indicator_id))
+
+
+def cache_delete_quietly(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("Could not clear %s", key, exc_info=True)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def recompute_indicator(indicator_id: int) -> None:
+    # Cleared first: an approval committing from now on schedules its own job.
+    cache_delete_quietly(pending_key(indicator_id))
+    snapshots.recompute_for_indicator(indicator_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+def repair_stale_snapshots() -> int:
+    """Recompute every snapshot marked stale or missing."""
+    stale = snapshots.stale_indicator_ids()
+    if stale:
+        snapshots.recompute(stale)
+        logger.info("Repaired %s stale indicator snapshots", len(stale))
+    return len(stale)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+def recompute_all_snapshots() -> int:
+    """Recompute everything, repairing any drift between snapshots and approved updates."""
+    return snapshots.recompute()
+
+
+@worker_ready.connect
+def repair_on_start(**_kwargs) -> None:
+    """A worker that starts (again) first repairs what a lost job may have left stale."""
+    repair_stale_snapshots.delay()
