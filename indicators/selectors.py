@@ -3,13 +3,13 @@
 Every function here costs a fixed number of queries, whatever the number of indicators.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from partners.models import Membership, User
@@ -156,72 +156,6 @@ def figures_for(
             ),
         )
     return result
-
-
-def condensed_readings(indicators: Sequence[Indicator]) -> dict[int, list[progress.Reading]]:
-    """Each indicator's approved updates condensed by the database into the one reading that
-    gives the same figure: the sums for `sum` indicators, the latest update for `latest` ones
-    and milestones. Three queries, however many updates there are."""
-    ids = [indicator.pk for indicator in indicators]
-    approved = ProgressUpdate.objects.filter(
-        indicator_id__in=ids, status=ProgressUpdate.Status.APPROVED
-    )
-    condensed: dict[int, list[progress.Reading]] = defaultdict(list)
-    summed = {
-        indicator.pk
-        for indicator in indicators
-        if indicator.aggregation == Indicator.Aggregation.SUM
-        and indicator.measure != Indicator.Measure.MILESTONE
-    }
-    totals = (
-        approved.filter(indicator_id__in=summed)
-        .values("indicator_id")
-        .annotate(
-            total=Sum("value"),
-            numerators=Sum("numerator"),
-            denominators=Sum("denominator"),
-            last=Max("as_of"),
-        )
-        .order_by()
-    )
-    for row in totals:
-        condensed[row["indicator_id"]].append(
-            progress.Reading(
-                as_of=row["last"],
-                value=row["total"],
-                numerator=row["numerators"],
-                denominator=row["denominators"],
-            )
-        )
-    newest = (
-        approved.filter(indicator_id=OuterRef("pk"))
-        .order_by("-as_of", "-reviewed_at", "-id")
-        .values("id")[:1]
-    )
-    # Fetched as a list first: given the subquery inline, PostgreSQL hash-joins every update.
-    latest_ids = list(
-        Indicator.objects.filter(pk__in=set(ids) - summed)
-        .annotate(newest=Subquery(newest))
-        .filter(newest__isnull=False)
-        .order_by()
-        .values_list("newest", flat=True)
-    )
-    for update in ProgressUpdate.objects.filter(pk__in=latest_ids).order_by():
-        condensed[update.indicator_id].append(reading_for(update))
-    return condensed
-
-
-def status_counts(project_ids: Sequence[int], *, today: date) -> dict[int, Counter[str]]:
-    """Project id → number of indicators per status, from approved updates."""
-    indicators = list(
-        Indicator.objects.filter(project_id__in=project_ids).select_related("project")
-    )
-    readings = condensed_readings(indicators)
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for indicator in indicators:
-        figures = progress.evaluate(spec_for(indicator, ()), readings[indicator.pk], today=today)
-        counts[indicator.project_id][figures.status] += 1
-    return counts
 
 
 def visible_indicator(user: User | AnonymousUser, pk: int) -> Indicator:

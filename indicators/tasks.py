@@ -61,6 +61,19 @@ def recompute_indicator(indicator_id: int) -> None:
     snapshots.recompute_for_indicator(indicator_id)
 
 
+def schedule_batch(indicator_ids: list[int]) -> None:
+    """Queue one recompute of many indicators at once (after a bulk change)."""
+    try:
+        recompute_indicator_batch.delay(indicator_ids)
+    except Exception:
+        logger.warning("Could not queue a batch recompute", exc_info=True)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+def recompute_indicator_batch(indicator_ids: list[int]) -> int:
+    return snapshots.recompute(indicator_ids)
+
+
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
 def repair_stale_snapshots() -> int:
     """Recompute every snapshot marked stale or missing."""

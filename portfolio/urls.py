@@ -7,6 +7,13 @@ from . import views
 urlpatterns = [
     path("", views.portfolio_home, name="portfolio-home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboards/", views.dashboards, name="dashboards"),
+    path("dashboards/<int:pk>/<slug:kind>/", views.dashboard, name="dashboard"),
+    path(
+        "dashboards/<int:pk>/<slug:kind>/projects/<int:project_pk>/",
+        views.dashboard_project_page,
+        name="dashboard-project",
+    ),
     path("projects/", include("projects.urls")),
     path("", include("indicators.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,13 +1,27 @@
+from itertools import groupby
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 
-from indicators.progress import Status
-from indicators.selectors import status_counts
+from indicators.models import PortfolioSnapshot
 from projects.selectors import funding_rows, projects_for_portfolio
+
+from .charts import STATUS_ORDER, category_bars, period_chart, progress_bar, status_segments
+from .selectors import (
+    contribution_share,
+    dashboard_choices,
+    dashboard_organisation,
+    dashboard_project,
+    dashboard_projects,
+    indicator_snapshots,
+    network_rollup,
+    oldest_computation,
+    portfolio_snapshot,
+    stale_count,
+)
 
 PROJECTS_PER_PAGE = 25
 
@@ -18,17 +32,18 @@ def portfolio_home(request: HttpRequest) -> HttpResponse:
     page = Paginator(projects_for_portfolio(request.user), PROJECTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    projects = list(page.object_list)
-    counts = status_counts([project.pk for project in projects], today=timezone.localdate())
-    rows = [
-        {
-            "project": project,
-            "fundings": funding_rows(project),
-            "by_status": [(status, counts[project.pk][status]) for status in Status],
-            "indicator_total": sum(counts[project.pk].values()),
-        }
-        for project in projects
-    ]
+    rows = []
+    for project in page.object_list:
+        snapshot = getattr(project, "snapshot", None)
+        rows.append(
+            {
+                "project": project,
+                "fundings": funding_rows(project),
+                "by_status": [(s, getattr(snapshot, s, 0)) for s in STATUS_ORDER],
+                "indicator_total": snapshot.indicators if snapshot else 0,
+                "computed_at": snapshot.computed_at if snapshot else None,
+            }
+        )
     return render(request, "portfolio/home.html", {"rows": rows, "page": page})
 
 
@@ -39,3 +54,100 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def dashboards(request: HttpRequest) -> HttpResponse:
+    """The dashboards the user may open; straight to it when there is only one."""
+    choices = dashboard_choices(request.user)
+    if len(choices) == 1 and len(choices[0].kinds) == 1:
+        return redirect("dashboard", pk=choices[0].organisation.pk, kind=choices[0].kinds[0])
+    return render(request, "dashboards/index.html", {"choices": choices})
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A portfolio at a glance: approved figures only, read from snapshots."""
+    organisation = dashboard_organisation(request.user, pk, kind)
+    page = Paginator(dashboard_projects(organisation, kind), PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = []
+    for project in page.object_list:
+        snapshot = getattr(project, "snapshot", None)
+        counts = {s: getattr(snapshot, s, 0) for s in STATUS_ORDER} if snapshot else {}
+        rows.append(
+            {
+                "project": project,
+                "snapshot": snapshot,
+                "segments": status_segments(counts),
+                "counts": [(s, counts.get(s, 0)) for s in STATUS_ORDER],
+                "share": contribution_share(project, project.own_fundings),
+                "bar": progress_bar(
+                    snapshot.overall_percent if snapshot else None, None, project.title
+                ),
+            }
+        )
+    snapshot = portfolio_snapshot(organisation, kind)
+    return render(
+        request,
+        "dashboards/portfolio.html",
+        {
+            "organisation": organisation,
+            "kind": kind,
+            "kind_label": PortfolioSnapshot.Kind(kind).label,
+            "snapshot": snapshot,
+            "totals": [(s, getattr(snapshot, s, 0)) for s in STATUS_ORDER] if snapshot else [],
+            "segments": status_segments({s: getattr(snapshot, s) for s in STATUS_ORDER})
+            if snapshot
+            else [],
+            "rows": rows,
+            "page": page,
+        },
+    )
+
+
+@login_required
+def dashboard_project_page(
+    request: HttpRequest, pk: int, kind: str, project_pk: int
+) -> HttpResponse:
+    organisation = dashboard_organisation(request.user, pk, kind)
+    project = dashboard_project(organisation, kind, project_pk)
+    indicators = indicator_snapshots(project)
+    blocks = []
+    for result, group in groupby(indicators, key=lambda i: i.result):
+        items = []
+        for indicator in group:
+            snap = getattr(indicator, "snapshot", None)
+            items.append(
+                {
+                    "indicator": indicator,
+                    "snapshot": snap,
+                    "bar": progress_bar(
+                        snap.percent_of_target if snap else None,
+                        snap.expected_percent if snap else None,
+                        indicator.name,
+                    ),
+                    "categories": category_bars(snap.categories) if snap else [],
+                    "periods": period_chart(snap.periods, indicator.target_value) if snap else None,
+                }
+            )
+        blocks.append({"result": result, "items": items})
+    rollup = None
+    if kind == PortfolioSnapshot.Kind.NETWORK:
+        reported, rows = network_rollup(organisation, indicators)
+        if reported:
+            rollup = {"indicators": reported, "rows": rows}
+    return render(
+        request,
+        "dashboards/project.html",
+        {
+            "organisation": organisation,
+            "kind": kind,
+            "project": project,
+            "blocks": blocks,
+            "rollup": rollup,
+            "computed_at": oldest_computation(indicators),
+            "stale": stale_count(indicators),
+        },
+    )

@@ -74,6 +74,7 @@ def projects_for_portfolio(user: User | AnonymousUser) -> QuerySet[Project]:
     """The user's projects with their fundings, for the portfolio page."""
     return (
         visible_projects(user)
+        .select_related("snapshot")
         .prefetch_related(
             Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
             Prefetch(

@@ -6,7 +6,9 @@ organisations) so concurrent jobs take turns, and the last one reads what is com
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -367,15 +369,40 @@ def recompute(
     return len(indicator_ids)
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("deferred_recomputes", default=None)
+
+
 def approved_figures_changed(indicator_id: int) -> None:
     """Call inside the transaction that changed what counts: the snapshot is marked stale now,
     and a recompute is scheduled once (and only if) the transaction commits."""
     mark_stale([indicator_id])
-    transaction.on_commit(lambda: _schedule(indicator_id))
+    batch = _deferred.get()
+    if batch is not None:
+        batch.add(indicator_id)
+        return
+    transaction.on_commit(lambda: _schedule([indicator_id]))
 
 
-def _schedule(indicator_id: int) -> None:
+@contextmanager
+def deferred_recomputes() -> Iterator[None]:
+    """Gather the recomputes of a bulk operation (loading data, an import) into one batch,
+    scheduled when the surrounding transaction commits."""
+    batch: set[int] = set()
+    token = _deferred.set(batch)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if batch:
+        ids = sorted(batch)
+        transaction.on_commit(lambda: _schedule(ids))
+
+
+def _schedule(indicator_ids: list[int]) -> None:
     # Imported here: the tasks module imports these services.
-    from ..tasks import schedule_recompute
+    from ..tasks import schedule_batch, schedule_recompute
 
-    schedule_recompute(indicator_id)
+    if len(indicator_ids) == 1:
+        schedule_recompute(indicator_ids[0])
+    else:
+        schedule_batch(indicator_ids)

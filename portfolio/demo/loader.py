@@ -9,6 +9,7 @@ from django.db import transaction
 
 from indicators import services as indicator_services
 from indicators.models import Category, Dimension, ProgressUpdate
+from indicators.services.snapshots import deferred_recomputes
 from partners import services as partner_services
 from partners.models import Organisation, User
 from projects import services as project_services
@@ -185,6 +186,11 @@ def _load_case(
 
 @transaction.atomic
 def load_demo() -> DemoSummary:
+    with deferred_recomputes():
+        return _load_everything()
+
+
+def _load_everything() -> DemoSummary:
     summary = DemoSummary()
     places: dict[tuple[str, ...], Location] = {}
     _load_places(PLACES, None, (), places)
