@@ -2,7 +2,9 @@
 
 Every function recomputes from the source rows, so running it twice, or concurrently, ends with
 the same figures: rows being recomputed are locked (indicators, then projects, then
-organisations) so concurrent jobs take turns, and the last one reads what is committed.
+organisations) so concurrent jobs take turns, and the last one reads what is committed. The
+locks are FOR NO KEY UPDATE: an approval marking a snapshot stale meanwhile needs a KEY SHARE
+lock on the indicator for its foreign key, and must not deadlock with the job.
 """
 
 from collections import defaultdict
@@ -46,15 +48,14 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def mark_stale(indicator_ids: Iterable[int]) -> None:
-    """Record, in the caller's transaction, that these indicators' snapshots are out of date."""
+    """Record, in the caller's transaction, that these indicators' snapshots are out of date.
+
+    Only existing rows are touched: an indicator without a snapshot counts as stale anyway. An
+    update that leaves the key alone needs no foreign-key lock on the indicator, which a
+    recompute holds, so an approval never waits in a cycle with a recompute job.
+    """
     ids = sorted(set(indicator_ids))
-    now = timezone.now()
-    IndicatorSnapshot.objects.bulk_create(
-        [IndicatorSnapshot(indicator_id=pk, stale_since=now) for pk in ids],
-        update_conflicts=True,
-        unique_fields=["indicator"],
-        update_fields=["stale_since"],
-    )
+    IndicatorSnapshot.objects.filter(pk__in=ids).update(stale_since=timezone.now())
 
 
 def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) -> list[dict]:
@@ -81,7 +82,7 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today=None) -> list[in
     projects' ids."""
     today = today or timezone.localdate()
     indicators = list(
-        Indicator.objects.select_for_update(of=("self",))
+        Indicator.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=indicator_ids)
         .select_related("project")
         .order_by("pk")
@@ -222,7 +223,9 @@ def _capped_mean(percents: list[Decimal]) -> Decimal | None:
 @transaction.atomic
 def recompute_projects(project_ids: Sequence[int]) -> list[int]:
     """Recompute these projects' snapshots; return the organisations whose portfolios show them."""
-    projects = list(Project.objects.select_for_update().filter(pk__in=project_ids).order_by("pk"))
+    projects = list(
+        Project.objects.select_for_update(no_key=True).filter(pk__in=project_ids).order_by("pk")
+    )
     ids = [project.pk for project in projects]
     snapshots: dict[int, list[IndicatorSnapshot]] = defaultdict(list)
     for snapshot in IndicatorSnapshot.objects.filter(indicator__project_id__in=ids).annotate(
@@ -283,7 +286,9 @@ def portfolio_projects(organisation: Organisation, kind: str) -> Q:
 def recompute_portfolios(organisation_ids: Sequence[int]) -> None:
     """Recompute the funder, implementer and network portfolios of these organisations."""
     organisations = list(
-        Organisation.objects.select_for_update().filter(pk__in=organisation_ids).order_by("pk")
+        Organisation.objects.select_for_update(no_key=True)
+        .filter(pk__in=organisation_ids)
+        .order_by("pk")
     )
     now = timezone.now()
     rows = []
