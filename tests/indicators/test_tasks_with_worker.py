@@ -161,7 +161,7 @@ def funded_project():
 
 def submitted(indicator, editor, value: int, count: int = 1) -> list[ProgressUpdate]:
     return [
-        ProgressUpdateFactory(
+        ProgressUpdateFactory.create(
             indicator=indicator,
             value=Decimal(value),
             status=ProgressUpdate.Status.SUBMITTED,
@@ -312,7 +312,7 @@ def test_with_redis_stopped_approving_saves_and_beat_catches_up_once_it_is_back(
     real_tasks, funded_project, client, tmp_path
 ):
     redis = RedisServer().start()
-    processes: list[CeleryProcess] = []
+    processes = []
     try:
         processes.append(worker(redis.url).start())
         indicator = IndicatorFactory(project=funded_project["project"], unit="people")
