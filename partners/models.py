@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in. What they may see follows from their memberships."""
+    """A person who signs in, or a partner system's API token acting for its organisation.
+    What either may see follows from their memberships."""
+
+    is_api_client = models.BooleanField(
+        _("API client"), default=False, help_text=_("Stands for an API token; cannot sign in.")
+    )
 
     class Meta:
         swappable = "AUTH_USER_MODEL"

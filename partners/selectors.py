@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from .models import Membership, Organisation, User
 
@@ -61,3 +62,22 @@ def ancestors(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
             current = parents.get(current)
         result[organisation_id] = found
     return result
+
+
+def visible_organisations(user: User | AnonymousUser) -> "QuerySet[Organisation]":
+    """Organisations a user may look up: their own (and those above them), and every partner or
+    funder of a project they may see."""
+    from projects.selectors import visible_projects
+
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    own = set(acting_organisations(user))
+    above = ancestors(own)
+    projects = visible_projects(user)
+    return Organisation.objects.filter(
+        Q(pk__in=own.union(*above.values()) if above else own)
+        | Q(partnerships__project__in=projects)
+        | Q(fundings__project__in=projects)
+    ).distinct()

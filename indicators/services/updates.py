@@ -229,6 +229,10 @@ def create_update(
     """Record a progress update as a draft, or submit it straight away."""
     project = indicator.project
     _require(author, project, Membership.Role.EDITOR)
+    if organisation is None:
+        # Reporting for a single organisation, the author reports for it.
+        choices = reporting_organisations(author, project)
+        organisation = choices[0] if len(choices) == 1 else None
     _check_organisation(author, project, organisation)
     value, period = _checked(indicator=indicator, figures=figures, today=today)
     if evidence_file is not None:

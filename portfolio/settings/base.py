@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "indicators",
+    "api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +130,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.recompute_all_snapshots",
         "schedule": SNAPSHOT_FULL_RECOMPUTE_SECONDS,
     },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Each token acts as its own user, so this is a rate per token (and per person).
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", default="600/minute")},
+    "COERCE_DECIMAL_TO_STRING": False,
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NGO portfolio portal API",
+    "DESCRIPTION": "Projects, indicators and progress updates for partner systems.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 CACHES = {

@@ -1,0 +1,99 @@
+"""The allow-listed filters of each list. Invalid values answer 400, never a silent full list."""
+
+import django_filters
+from django.db.models import Q
+
+from indicators.models import Indicator, ProgressUpdate
+from partners.models import Organisation
+from projects.models import Project
+
+STATUSES = [
+    ("not_started", "not_started"),
+    ("on_track", "on_track"),
+    ("at_risk", "at_risk"),
+    ("off_track", "off_track"),
+    ("achieved", "achieved"),
+]
+
+
+class UpdatedSince(django_filters.IsoDateTimeFilter):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", "Changed at or after this ISO 8601 date-time")
+        super().__init__(**kwargs)
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
+    country = django_filters.CharFilter(max_length=2)
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    updated_since = UpdatedSince()
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "country", "parent", "updated_since"]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices)
+    country = django_filters.CharFilter(
+        method="in_country", max_length=2, label="ISO 3166-1 alpha-2 code of a country"
+    )
+    funder = django_filters.NumberFilter(field_name="fundings__funder", distinct=True)
+    partner = django_filters.NumberFilter(field_name="partnerships__organisation", distinct=True)
+    search = django_filters.CharFilter(method="matching", max_length=200)
+    updated_since = UpdatedSince()
+
+    class Meta:
+        model = Project
+        fields = ["status", "country", "funder", "partner", "search", "updated_since"]
+
+    def in_country(self, queryset, name, value):
+        code = value.upper()
+        # A project's places hang under their country, at most four levels deep.
+        return queryset.filter(
+            Q(locations__code=code)
+            | Q(locations__parent__code=code)
+            | Q(locations__parent__parent__code=code)
+            | Q(locations__parent__parent__parent__code=code)
+        ).distinct()
+
+    def matching(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(code__icontains=value) | Q(summary__icontains=value)
+        )
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    result = django_filters.NumberFilter(field_name="result_id")
+    measure = django_filters.ChoiceFilter(choices=Indicator.Measure.choices)
+    status = django_filters.ChoiceFilter(choices=STATUSES, method="with_status")
+    beneficiary_group = django_filters.NumberFilter(field_name="beneficiary_group_id")
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="changed_since", label="Definition or figures changed at or after this date-time"
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["project", "result", "measure", "status", "beneficiary_group", "updated_since"]
+
+    def with_status(self, queryset, name, value):
+        if value == "not_started":
+            return queryset.filter(Q(snapshot__status=value) | Q(snapshot__isnull=True))
+        return queryset.filter(snapshot__status=value)
+
+    def changed_since(self, queryset, name, value):
+        return queryset.filter(Q(updated_at__gte=value) | Q(snapshot__computed_at__gte=value))
+
+
+class UpdateFilter(django_filters.FilterSet):
+    indicator = django_filters.NumberFilter(field_name="indicator_id")
+    project = django_filters.NumberFilter(field_name="indicator__project_id")
+    status = django_filters.ChoiceFilter(choices=ProgressUpdate.Status.choices)
+    updated_since = UpdatedSince()
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["indicator", "project", "status", "updated_since"]

@@ -1,0 +1,312 @@
+"""The JSON of API v1. Field names follow API.md: extend, never rename."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
+from indicators.services.checks import MAX_TEXT_LENGTH
+from partners.models import Organisation
+from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
+
+QUANTITY = {"max_digits": 20, "decimal_places": 4}
+
+
+def number(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "kind", "country", "parent", "updated_at"]
+
+
+class MoneySerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    currency = serializers.CharField()
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    funder_name = serializers.CharField(source="funder.name")
+
+    class Meta:
+        model = Funding
+        fields = ["funder", "funder_name", "amount", "currency", "date", "instrument"]
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name")
+    role_name = serializers.CharField(source="get_role_display")
+
+    class Meta:
+        model = Partnership
+        fields = ["organisation", "organisation_name", "role", "role_name"]
+
+
+class BeneficiaryGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BeneficiaryGroup
+        fields = ["id", "name", "estimated_size", "women_share"]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = ["id", "name", "kind", "code", "parent"]
+
+
+class ProjectProgressSerializer(serializers.Serializer):
+    indicators = serializers.IntegerField()
+    not_started = serializers.IntegerField()
+    on_track = serializers.IntegerField()
+    at_risk = serializers.IntegerField()
+    off_track = serializers.IntegerField()
+    achieved = serializers.IntegerField()
+    overall_percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    last_update = serializers.DateField(allow_null=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    budget = serializers.SerializerMethodField()
+    fundings = FundingSerializer(many=True)
+    partners = PartnerSerializer(many=True, source="partnerships")
+    beneficiary_groups = BeneficiaryGroupSerializer(many=True)
+    locations = LocationSerializer(many=True)
+    progress = ProjectProgressSerializer(source="snapshot", allow_null=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "title",
+            "summary",
+            "status",
+            "start_date",
+            "end_date",
+            "budget",
+            "fundings",
+            "partners",
+            "beneficiary_groups",
+            "locations",
+            "progress",
+            "updated_at",
+        ]
+
+    @extend_schema_field(MoneySerializer)
+    def get_budget(self, project: Project) -> dict:
+        return {"amount": project.budget, "currency": project.currency}
+
+
+class DisaggregationSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    category = serializers.CharField()
+    target_value = serializers.DecimalField(**QUANTITY, allow_null=True)
+    target_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    achieved_value = serializers.DecimalField(**QUANTITY, allow_null=True)
+    achieved_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+
+
+def snapshot_of(indicator: Indicator) -> IndicatorSnapshot | None:
+    return getattr(indicator, "snapshot", None)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    target_date = serializers.SerializerMethodField()
+    achieved_value = serializers.SerializerMethodField()
+    achieved_numerator = serializers.SerializerMethodField()
+    achieved_denominator = serializers.SerializerMethodField()
+    percent_of_target = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    computed_at = serializers.SerializerMethodField()
+    disaggregation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "project",
+            "result",
+            "beneficiary_group",
+            "measure",
+            "unit",
+            "currency",
+            "aggregation",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_kind",
+            "target_min",
+            "target_max",
+            "target_date",
+            "achieved_value",
+            "achieved_numerator",
+            "achieved_denominator",
+            "percent_of_target",
+            "status",
+            "computed_at",
+            "disaggregation",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.DateField())
+    def get_target_date(self, indicator: Indicator):
+        return indicator.target_date or indicator.project.end_date
+
+    @extend_schema_field(serializers.DecimalField(**QUANTITY, allow_null=True))
+    def get_achieved_value(self, indicator: Indicator):
+        snapshot = snapshot_of(indicator)
+        return snapshot.achieved if snapshot else None
+
+    @extend_schema_field(serializers.DecimalField(**QUANTITY, allow_null=True))
+    def get_achieved_numerator(self, indicator: Indicator):
+        snapshot = snapshot_of(indicator)
+        return snapshot.numerator if snapshot else None
+
+    @extend_schema_field(serializers.DecimalField(**QUANTITY, allow_null=True))
+    def get_achieved_denominator(self, indicator: Indicator):
+        snapshot = snapshot_of(indicator)
+        return snapshot.denominator if snapshot else None
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
+    def get_percent_of_target(self, indicator: Indicator):
+        snapshot = snapshot_of(indicator)
+        return snapshot.percent_of_target if snapshot else None
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=["not_started", "on_track", "at_risk", "off_track", "achieved"]
+        )
+    )
+    def get_status(self, indicator: Indicator) -> str:
+        snapshot = snapshot_of(indicator)
+        return snapshot.status if snapshot else "not_started"
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_computed_at(self, indicator: Indicator):
+        snapshot = snapshot_of(indicator)
+        return snapshot.computed_at if snapshot else None
+
+    @extend_schema_field(DisaggregationSerializer(many=True))
+    def get_disaggregation(self, indicator: Indicator) -> list[dict]:
+        snapshot = snapshot_of(indicator)
+        rows = snapshot.categories if snapshot else []
+        return [
+            {
+                "dimension": row["dimension"],
+                "category": row["category"],
+                "target_value": number(row["target_value"]),
+                "target_share": number(row["target_share"]),
+                "achieved_value": number(row["achieved_value"]),
+                "achieved_share": number(row["achieved_share"]),
+            }
+            for row in rows
+        ]
+
+
+class PeriodFiguresSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    target_value = serializers.DecimalField(**QUANTITY, allow_null=True)
+    achieved_value = serializers.DecimalField(**QUANTITY, allow_null=True)
+    cumulative_value = serializers.DecimalField(**QUANTITY, allow_null=True)
+
+
+class CategoryValueSerializer(serializers.Serializer):
+    dimension = serializers.SlugField(max_length=64)
+    category = serializers.SlugField(max_length=64)
+    value = serializers.DecimalField(**QUANTITY, min_value=Decimal(0))
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    values = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "indicator",
+            "as_of",
+            "period",
+            "organisation",
+            "value",
+            "numerator",
+            "denominator",
+            "values",
+            "narrative",
+            "evidence_url",
+            "status",
+            "version",
+            "review_note",
+            "submitted_at",
+            "reviewed_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(CategoryValueSerializer(many=True))
+    def get_values(self, update: ProgressUpdate) -> list[dict]:
+        return [
+            {
+                "dimension": part.category.dimension.slug,
+                "category": part.category.slug,
+                "value": part.value,
+            }
+            for part in update.values.all()
+        ]
+
+
+def quantity() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        **QUANTITY, min_value=Decimal(0), required=False, allow_null=True
+    )
+
+
+class UpdateWriteSerializer(serializers.Serializer):
+    """What a partner system sends to record or change an update."""
+
+    indicator = serializers.IntegerField(min_value=1)
+    as_of = serializers.DateField()
+    value = quantity()
+    numerator = quantity()
+    denominator = quantity()
+    values = CategoryValueSerializer(many=True, required=False)
+    narrative = serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default=""
+    )
+    evidence_url = serializers.URLField(
+        max_length=1000, required=False, allow_blank=True, default=""
+    )
+    organisation = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    submit = serializers.BooleanField(
+        required=False, default=False, help_text="Submit for review at once."
+    )
+
+
+class UpdateEditSerializer(UpdateWriteSerializer):
+    indicator = None  # type: ignore[assignment]
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version you read; a stale one is refused with 409."
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0, required=False, help_text="The version you read; stale gives 409."
+    )
+    note = serializers.CharField(
+        max_length=MAX_TEXT_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The reviewer's note (return) or the reason (reopen).",
+    )

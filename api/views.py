@@ -1,0 +1,289 @@
+"""API v1 endpoints: querysets come from the selectors, writes go through the services."""
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from indicators import services
+from indicators.models import Category, Indicator, ProgressUpdate, UpdateValue
+from indicators.selectors import visible_updates
+from partners.models import Organisation, User
+from partners.selectors import visible_organisations
+from projects.models import Funding, Partnership
+from projects.selectors import visible_projects
+
+from . import filters, serializers
+from .iati import project_as_iati
+
+
+def principal(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = filters.OrganisationFilter
+    ordering_fields = ["id", "name", "short_name", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return visible_organisations(self.request.user).order_by("id")
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = filters.ProjectFilter
+    ordering_fields = ["id", "code", "title", "planned_start", "planned_end", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return (
+            visible_projects(self.request.user)
+            .select_related("snapshot")
+            .prefetch_related(
+                Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+                Prefetch(
+                    "partnerships", queryset=Partnership.objects.select_related("organisation")
+                ),
+                "beneficiary_groups",
+                "locations",
+            )
+            .order_by("id")
+        )
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def iati(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The project as an IATI 2.03 iati-activities document."""
+        project = self.get_object()
+        return HttpResponse(project_as_iati(project), content_type="application/xml")
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = filters.IndicatorFilter
+    ordering_fields = ["id", "code", "project", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return (
+            Indicator.objects.filter(project__in=visible_projects(self.request.user))
+            .select_related("project", "snapshot")
+            .order_by("id")
+        )
+
+    @extend_schema(responses=serializers.PeriodFiguresSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def periods(self, request: Request, pk: str | None = None) -> Response:
+        """Per reporting period: achieved in it and cumulative to its end, with its target."""
+        indicator = self.get_object()
+        snapshot = getattr(indicator, "snapshot", None)
+        rows = [
+            {
+                "name": row["name"],
+                "start": row["start"],
+                "end": row["end"],
+                "target_value": serializers.number(row["target_value"]),
+                "achieved_value": serializers.number(row["achieved_value"]),
+                "cumulative_value": serializers.number(row["cumulative_value"]),
+            }
+            for row in (snapshot.periods if snapshot else [])
+        ]
+        return Response(serializers.PeriodFiguresSerializer(rows, many=True).data)
+
+
+class UpdateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = serializers.UpdateSerializer
+    filterset_class = filters.UpdateFilter
+    ordering_fields = ["id", "as_of", "updated_at"]
+    ordering = ["id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            visible_updates(self.request.user)
+            .prefetch_related(
+                Prefetch(
+                    "values", queryset=UpdateValue.objects.select_related("category__dimension")
+                )
+            )
+            .order_by("id")
+        )
+
+    def _visible_indicator(self, pk: int) -> Indicator:
+        try:
+            return Indicator.objects.select_related("project").get(
+                pk=pk, project__in=visible_projects(self.request.user)
+            )
+        except Indicator.DoesNotExist:
+            raise Http404 from None
+
+    def _figures(self, data: dict[str, Any], indicator: Indicator) -> services.Figures:
+        categories = {
+            (c.dimension.slug, c.slug): c
+            for c in Category.objects.filter(
+                dimension__in=[link.dimension_id for link in indicator.indicator_dimensions.all()]
+            ).select_related("dimension")
+        }
+        parts = {}
+        for item in data.get("values", []):
+            category = categories.get((item["dimension"], item["category"]))
+            if category is None:
+                raise ApiValidationError(
+                    {
+                        "values": [
+                            f"{item['dimension']}/{item['category']} is not a category of "
+                            "this indicator."
+                        ]
+                    }
+                )
+            parts[category] = item["value"]
+        return services.Figures(
+            as_of=data["as_of"],
+            value=data.get("value"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            parts=parts,
+            narrative=data.get("narrative", ""),
+            evidence_url=data.get("evidence_url", ""),
+        )
+
+    def _organisation(self, data: dict[str, Any]) -> Organisation | None:
+        if not data.get("organisation"):
+            return None
+        organisation = visible_organisations(self.request.user).filter(pk=data["organisation"])
+        found = organisation.first()
+        if found is None:
+            raise ApiValidationError({"organisation": ["No such organisation."]})
+        return found
+
+    def _respond(self, update: ProgressUpdate, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=update.pk)
+        return Response(serializers.UpdateSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=serializers.UpdateWriteSerializer,
+        responses={201: serializers.UpdateSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = serializers.UpdateWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        indicator = self._visible_indicator(data["indicator"])
+        update = services.create_update(
+            indicator=indicator,
+            author=principal(request),
+            figures=self._figures(data, indicator),
+            organisation=self._organisation(data),
+            submit=data["submit"],
+        )
+        return self._respond(update, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.UpdateEditSerializer,
+        responses={
+            200: serializers.UpdateSerializer,
+            409: OpenApiResponse(description="The version sent is stale."),
+        },
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        update = self.get_object()
+        current = serializers.UpdateSerializer(update).data
+        merged = {
+            "as_of": current["as_of"],
+            "value": current["value"],
+            "numerator": current["numerator"],
+            "denominator": current["denominator"],
+            "values": current["values"],
+            "narrative": current["narrative"],
+            "evidence_url": current["evidence_url"],
+            "organisation": current["organisation"],
+            **request.data,
+        }
+        incoming = serializers.UpdateEditSerializer(data=merged)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        saved = services.edit_update(
+            update=update,
+            user=principal(request),
+            expected_version=data["version"],
+            figures=self._figures(data, update.indicator),
+            organisation=self._organisation(data),
+            submit=data["submit"],
+        )
+        return self._respond(saved)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        update = self.get_object()
+        version = request.query_params.get("version")
+        services.delete_update(
+            update=update,
+            user=principal(request),
+            expected_version=int(version) if version and version.isdigit() else None,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _transition(self, request: Request, act) -> Response:
+        update = self.get_object()
+        incoming = serializers.TransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        return self._respond(act(update, principal(request), data.get("version"), data["note"]))
+
+    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(
+            request,
+            lambda u, user, v, _n: services.submit_update(update=u, user=user, expected_version=v),
+        )
+
+    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(
+            request,
+            lambda u, user, v, _n: services.approve_update(
+                update=u, reviewer=user, expected_version=v
+            ),
+        )
+
+    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(
+            request,
+            lambda u, user, v, note: services.return_update(
+                update=u, reviewer=user, note=note, expected_version=v
+            ),
+        )
+
+    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(
+            request,
+            lambda u, user, v, note: services.reopen_update(
+                update=u, user=user, reason=note, expected_version=v
+            ),
+        )
