@@ -20,7 +20,9 @@ def handler(exc, context):
         )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            body = {field: [str(m) for m in e.messages] for field, e in exc.message_dict.items()}
+            body = {
+                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
+            }
         else:
             body = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

@@ -1,6 +1,7 @@
 """The allow-listed filters of each list. Invalid values answer 400, never a silent full list."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from indicators.models import Indicator, ProgressUpdate
@@ -16,6 +17,20 @@ STATUSES = [
 ]
 
 
+BIGGEST_ID = 2**63 - 1  # what a database id column holds
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number the database can hold, else 400 (never an overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGGEST_ID)
+        super().__init__(**kwargs)
+
+
 class UpdatedSince(django_filters.IsoDateTimeFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("field_name", "updated_at")
@@ -27,7 +42,7 @@ class UpdatedSince(django_filters.IsoDateTimeFilter):
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     country = django_filters.CharFilter(max_length=2)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     updated_since = UpdatedSince()
 
     class Meta:
@@ -40,8 +55,8 @@ class ProjectFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         method="in_country", max_length=2, label="ISO 3166-1 alpha-2 code of a country"
     )
-    funder = django_filters.NumberFilter(field_name="fundings__funder", distinct=True)
-    partner = django_filters.NumberFilter(field_name="partnerships__organisation", distinct=True)
+    funder = IdFilter(field_name="fundings__funder", distinct=True)
+    partner = IdFilter(field_name="partnerships__organisation", distinct=True)
     search = django_filters.CharFilter(method="matching", max_length=200)
     updated_since = UpdatedSince()
 
@@ -66,11 +81,11 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
-    result = django_filters.NumberFilter(field_name="result_id")
+    project = IdFilter(field_name="project_id")
+    result = IdFilter(field_name="result_id")
     measure = django_filters.ChoiceFilter(choices=Indicator.Measure.choices)
     status = django_filters.ChoiceFilter(choices=STATUSES, method="with_status")
-    beneficiary_group = django_filters.NumberFilter(field_name="beneficiary_group_id")
+    beneficiary_group = IdFilter(field_name="beneficiary_group_id")
     updated_since = django_filters.IsoDateTimeFilter(
         method="changed_since", label="Definition or figures changed at or after this date-time"
     )
@@ -89,8 +104,8 @@ class IndicatorFilter(django_filters.FilterSet):
 
 
 class UpdateFilter(django_filters.FilterSet):
-    indicator = django_filters.NumberFilter(field_name="indicator_id")
-    project = django_filters.NumberFilter(field_name="indicator__project_id")
+    indicator = IdFilter(field_name="indicator_id")
+    project = IdFilter(field_name="indicator__project_id")
     status = django_filters.ChoiceFilter(choices=ProgressUpdate.Status.choices)
     updated_since = UpdatedSince()
 

@@ -1,5 +1,6 @@
 """A project as an IATI 2.03 `iati-activities` document (https://iatistandard.org)."""
 
+from datetime import date
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -20,44 +21,58 @@ ORGANISATION_TYPE = {
     "government": "10",
     "ngo": "22",
     "grassroots": "22",
-    "network": "90",
     "multilateral": "40",
     "funder": "60",
     "company": "70",
     "university": "80",
+    "network": "90",
 }
 RESULT_TYPE = {"output": "1", "outcome": "2", "objective": "3"}
 MEASURE = {"count": "1", "amount": "1", "milestone": "1", "percentage": "2", "qualitative": "5"}
+PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 
 
-def _narrative(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    ET.SubElement(element, "narrative").text = text
-    return element
+def element(
+    parent: ET.Element, tag: str, attributes: dict[str, str] | None = None, text: str | None = None
+) -> ET.Element:
+    node = ET.SubElement(parent, tag, attributes or {})
+    if text is not None:
+        node.text = text
+    return node
 
 
-def _country_codes(project: Project) -> list[str]:
-    tree = {loc.pk: loc for loc in Location.objects.all()}
-    codes = set()
+def narrative(
+    parent: ET.Element, tag: str, text: str, attributes: dict[str, str] | None = None
+) -> ET.Element:
+    node = element(parent, tag, attributes)
+    element(node, "narrative", text=text)
+    return node
+
+
+def iso(day: date) -> dict[str, str]:
+    return {"iso-date": day.isoformat()}
+
+
+def country_codes(project: Project) -> list[str]:
+    """The ISO codes of the countries the project's places lie in."""
+    parents = dict(Location.objects.values_list("id", "parent_id"))
+    codes = dict(Location.objects.filter(parent__isnull=True).values_list("id", "code"))
+    found = set()
     for location in project.locations.all():
-        node: Location | None = location
-        while node is not None and node.parent_id is not None:
-            node = tree.get(node.parent_id)
-        if node is not None and node.code:
-            codes.add(node.code)
-    return sorted(codes)
+        node: int | None = location.pk
+        while node is not None and parents.get(node) is not None:
+            node = parents[node]
+        code = codes.get(node) if node is not None else None
+        if code:
+            found.add(code)
+    return sorted(found)
 
 
 def project_as_iati(project: Project) -> bytes:
     prefix = getattr(settings, "IATI_PUBLISHER_PREFIX", "XM-PORTAL")
-    root = ET.Element(
-        "iati-activities",
-        {
-            "version": "2.03",
-            "generated-datetime": timezone.now().replace(microsecond=0).isoformat(),
-        },
-    )
-    activity = ET.SubElement(
+    now = timezone.now().replace(microsecond=0).isoformat()
+    root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now})
+    activity = element(
         root,
         "iati-activity",
         {
@@ -65,71 +80,75 @@ def project_as_iati(project: Project) -> bytes:
             "default-currency": project.currency,
         },
     )
-    ET.SubElement(activity, "iati-identifier").text = f"{prefix}-{project.code}"
-    accountable = next((p for p in project.partnerships.all() if p.role in (2, 4)), None)
-    if accountable is not None:
-        _narrative(
+    element(activity, "iati-identifier", text=f"{prefix}-{project.code}")
+    partnerships = list(project.partnerships.select_related("organisation"))
+    reporter = next((p for p in partnerships if p.role in (2, 4)), None)
+    if reporter is not None:
+        narrative(
             activity,
             "reporting-org",
-            accountable.organisation.name,
-            ref=f"{prefix}-{accountable.organisation.short_name}",
-            type=ORGANISATION_TYPE.get(accountable.organisation.kind, "90"),
+            reporter.organisation.name,
+            {
+                "ref": f"{prefix}-{reporter.organisation.short_name}",
+                "type": ORGANISATION_TYPE.get(reporter.organisation.kind, "90"),
+            },
         )
-    _narrative(activity, "title", project.title)
+    narrative(activity, "title", project.title)
     if project.summary:
-        _narrative(activity, "description", project.summary, type="1")
-    for partnership in project.partnerships.all():
-        _narrative(
+        narrative(activity, "description", project.summary, {"type": "1"})
+    for partnership in partnerships:
+        narrative(
             activity,
             "participating-org",
             partnership.organisation.name,
-            role=str(partnership.role),
-            type=ORGANISATION_TYPE.get(partnership.organisation.kind, "90"),
+            {
+                "role": str(partnership.role),
+                "type": ORGANISATION_TYPE.get(partnership.organisation.kind, "90"),
+            },
         )
-    ET.SubElement(activity, "activity-status", code=ACTIVITY_STATUS[project.status])
-    dates = [
-        ("1", project.planned_start),
-        ("2", project.actual_start),
-        ("3", project.planned_end),
-        ("4", project.actual_end),
-    ]
-    for code, value in dates:
-        if value is not None:
-            ET.SubElement(activity, "activity-date", type=code, **{"iso-date": value.isoformat()})
-    for code in _country_codes(project):
-        ET.SubElement(
-            activity,
-            "recipient-country",
-            code=code,
-            percentage="100" if len(_country_codes(project)) == 1 else "",
-        )
+    element(activity, "activity-status", {"code": ACTIVITY_STATUS[project.status]})
+    for code, day in (
+        (PLANNED_START, project.planned_start),
+        (ACTUAL_START, project.actual_start),
+        (PLANNED_END, project.planned_end),
+        (ACTUAL_END, project.actual_end),
+    ):
+        if day is not None:
+            element(activity, "activity-date", {"type": code, **iso(day)})
+    countries = country_codes(project)
+    for code in countries:
+        share = f"{100 / len(countries):.2f}".rstrip("0").rstrip(".")
+        element(activity, "recipient-country", {"code": code, "percentage": share})
     if project.budget is not None:
-        budget = ET.SubElement(activity, "budget", type="1", status="2")
-        ET.SubElement(budget, "period-start", **{"iso-date": project.planned_start.isoformat()})
-        ET.SubElement(budget, "period-end", **{"iso-date": project.planned_end.isoformat()})
-        ET.SubElement(
+        budget = element(activity, "budget", {"type": "1", "status": "2"})
+        element(budget, "period-start", iso(project.planned_start))
+        element(budget, "period-end", iso(project.planned_end))
+        element(
             budget,
             "value",
-            currency=project.currency,
-            **{"value-date": project.planned_start.isoformat()},
-        ).text = str(project.budget)
-    for funding in project.fundings.all():
+            {"currency": project.currency, "value-date": project.planned_start.isoformat()},
+            str(project.budget),
+        )
+    for funding in project.fundings.select_related("funder"):
         if funding.amount is None:
             continue
-        transaction = ET.SubElement(activity, "transaction")
-        ET.SubElement(transaction, "transaction-type", code="1")  # incoming funds
-        ET.SubElement(
-            transaction,
-            "transaction-date",
-            **{"iso-date": (funding.date or project.planned_start).isoformat()},
-        )
-        ET.SubElement(
+        day = funding.date or project.planned_start
+        transaction = element(activity, "transaction")
+        element(transaction, "transaction-type", {"code": "1"})  # incoming funds
+        element(transaction, "transaction-date", iso(day))
+        element(
             transaction,
             "value",
-            currency=funding.currency,
-            **{"value-date": (funding.date or project.planned_start).isoformat()},
-        ).text = str(funding.amount)
-        _narrative(transaction, "provider-org", funding.funder.name)
+            {"currency": funding.currency, "value-date": day.isoformat()},
+            str(funding.amount),
+        )
+        narrative(transaction, "provider-org", funding.funder.name)
+    _results(activity, project)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _results(activity: ET.Element, project: Project) -> None:
+    """Each result with its indicators: baseline, target and approved actual."""
     indicators = (
         Indicator.objects.filter(project=project)
         .select_related("result", "snapshot")
@@ -139,41 +158,38 @@ def project_as_iati(project: Project) -> bytes:
     for indicator in indicators:
         by_result.setdefault(indicator.result, []).append(indicator)
     for result, members in by_result.items():
-        element = ET.SubElement(
+        node = element(
             activity,
             "result",
-            type=RESULT_TYPE.get(result.level, "2") if result else "2",
-            **{"aggregation-status": "0"},
+            {
+                "type": RESULT_TYPE.get(result.level, "2") if result else "2",
+                "aggregation-status": "0",
+            },
         )
-        _narrative(element, "title", result.title if result else project.title)
+        narrative(node, "title", result.title if result else project.title)
         for indicator in members:
-            node = ET.SubElement(
-                element,
+            item = element(
+                node,
                 "indicator",
-                measure=MEASURE[indicator.measure],
-                ascending="0" if indicator.direction == "decrease" else "1",
+                {
+                    "measure": MEASURE[indicator.measure],
+                    "ascending": "0" if indicator.direction == "decrease" else "1",
+                },
             )
-            _narrative(node, "title", indicator.name)
+            narrative(item, "title", indicator.name)
             if indicator.baseline_value is not None:
-                ET.SubElement(
-                    node,
-                    "baseline",
-                    year=str((indicator.baseline_date or project.planned_start).year),
-                    value=str(indicator.baseline_value),
+                year = (indicator.baseline_date or project.planned_start).year
+                element(
+                    item, "baseline", {"year": str(year), "value": str(indicator.baseline_value)}
                 )
-            period = ET.SubElement(node, "period")
-            ET.SubElement(period, "period-start", **{"iso-date": project.start_date.isoformat()})
-            ET.SubElement(
-                period,
-                "period-end",
-                **{"iso-date": (indicator.target_date or project.end_date).isoformat()},
-            )
+            period = element(item, "period")
+            element(period, "period-start", iso(project.start_date))
+            element(period, "period-end", iso(indicator.target_date or project.end_date))
             target = (
-                indicator.target_value if indicator.target_kind != "range" else indicator.target_min
+                indicator.target_min if indicator.target_kind == "range" else indicator.target_value
             )
             if target is not None:
-                ET.SubElement(period, "target", value=str(target))
+                element(period, "target", {"value": str(target)})
             snapshot = getattr(indicator, "snapshot", None)
             if snapshot is not None and snapshot.achieved is not None:
-                ET.SubElement(period, "actual", value=str(snapshot.achieved))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+                element(period, "actual", {"value": str(snapshot.achieved)})

@@ -11,6 +11,7 @@ from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
 
 QUANTITY = {"max_digits": 20, "decimal_places": 4}
+BIGGEST_ID = 2**63 - 1
 
 
 def number(value) -> Decimal | None:
@@ -274,7 +275,7 @@ def quantity() -> serializers.DecimalField:
 class UpdateWriteSerializer(serializers.Serializer):
     """What a partner system sends to record or change an update."""
 
-    indicator = serializers.IntegerField(min_value=1)
+    indicator = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
     as_of = serializers.DateField()
     value = quantity()
     numerator = quantity()
@@ -286,22 +287,29 @@ class UpdateWriteSerializer(serializers.Serializer):
     evidence_url = serializers.URLField(
         max_length=1000, required=False, allow_blank=True, default=""
     )
-    organisation = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    organisation = serializers.IntegerField(
+        min_value=1, max_value=BIGGEST_ID, required=False, allow_null=True
+    )
     submit = serializers.BooleanField(
         required=False, default=False, help_text="Submit for review at once."
     )
 
 
 class UpdateEditSerializer(UpdateWriteSerializer):
-    indicator = None  # type: ignore[assignment]
+    indicator = None
     version = serializers.IntegerField(
-        min_value=0, help_text="The version you read; a stale one is refused with 409."
+        min_value=0,
+        max_value=BIGGEST_ID,
+        help_text="The version you read; a stale one is refused with 409.",
     )
 
 
 class TransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        min_value=0, required=False, help_text="The version you read; stale gives 409."
+        min_value=0,
+        max_value=BIGGEST_ID,
+        required=False,
+        help_text="The version you read; stale gives 409.",
     )
     note = serializers.CharField(
         max_length=MAX_TEXT_LENGTH,

@@ -23,6 +23,8 @@ from projects.selectors import visible_projects
 from . import filters, serializers
 from .iati import project_as_iati
 
+ID_PATTERN = "[0-9]{1,18}"  # any larger number is no id the database can hold
+
 
 def principal(request: Request) -> User:
     user = request.user
@@ -31,6 +33,7 @@ def principal(request: Request) -> User:
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = serializers.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
     ordering_fields = ["id", "name", "short_name", "updated_at"]
@@ -41,6 +44,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilter
     ordering_fields = ["id", "code", "title", "planned_start", "planned_end", "updated_at"]
@@ -70,6 +74,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
     ordering_fields = ["id", "code", "project", "updated_at"]
@@ -110,6 +115,7 @@ class UpdateViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = ID_PATTERN
     serializer_class = serializers.UpdateSerializer
     filterset_class = filters.UpdateFilter
     ordering_fields = ["id", "as_of", "updated_at"]

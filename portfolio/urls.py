@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import web as api_web
+
 from . import views
 
 urlpatterns = [
@@ -19,6 +21,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("api.urls")),
+    path("organisations/tokens/", api_web.organisations, name="api-organisations"),
+    path("organisations/<int:pk>/tokens/", api_web.tokens, name="api-tokens"),
+    path(
+        "organisations/<int:pk>/tokens/<int:token_pk>/revoke/",
+        api_web.revoke,
+        name="api-token-revoke",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,81 @@
+"""Pages where an organisation's administrators manage its API tokens."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from partners.models import User
+
+from . import services
+from .models import ApiToken
+from .selectors import administered_organisation, administered_organisations, tokens_of
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    scope = forms.ChoiceField(label=gettext_lazy("Scope"), choices=ApiToken.Scope.choices)
+    can_approve = forms.BooleanField(
+        label=gettext_lazy("May approve updates (write tokens only)"), required=False
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "api/organisations.html",
+        {"organisations": administered_organisations(_user(request)).order_by("name")},
+    )
+
+
+@login_required
+def tokens(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = administered_organisation(_user(request), pk)
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.create_token(
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                can_approve=form.cleaned_data["can_approve"],
+                created_by=_user(request),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            form = TokenForm()
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "organisation": organisation,
+            "tokens": tokens_of(organisation),
+            "form": form,
+            "new_key": new_key,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    organisation = administered_organisation(_user(request), pk)
+    token = get_object_or_404(ApiToken, pk=token_pk, organisation=organisation)
+    services.revoke_token(token=token, user=_user(request))
+    messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
+    return redirect("api-tokens", pk=organisation.pk)

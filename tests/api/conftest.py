@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from api.services import create_token
+from partners.models import Organisation, User
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def tokens(demo):
+    """Keys of tokens for the implementing NGOs, funders, with and without write access."""
+    admin = User.objects.get(username="admin")
+
+    def make(short_name, scope, can_approve=False):
+        _token, key = create_token(
+            organisation=Organisation.objects.get(short_name=short_name),
+            name=f"{short_name} {scope}{' approver' if can_approve else ''}",
+            scope=scope,
+            can_approve=can_approve,
+            created_by=admin,
+        )
+        return key
+
+    return {
+        "aspem_write": make("ASPEm", "write"),
+        "aspem_read": make("ASPEm", "read"),
+        "aspem_approver": make("ASPEm", "write", can_approve=True),
+        "mam_write": make("MAM", "write"),
+        "setec_read": make("setec", "read"),
+        "eu_read": make("EU", "read"),
+    }
+
+
+@pytest.fixture
+def api(tokens):
+    """An API client signed in with one of the tokens: api("aspem_write")."""
+
+    def client(name: str | None = None) -> APIClient:
+        connection = APIClient()
+        if name is not None:
+            connection.credentials(HTTP_AUTHORIZATION=f"Token {tokens[name]}")
+        return connection
+
+    return client

@@ -1,0 +1,169 @@
+"""Every field API.md names is in a real response, with the type it promises."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Indicator, ProgressUpdate
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lists_are_paginated_with_count_next_previous_results(api):
+    body = api("eu_read").get("/api/v1/projects/").json()
+    assert set(body) == {"count", "next", "previous", "results"}
+
+
+def test_organisation_fields(api):
+    (first, *_rest) = api("aspem_read").get("/api/v1/organisations/").json()["results"]
+    assert {"id", "name", "short_name", "kind", "country", "parent"} <= set(first)
+
+
+def test_project_fields(api):
+    project = Project.objects.get(code="mam-la-ensenada")
+    body = api("mam_write").get(f"/api/v1/projects/{project.pk}/").json()
+    for field in (
+        "id",
+        "code",
+        "title",
+        "status",
+        "start_date",
+        "end_date",
+        "budget",
+        "fundings",
+        "partners",
+        "beneficiary_groups",
+        "locations",
+        "progress",
+    ):
+        assert field in body, field
+    assert body["budget"] == {"amount": 69966.0, "currency": "EUR"}
+    (funding,) = body["fundings"]
+    assert {"funder", "amount", "currency"} <= set(funding)
+    assert (funding["amount"], funding["currency"]) == (16322.0, "EUR")
+    assert {"organisation", "role"} <= set(body["partners"][0])
+    assert {p["role"] for p in body["partners"]} == {1, 4}
+    assert body["progress"]["indicators"] == 7
+    assert body["progress"]["computed_at"]
+    assert len(body["beneficiary_groups"]) == 2 and len(body["locations"]) == 4
+
+
+def test_indicator_fields_and_disaggregation(api):
+    indicator = Indicator.objects.get(code="CE-1")
+    body = api("aspem_read").get(f"/api/v1/indicators/{indicator.pk}/").json()
+    for field in (
+        "id",
+        "code",
+        "name",
+        "project",
+        "result",
+        "measure",
+        "unit",
+        "aggregation",
+        "direction",
+        "baseline_value",
+        "target_value",
+        "target_kind",
+        "target_min",
+        "target_max",
+        "target_date",
+        "achieved_value",
+        "percent_of_target",
+        "status",
+        "computed_at",
+        "disaggregation",
+    ):
+        assert field in body, field
+    assert (body["target_value"], body["achieved_value"], body["percent_of_target"]) == (
+        75.0,
+        30.0,
+        40.0,
+    )
+    assert body["status"] in ("not_started", "on_track", "at_risk", "off_track", "achieved")
+    (women,) = body["disaggregation"]
+    assert women == {
+        "dimension": "sex",
+        "category": "women",
+        "target_value": 30.0,
+        "target_share": 0.4,
+        "achieved_value": 13.0,
+        "achieved_share": 0.4333,
+    }
+
+
+def test_absolute_category_targets_in_the_api(api):
+    jobs = Indicator.objects.get(code="LID-1.1")
+    body = api("eu_read").get(f"/api/v1/indicators/{jobs.pk}/").json()
+    assert body["target_value"] == 600.0
+    assert {(d["category"], d["target_value"]) for d in body["disaggregation"]} == {
+        ("women-lgbtiq", 550.0),
+        ("men", 50.0),
+    }
+
+
+def test_periods_fields(api):
+    indicator = Indicator.objects.get(code="CE-1")
+    rows = api("aspem_read").get(f"/api/v1/indicators/{indicator.pk}/periods/").json()
+    assert {"start", "end", "target_value", "achieved_value", "cumulative_value"} <= set(rows[0])
+    assert [r["achieved_value"] for r in rows if r["achieved_value"]] == [30.0]
+
+
+def test_update_fields(api):
+    update = ProgressUpdate.objects.filter(indicator__code="CE-1").get()
+    body = api("aspem_read").get(f"/api/v1/updates/{update.pk}/").json()
+    for field in (
+        "id",
+        "indicator",
+        "as_of",
+        "value",
+        "numerator",
+        "denominator",
+        "values",
+        "narrative",
+        "evidence_url",
+        "status",
+        "version",
+    ):
+        assert field in body, field
+    assert body["values"] == [{"dimension": "sex", "category": "women", "value": 13.0}]
+
+
+def test_percentage_update_carries_numerator_and_denominator(api, demo):
+    from api.services import create_token
+    from partners.models import Organisation, User
+
+    _t, key = create_token(
+        organisation=Organisation.objects.get(short_name="Ciudad Viva"),
+        name="reader",
+        scope="read",
+        created_by=User.objects.get(username="admin"),
+    )
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    update = ProgressUpdate.objects.get(indicator__code="SA-6")
+    body = client.get(f"/api/v1/updates/{update.pk}/").json()
+    assert (body["numerator"], body["denominator"], body["value"]) == (67.0, 134.0, None)
+
+
+def test_iati_export_is_an_iati_activities_document(api):
+    from xml.etree import ElementTree as ET
+
+    project = Project.objects.get(code="mam-la-ensenada")
+    response = api("mam_write").get(f"/api/v1/projects/{project.pk}/iati/")
+    assert response["Content-Type"] == "application/xml"
+    root = ET.fromstring(response.content)
+    assert (root.tag, root.get("version")) == ("iati-activities", "2.03")
+    activity = root.find("iati-activity")
+    assert activity.find("budget/value").text == "69966.00"
+    assert activity.find("transaction/value").text == "16322.00"
+    assert {o.get("role") for o in activity.findall("participating-org")} == {"1", "4"}
+    assert activity.find("recipient-country").get("code") == "PE"
+    assert len(activity.findall("result/indicator")) == 7
+
+
+def test_decimal_quantities_are_json_numbers(api):
+    body = api("eu_read").get("/api/v1/indicators/?page_size=500").json()
+    targets = [r["target_value"] for r in body["results"] if r["target_value"] is not None]
+    assert targets and all(isinstance(t, (int, float)) for t in targets)
+    assert Decimal(str(targets[0])) > 0

@@ -1,0 +1,106 @@
+"""Lists: pagination capped at 500, stable order, updated_since, strict filters, constant cost."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from indicators.models import Indicator, ProgressUpdate
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_size_is_capped_at_500(api):
+    body = api("eu_read").get("/api/v1/indicators/?page_size=100000").json()
+    assert body["count"] == len(body["results"]) == 25  # both EU-funded projects' indicators
+    from api.pagination import Pagination
+
+    assert Pagination.max_page_size == 500
+
+
+def test_order_is_stable_across_pages(api):
+    client = api("eu_read")
+    first = client.get("/api/v1/indicators/?page_size=10").json()
+    second = client.get(first["next"]).json()
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert ids == sorted(ids) and len(set(ids)) == 20
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=bogus", "updated_since=yesterday", "measure=weight", "project=abc", "page=999"],
+)
+def test_invalid_filter_values_get_an_error_not_a_full_list(api, query):
+    response = api("eu_read").get(f"/api/v1/indicators/?{query}")
+    assert response.status_code in (400, 404)
+
+
+def test_updated_since_returns_only_what_changed(api):
+    client = api("aspem_read")
+    since = (timezone.now() + timedelta(seconds=1)).isoformat()
+    assert client.get("/api/v1/updates/", {"updated_since": since}).json()["count"] == 0
+    update = ProgressUpdate.objects.filter(indicator__code="CE-1").get()
+    ProgressUpdate.objects.filter(pk=update.pk).update(
+        updated_at=timezone.now() + timedelta(seconds=5)
+    )
+    changed = client.get("/api/v1/updates/", {"updated_since": since}).json()
+    assert [r["id"] for r in changed["results"]] == [update.pk]
+    for endpoint in ("organisations", "projects", "indicators"):
+        assert client.get(f"/api/v1/{endpoint}/", {"updated_since": since}).status_code == 200
+
+
+def test_indicators_changed_since_include_recomputed_figures(api):
+    client = api("aspem_read")
+    since = timezone.now() - timedelta(minutes=1)
+    recent = client.get("/api/v1/indicators/", {"updated_since": since.isoformat()}).json()
+    assert (
+        recent["count"]
+        == Indicator.objects.filter(project__code="circular-la-victoria-el-agustino").count()
+    )
+
+
+def test_project_filters(api):
+    client = api("eu_read")
+    circular = Project.objects.get(code="circular-la-victoria-el-agustino")
+    assert [r["id"] for r in client.get("/api/v1/projects/?search=Agustino").json()["results"]] == [
+        circular.pk
+    ]
+    assert client.get("/api/v1/projects/?country=EC").json()["count"] == 1  # displacement only
+    assert client.get("/api/v1/projects/?country=PE").json()["count"] == 2
+    eu = circular.fundings.get().funder_id
+    assert client.get(f"/api/v1/projects/?funder={eu}").json()["count"] == 1
+    assert client.get("/api/v1/projects/?status=closed").json()["count"] == 0
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("endpoint", ["organisations", "projects", "indicators", "updates"])
+def test_lists_cost_the_same_queries_whatever_the_page_size(api, endpoint):
+    client = api("eu_read")
+    client.get("/api/v1/")  # the token's first use records when it was used
+    small = queries(client, f"/api/v1/{endpoint}/?page_size=1")
+    large = queries(client, f"/api/v1/{endpoint}/?page_size=500")
+    assert small == large
+
+
+def test_each_token_is_throttled_on_its_own(api, settings):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()  # throttle history of earlier tests
+    original = UserRateThrottle.THROTTLE_RATES
+    UserRateThrottle.THROTTLE_RATES = {"user": "3/minute"}
+    try:
+        busy = api("eu_read")
+        statuses = [busy.get("/api/v1/projects/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert api("setec_read").get("/api/v1/projects/").status_code == 200
+    finally:
+        UserRateThrottle.THROTTLE_RATES = original
