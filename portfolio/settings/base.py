@@ -132,6 +132,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+IATI_PUBLISHER_PREFIX = env("IATI_PUBLISHER_PREFIX", default="XM-PORTAL")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
