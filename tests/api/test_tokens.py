@@ -75,3 +75,22 @@ def test_a_token_cannot_sign_in_to_the_web_pages(client, aspem_admin):
     principal = ApiToken.objects.get(name="robot").user
     assert not principal.has_usable_password()
     assert principal.is_api_client
+
+
+def test_an_operator_creates_a_token_from_the_command_line(demo):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("create_api_token", organisation="ASPEm", name="robot", scope="write", stdout=out)
+    key = out.getvalue().strip()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/indicators/").json()["count"] == 5
+    with pytest.raises(CommandError):
+        call_command("create_api_token", organisation="NOPE", name="robot", stdout=StringIO())
+    with pytest.raises(CommandError, match="Only an administrator"):
+        call_command(
+            "create_api_token", organisation="ASPEm", name="x", by="aspem-editor", stdout=StringIO()
+        )
