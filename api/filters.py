@@ -1,8 +1,12 @@
 """The allow-listed filters of each list. Invalid values answer 400, never a silent full list."""
 
+from datetime import UTC, datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, ProgressUpdate
 from partners.models import Organisation
@@ -31,12 +35,23 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
+def in_utc(value: datetime) -> datetime:
+    """ISO 8601 allows offsets up to ±23:59; PostgreSQL takes ±15:59. UTC suits both."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({"updated_since": _("The date-time is out of range.")}) from None
+
+
 class UpdatedSince(django_filters.IsoDateTimeFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("field_name", "updated_at")
         kwargs.setdefault("lookup_expr", "gte")
         kwargs.setdefault("label", "Changed at or after this ISO 8601 date-time")
         super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, in_utc(value) if value is not None else None)
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -100,6 +115,7 @@ class IndicatorFilter(django_filters.FilterSet):
         return queryset.filter(snapshot__status=value)
 
     def changed_since(self, queryset, name, value):
+        value = in_utc(value)
         return queryset.filter(Q(updated_at__gte=value) | Q(snapshot__computed_at__gte=value))
 
 

@@ -104,3 +104,16 @@ def test_each_token_is_throttled_on_its_own(api, settings):
         assert api("setec_read").get("/api/v1/projects/").status_code == 200
     finally:
         UserRateThrottle.THROTTLE_RATES = original
+
+
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        ("2026-01-01T00:00:00+23:16", 200),  # valid ISO 8601, beyond PostgreSQL's offsets
+        ("0001-01-01T00:00:00+23:00", 400),  # falls before year 1 in UTC
+    ],
+)
+def test_updated_since_with_extreme_offsets(api, since, status):
+    for endpoint in ("updates", "indicators", "projects"):
+        response = api("eu_read").get(f"/api/v1/{endpoint}/", {"updated_since": since})
+        assert response.status_code == status, endpoint

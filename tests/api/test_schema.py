@@ -9,6 +9,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -42,7 +44,18 @@ def test_schema_and_offline_docs_are_served(api):
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content  # served locally
 
 
-def test_generated_requests_never_fail_and_conform_to_the_schema(tokens):
+@pytest.fixture
+def connection_kept_open():
+    """The WSGI handler closes the database connection after each request, and with it the
+    test's transaction; Django's test client suspends that for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_generated_requests_never_fail_and_conform_to_the_schema(tokens, connection_kept_open):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     # Uncompressed: the in-process client does not undo GZipMiddleware.
     headers = {"Authorization": f"Token {tokens['aspem_write']}", "Accept-Encoding": "identity"}
