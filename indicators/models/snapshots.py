@@ -52,7 +52,20 @@ class IndicatorSnapshot(models.Model):
         return f"{self.indicator_id}: {self.status}"
 
 
-class ProjectSnapshot(models.Model):
+class StatusCounts(models.Model):
+    """How many indicators are in each status."""
+
+    not_started = models.PositiveIntegerField(_("not started"), default=0)
+    on_track = models.PositiveIntegerField(_("on track"), default=0)
+    at_risk = models.PositiveIntegerField(_("at risk"), default=0)
+    off_track = models.PositiveIntegerField(_("off track"), default=0)
+    achieved = models.PositiveIntegerField(_("achieved"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProjectSnapshot(StatusCounts):
     project = models.OneToOneField(
         Project,
         verbose_name=_("project"),
@@ -61,11 +74,6 @@ class ProjectSnapshot(models.Model):
         related_name="snapshot",
     )
     indicators = models.PositiveIntegerField(_("indicators"), default=0)
-    not_started = models.PositiveIntegerField(_("not started"), default=0)
-    on_track = models.PositiveIntegerField(_("on track"), default=0)
-    at_risk = models.PositiveIntegerField(_("at risk"), default=0)
-    off_track = models.PositiveIntegerField(_("off track"), default=0)
-    achieved = models.PositiveIntegerField(_("achieved"), default=0)
     overall_percent = models.DecimalField(
         _("overall progress"),
         max_digits=6,
@@ -84,7 +92,7 @@ class ProjectSnapshot(models.Model):
         return f"{self.project_id}"
 
 
-class PortfolioSnapshot(models.Model):
+class PortfolioSnapshot(StatusCounts):
     """A roll-up of the projects an organisation funds, implements, or its network works on."""
 
     class Kind(models.TextChoices):
@@ -101,11 +109,6 @@ class PortfolioSnapshot(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     projects = models.PositiveIntegerField(_("projects"), default=0)
     indicators = models.PositiveIntegerField(_("indicators"), default=0)
-    not_started = models.PositiveIntegerField(_("not started"), default=0)
-    on_track = models.PositiveIntegerField(_("on track"), default=0)
-    at_risk = models.PositiveIntegerField(_("at risk"), default=0)
-    off_track = models.PositiveIntegerField(_("off track"), default=0)
-    achieved = models.PositiveIntegerField(_("achieved"), default=0)
     # {currency: amount} of what the organisation contributes (funders) or manages
     contributions = models.JSONField(_("contributions"), default=dict)
     computed_at = models.DateTimeField(_("computed"), null=True)

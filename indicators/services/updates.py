@@ -308,15 +308,44 @@ def edit_update(
     return current
 
 
+def _begin_transition(
+    update: ProgressUpdate,
+    user: User,
+    *,
+    role: str,
+    expected_version: int | None,
+    allowed: tuple[str, ...],
+    refusal: str,
+) -> ProgressUpdate:
+    """What every transition checks first: the role, the version read, the status it starts
+    from, and that its period is not locked. Returns the locked, current row."""
+    _require(user, update.indicator.project, role)
+    current = _lock_row(update, expected_version)
+    if current.status not in allowed:
+        raise ValidationError(refusal)
+    _refuse_locked(current.period)
+    return current
+
+
+def _required_text(field: str, text: str, message: str) -> str:
+    refuse_nul_and_oversize(**{field: text})
+    if not text.strip():
+        raise ValidationError({field: message})
+    return text.strip()
+
+
 @transaction.atomic
 def submit_update(
     *, update: ProgressUpdate, user: User, expected_version: int | None = None
 ) -> ProgressUpdate:
-    _require(user, update.indicator.project, Membership.Role.EDITOR)
-    current = _lock_row(update, expected_version)
-    if current.status not in EDITABLE:
-        raise ValidationError(_("Only a draft or returned update can be submitted."))
-    _refuse_locked(current.period)
+    current = _begin_transition(
+        update,
+        user,
+        role=Membership.Role.EDITOR,
+        expected_version=expected_version,
+        allowed=EDITABLE,
+        refusal=_("Only a draft or returned update can be submitted."),
+    )
     current.status = Status.SUBMITTED
     current.submitted_by = user
     current.submitted_at = timezone.now()
@@ -339,14 +368,17 @@ def approve_update(
 ) -> ProgressUpdate:
     """Approve a submitted update. Nobody approves their own, unless their organisation has a
     single manager and says so."""
-    project = update.indicator.project
-    _require(reviewer, project, Membership.Role.MANAGER)
-    current = _lock_row(update, expected_version)
-    if current.status != Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted update can be approved."))
+    current = _begin_transition(
+        update,
+        reviewer,
+        role=Membership.Role.MANAGER,
+        expected_version=expected_version,
+        allowed=(Status.SUBMITTED,),
+        refusal=_("Only a submitted update can be approved."),
+    )
+    project = current.indicator.project
     if current.submitted_by_id == reviewer.pk and not _may_approve_own(reviewer, project):
         raise ValidationError(_("You cannot approve an update you submitted yourself."))
-    _refuse_locked(current.period)
     current.status = Status.APPROVED
     current.reviewed_by = reviewer
     current.reviewed_at = timezone.now()
@@ -362,17 +394,19 @@ def return_update(
 ) -> ProgressUpdate:
     """Send a submitted update back to its editor with a note saying what to correct."""
     _require(reviewer, update.indicator.project, Membership.Role.MANAGER)
-    refuse_nul_and_oversize(note=note)
-    if not note.strip():
-        raise ValidationError({"note": _("Say what needs correcting.")})
-    current = _lock_row(update, expected_version)
-    if current.status != Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted update can be returned."))
-    _refuse_locked(current.period)
+    note = _required_text("note", note, _("Say what needs correcting."))
+    current = _begin_transition(
+        update,
+        reviewer,
+        role=Membership.Role.MANAGER,
+        expected_version=expected_version,
+        allowed=(Status.SUBMITTED,),
+        refusal=_("Only a submitted update can be returned."),
+    )
     current.status = Status.RETURNED
     current.reviewed_by = reviewer
     current.reviewed_at = timezone.now()
-    current.review_note = note.strip()
+    current.review_note = note
     _save(current, reviewer)
     return current
 
@@ -383,17 +417,19 @@ def reopen_update(
 ) -> ProgressUpdate:
     """Take an approved update back to draft so it can be corrected; the reason is recorded."""
     _require(user, update.indicator.project, Membership.Role.MANAGER)
-    refuse_nul_and_oversize(reason=reason)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the update is reopened.")})
-    current = _lock_row(update, expected_version)
-    if current.status != Status.APPROVED:
-        raise ValidationError(_("Only an approved update can be reopened."))
-    _refuse_locked(current.period)
+    reason = _required_text("reason", reason, _("Say why the update is reopened."))
+    current = _begin_transition(
+        update,
+        user,
+        role=Membership.Role.MANAGER,
+        expected_version=expected_version,
+        allowed=(Status.APPROVED,),
+        refusal=_("Only an approved update can be reopened."),
+    )
     current.status = Status.DRAFT
     current.reviewed_by = None
     current.reviewed_at = None
-    current.review_note = _("Reopened: %(reason)s") % {"reason": reason.strip()}
+    current.review_note = _("Reopened: %(reason)s") % {"reason": reason}
     _save(current, user)
     approved_figures_changed(current.indicator_id)
     return current
@@ -404,11 +440,14 @@ def delete_update(
     *, update: ProgressUpdate, user: User, expected_version: int | None = None
 ) -> None:
     """Delete a draft or returned update; approved figures must be reopened first."""
-    _require(user, update.indicator.project, Membership.Role.EDITOR)
-    current = _lock_row(update, expected_version)
-    if current.status not in EDITABLE:
-        raise ValidationError(_("Only a draft or returned update can be deleted."))
-    _refuse_locked(current.period)
+    current = _begin_transition(
+        update,
+        user,
+        role=Membership.Role.EDITOR,
+        expected_version=expected_version,
+        allowed=EDITABLE,
+        refusal=_("Only a draft or returned update can be deleted."),
+    )
     current._history_user = user  # type: ignore[attr-defined]
     current.delete()
     approved_figures_changed(current.indicator_id)
