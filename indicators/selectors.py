@@ -270,6 +270,11 @@ def due_periods(indicators: Sequence[Indicator], *, today: date) -> dict[int, Pe
     return due
 
 
+def reportable_periods(project: Project, *, today: date) -> list[Period]:
+    """Periods progress may be reported in: started, and not locked."""
+    return list(Period.objects.filter(project=project, locked_at__isnull=True, start__lte=today))
+
+
 def my_indicators(user: User | AnonymousUser) -> list[Indicator]:
     """Indicators of the projects the user reports on, in project and framework order."""
     projects = projects_with_role(user, Membership.Role.EDITOR)

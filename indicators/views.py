@@ -30,6 +30,7 @@ from .selectors import (
     figures_for,
     my_indicators,
     open_updates,
+    reportable_periods,
     review_queue,
     updates_of_indicator,
     visible_indicator,
@@ -97,11 +98,7 @@ def _form_kwargs(request: HttpRequest, indicator: Indicator, update: ProgressUpd
         "links": links,
         "categories": categories,
         "organisations": reporting_organisations(request.user, indicator.project),
-        "periods": list(
-            Period.objects.filter(
-                project=indicator.project, locked_at__isnull=True, start__lte=timezone.localdate()
-            )
-        ),
+        "periods": reportable_periods(indicator.project, today=timezone.localdate()),
         "update": update,
     }
 
