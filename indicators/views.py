@@ -18,6 +18,7 @@ from projects.selectors import (
     project_for_page,
     project_role,
     reporting_organisations,
+    sees_provisional,
     visible_projects,
 )
 
@@ -71,9 +72,10 @@ def my_indicators_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = visible_indicator(request.user, pk)
-    role = project_role(request.user, indicator.project)
     figures = figures_for(
-        [indicator], today=timezone.localdate(), with_provisional=role is not None
+        [indicator],
+        today=timezone.localdate(),
+        with_provisional=sees_provisional(request.user, indicator.project),
     )[indicator.pk]
     return render(
         request,

@@ -37,22 +37,9 @@ def visible_projects(user: User | AnonymousUser) -> QuerySet[Project]:
     return Project.objects.filter(Q(Exists(partner)) | Q(Exists(funder)))
 
 
-@dataclass(frozen=True)
-class ProjectAccess:
-    """What a user may do on one project they can see."""
-
-    sees_provisional: bool  # staff of a working partner see submitted figures too
-    role_by_organisation: dict[int, str]
-
-
-def project_access(user: User | AnonymousUser, project: Project) -> ProjectAccess:
-    roles = acting_organisations(user)
-    if getattr(user, "is_superuser", False):
-        return ProjectAccess(sees_provisional=True, role_by_organisation=roles)
-    working = Partnership.objects.filter(
-        project=project, organisation_id__in=list(roles), role__in=WORKING_ROLES
-    ).exists()
-    return ProjectAccess(sees_provisional=working, role_by_organisation=roles)
+def sees_provisional(user: User | AnonymousUser, project: Project) -> bool:
+    """People who work on a project see submitted figures too; funders see approved only."""
+    return project_role(user, project) is not None
 
 
 def project_for_page(user: User | AnonymousUser, pk: int) -> Project:

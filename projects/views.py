@@ -7,17 +7,15 @@ from django.utils import timezone
 
 from indicators.selectors import figures_for, indicators_of_projects
 
-from .selectors import funding_rows, location_paths, project_access, project_for_page
+from .selectors import funding_rows, location_paths, project_for_page, sees_provisional
 
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_page(request.user, pk)
-    access = project_access(request.user, project)
+    provisional = sees_provisional(request.user, project)
     indicators = list(indicators_of_projects([project.pk]))
-    figures = figures_for(
-        indicators, today=timezone.localdate(), with_provisional=access.sees_provisional
-    )
+    figures = figures_for(indicators, today=timezone.localdate(), with_provisional=provisional)
     by_result = {
         result_id: [figures[indicator.pk] for indicator in group]
         for result_id, group in groupby(
@@ -42,6 +40,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "places": location_paths(project.locations.all()),
             "results": results,
             "unassigned": by_result.get(None, []),
-            "sees_provisional": access.sees_provisional,
+            "sees_provisional": provisional,
         },
     )
