@@ -4,6 +4,7 @@ Fields parse and bound what people type; every rule about the figures lives in t
 whose errors are attached back to these fields.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -91,6 +92,8 @@ class UpdateForm(forms.Form):
         label=_("Reported for"), queryset=Organisation.objects.none(), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A new key with each blank form: the same form sent twice records one update.
+    request_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(
         self,

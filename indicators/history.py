@@ -15,6 +15,7 @@ HIDDEN_FIELDS = {
     "submitted_at",
     "reviewed_at",
     "is_illustrative",
+    "request_key",
 }
 
 

@@ -13,8 +13,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from partners.models import Membership, User
-from projects.models import Project
-from projects.selectors import projects_with_role, visible_projects, working_roles
+from partners.selectors import acting_organisations
+from projects.models import Partnership, Project
+from projects.selectors import ROLE_RANK, projects_with_role, visible_projects, working_roles
 
 from . import progress
 from .models import (
@@ -217,13 +218,34 @@ def updates_of_indicator(
     )
 
 
-def review_queue(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
-    """Submitted updates awaiting the user's review, oldest first."""
+def reviewable(authority: "Authority") -> Q:
+    """Updates the user may review: those of organisations they manage, on projects those
+    organisations work on, and every update of a project whose lead organisation they manage."""
+    if authority.is_superuser:
+        return Q()
+    manages = ROLE_RANK[Membership.Role.MANAGER]
+    organisations = [
+        org for org, role in authority.organisation_roles.items() if ROLE_RANK[role] >= manages
+    ]
+    led = [project for project, role in authority.lead_roles.items() if ROLE_RANK[role] >= manages]
+    worked = list(authority.project_roles)
+    managed = [p for p, role in authority.project_roles.items() if ROLE_RANK[role] >= manages]
     return (
-        ProgressUpdate.objects.filter(
-            status=ProgressUpdate.Status.SUBMITTED,
-            indicator__project__in=projects_with_role(user, Membership.Role.MANAGER),
-        )
+        Q(organisation_id__in=organisations, indicator__project_id__in=worked)
+        | Q(indicator__project_id__in=led)
+        | Q(organisation__isnull=True, indicator__project_id__in=managed)
+    )
+
+
+def review_queue(
+    user: User | AnonymousUser, *, authority: "Authority | None" = None
+) -> QuerySet[ProgressUpdate]:
+    """Submitted updates awaiting the user's review, oldest first."""
+    authority = authority or authority_of(user)
+    if authority.user_id is None:
+        return ProgressUpdate.objects.none()
+    return (
+        ProgressUpdate.objects.filter(reviewable(authority), status=ProgressUpdate.Status.SUBMITTED)
         .select_related("indicator__project", "submitted_by", "organisation")
         .prefetch_related(
             Prefetch("values", queryset=UpdateValue.objects.select_related("category"))
@@ -282,4 +304,46 @@ def my_indicators(user: User | AnonymousUser) -> list[Indicator]:
         indicators_of_projects(list(projects.values_list("pk", flat=True))).order_by(
             "project__title", "result__order", "result__number", "order", "code"
         )
+    )
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What a user holds over progress updates, read once and then asked about many updates.
+
+    An update belongs to the organisation it was reported for: its people (and those of an
+    organisation overseeing it) act on it with their role there. A project's lead organisation
+    (IATI's "accountable" partner) reviews its partners' updates with its managers, but never
+    edits, submits or deletes them.
+    """
+
+    user_id: int | None
+    is_superuser: bool
+    organisation_roles: dict[int, str]  # organisation id → the user's role for it
+    lead_roles: dict[int, str]  # project id → the user's role in the project's lead organisation
+    project_roles: dict[int, str]  # project id → the user's highest role on the project
+    single_manager_organisations: frozenset[int]  # where the user may approve their own figures
+
+
+def authority_of(user: User | AnonymousUser) -> Authority:
+    if not user.is_authenticated or not user.is_active:
+        return Authority(None, False, {}, {}, {}, frozenset())
+    roles = acting_organisations(user)
+    leads: dict[int, str] = {}
+    for project_id, organisation_id in Partnership.objects.filter(
+        organisation_id__in=list(roles), role=Partnership.Role.ACCOUNTABLE
+    ).values_list("project_id", "organisation_id"):
+        role = roles[organisation_id]
+        if project_id not in leads or ROLE_RANK[role] > ROLE_RANK[leads[project_id]]:
+            leads[project_id] = role
+    single = Membership.objects.filter(user=user, organisation__single_manager=True).values_list(
+        "organisation_id", flat=True
+    )
+    return Authority(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        organisation_roles=roles,
+        lead_roles=leads,
+        project_roles=working_roles(user),
+        single_manager_organisations=frozenset(single),
     )

@@ -27,6 +27,7 @@ from .forms import NoteForm, UpdateForm
 from .history import indicator_history, update_history
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
 from .selectors import (
+    authority_of,
     due_periods,
     figures_for,
     my_indicators,
@@ -37,6 +38,7 @@ from .selectors import (
     visible_indicator,
     visible_update,
 )
+from .services import workflow
 
 EDITOR = Membership.Role.EDITOR
 MANAGER = Membership.Role.MANAGER
@@ -99,7 +101,10 @@ def _form_kwargs(request: HttpRequest, indicator: Indicator, update: ProgressUpd
         "indicator": indicator,
         "links": links,
         "categories": categories,
-        "organisations": reporting_organisations(request.user, indicator.project),
+        # An update stays with the organisation it was reported for.
+        "organisations": [update.organisation]
+        if update is not None and update.organisation is not None
+        else reporting_organisations(request.user, indicator.project),
         "periods": reportable_periods(indicator.project, today=timezone.localdate()),
         "update": update,
     }
@@ -127,6 +132,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence_file=form.cleaned_data.get("evidence_file"),
                 organisation=form.chosen_organisation(),
                 submit=request.POST.get("action") == "submit",
+                request_key=form.cleaned_data.get("request_key"),
             )
         except ValidationError as error:
             form.attach(error)
@@ -146,10 +152,11 @@ def _submitted_or_saved(update: ProgressUpdate) -> str:
 def edit_update(request: HttpRequest, pk: int) -> HttpResponse:
     update = visible_update(request.user, pk)
     indicator = update.indicator
-    if not has_role(request.user, indicator.project, EDITOR):
-        raise PermissionDenied(_("You may not change updates on this project."))
-    if update.status not in (ProgressUpdate.Status.DRAFT, ProgressUpdate.Status.RETURNED):
-        messages.error(request, _("Only a draft or returned update can be changed."))
+    refusal = workflow.refusal(authority_of(request.user), update, workflow.EDIT)
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
+    if refusal is not None:
+        messages.error(request, " ".join(refusal.messages))  # type: ignore[attr-defined]
         return redirect("indicators:update", pk=update.pk)
     kwargs = _form_kwargs(request, indicator, update)
     if request.method != "POST":
@@ -210,7 +217,6 @@ def update_page(request: HttpRequest, pk: int) -> HttpResponse:
     update = visible_update(request.user, pk)
     project = update.indicator.project
     role = project_role(request.user, project)
-    is_manager = has_role(request.user, project, MANAGER)
     return render(
         request,
         "indicators/update_detail.html",
@@ -218,22 +224,18 @@ def update_page(request: HttpRequest, pk: int) -> HttpResponse:
             "update": update,
             "indicator": update.indicator,
             "history": update_history(update) if role is not None else [],
-            "can_edit": role is not None
-            and has_role(request.user, project, EDITOR)
-            and update.status in (ProgressUpdate.Status.DRAFT, ProgressUpdate.Status.RETURNED),
-            "can_review": is_manager and update.status == ProgressUpdate.Status.SUBMITTED,
-            "can_reopen": is_manager and update.status == ProgressUpdate.Status.APPROVED,
+            "allowed": workflow.allowed_transitions(signed_in(request), update),
             "note_form": NoteForm(initial={"version": update.version}),
         },
     )
 
 
 TRANSITIONS = {
-    "submit": (EDITOR, gettext_lazy("Submitted for review.")),
-    "approve": (MANAGER, gettext_lazy("Approved: the figures now count for funders.")),
-    "return": (MANAGER, gettext_lazy("Returned to the editor with your note.")),
-    "reopen": (MANAGER, gettext_lazy("Reopened as a draft.")),
-    "delete": (EDITOR, gettext_lazy("Deleted.")),
+    "submit": gettext_lazy("Submitted for review."),
+    "approve": gettext_lazy("Approved: the figures now count for funders."),
+    "return": gettext_lazy("Returned to the editor with your note."),
+    "reopen": gettext_lazy("Reopened as a draft."),
+    "delete": gettext_lazy("Deleted."),
 }
 
 
@@ -243,9 +245,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404
     update = visible_update(request.user, pk)
-    role, done = TRANSITIONS[action]
-    if not has_role(request.user, update.indicator.project, role):
-        raise PermissionDenied(_("You may not do this on this project."))
+    done = TRANSITIONS[action]
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -293,11 +293,12 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def review_page(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "indicators/review.html",
-        {"updates": list(review_queue(request.user)), "note_form": NoteForm()},
-    )
+    authority = authority_of(request.user)
+    updates = [
+        (update, workflow.allowed_transitions(signed_in(request), update, authority=authority))
+        for update in review_queue(request.user, authority=authority)
+    ]
+    return render(request, "indicators/review.html", {"updates": updates, "note_form": NoteForm()})
 
 
 @login_required

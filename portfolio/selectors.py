@@ -13,7 +13,7 @@ from indicators.services.snapshots import portfolio_projects
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations, descendants
 from projects.models import Funding, Partnership, Project
-from projects.selectors import WORKING_ROLES
+from projects.selectors import WORKING_ROLES, visible_projects
 
 Kind = PortfolioSnapshot.Kind
 
@@ -34,9 +34,13 @@ def dashboard_choices(user: User | AnonymousUser) -> list[DashboardChoice]:
             "organisation_id", flat=True
         )
     )
-    networks = set(
-        Organisation.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True)
-    )
+    networks = {
+        parent_id
+        for parent_id in Organisation.objects.filter(parent_id__in=ids).values_list(
+            "parent_id", flat=True
+        )
+        if _sees_whole_network(set(ids), parent_id)
+    }
     choices = []
     for organisation in organisations:
         kinds = [
@@ -53,9 +57,19 @@ def dashboard_choices(user: User | AnonymousUser) -> list[DashboardChoice]:
     return choices
 
 
+def _sees_whole_network(acting: set[int], organisation_id: int) -> bool:
+    """A network's dashboard is for those who see the work of all its members: people of a
+    network that oversees its members, or of one above it that does."""
+    return descendants([organisation_id]) <= acting
+
+
 def dashboard_organisation(user: User | AnonymousUser, pk: int, kind: str) -> Organisation:
-    """The organisation whose dashboard is asked for, or 404 if the user does not act for it."""
-    if kind not in Kind.values or pk not in acting_organisations(user):
+    """The organisation whose dashboard is asked for, or 404 if the user does not act for it
+    (or, for a network, does not see every member's work)."""
+    acting = set(acting_organisations(user))
+    if kind not in Kind.values or pk not in acting:
+        raise Http404
+    if kind == Kind.NETWORK and not _sees_whole_network(acting, pk):
         raise Http404
     try:
         return Organisation.objects.get(pk=pk)
@@ -67,12 +81,16 @@ def portfolio_snapshot(organisation: Organisation, kind: str) -> PortfolioSnapsh
     return PortfolioSnapshot.objects.filter(organisation=organisation, kind=kind).first()
 
 
-def dashboard_projects(organisation: Organisation, kind: str) -> QuerySet[Project]:
-    """The portfolio's projects with their snapshot and the organisation's own fundings."""
+def dashboard_projects(
+    user: User | AnonymousUser, organisation: Organisation, kind: str
+) -> QuerySet[Project]:
+    """The portfolio's projects with their snapshot and the organisation's own fundings; never
+    one the user may not see."""
     return (
         Project.objects.filter(
             pk__in=Project.objects.filter(portfolio_projects(organisation, kind)).values("pk")
         )
+        .filter(pk__in=visible_projects(user).values("pk"))
         .select_related("snapshot")
         .prefetch_related(
             Prefetch(
@@ -104,10 +122,13 @@ def contribution_share(project: Project, fundings: list[Funding]) -> Decimal | N
     )
 
 
-def dashboard_project(organisation: Organisation, kind: str, pk: int) -> Project:
+def dashboard_project(
+    user: User | AnonymousUser, organisation: Organisation, kind: str, pk: int
+) -> Project:
     try:
         return (
             Project.objects.filter(portfolio_projects(organisation, kind))
+            .filter(pk__in=visible_projects(user).values("pk"))
             .select_related("snapshot")
             .distinct()
             .get(pk=pk)

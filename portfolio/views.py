@@ -69,9 +69,9 @@ def dashboards(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """A portfolio at a glance: approved figures only, read from snapshots."""
     organisation = dashboard_organisation(request.user, pk, kind)
-    page = Paginator(dashboard_projects(organisation, kind), PROJECTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        dashboard_projects(request.user, organisation, kind), PROJECTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     rows = []
     for project in page.object_list:
         snapshot = getattr(project, "snapshot", None)
@@ -112,7 +112,7 @@ def dashboard_project_page(
     request: HttpRequest, pk: int, kind: str, project_pk: int
 ) -> HttpResponse:
     organisation = dashboard_organisation(request.user, pk, kind)
-    project = dashboard_project(organisation, kind, project_pk)
+    project = dashboard_project(request.user, organisation, kind, project_pk)
     indicators = indicator_snapshots(project)
     blocks = []
     for result, group in groupby(indicators, key=lambda i: i.result):

@@ -165,9 +165,13 @@ def projects_with_role(user: User | AnonymousUser, at_least: str) -> QuerySet[Pr
 
 
 def reporting_organisations(user: User | AnonymousUser, project: Project) -> list[Organisation]:
-    """Organisations the user may report for on this project: working partners the user acts
-    for, and the members of those partners below them in the network."""
-    roles = acting_organisations(user)
+    """Organisations the user may report for on this project: working partners the user is an
+    editor (or more) for, and the members of those partners below them in the network."""
+    roles = {
+        org_id: role
+        for org_id, role in acting_organisations(user).items()
+        if ROLE_RANK[role] >= ROLE_RANK[Membership.Role.EDITOR]
+    }
     partners = set(
         Partnership.objects.filter(project=project, role__in=WORKING_ROLES).values_list(
             "organisation_id", flat=True

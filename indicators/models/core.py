@@ -385,8 +385,10 @@ class ProgressUpdate(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
 
+    # Reported figures outlive any attempt to delete what they belong to: an indicator, and so
+    # its project, cannot be deleted while it has updates.
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="updates"
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="updates"
     )
     period = models.ForeignKey(
         Period,
@@ -440,6 +442,15 @@ class ProgressUpdate(models.Model):
         blank=True,
         related_name="+",
     )
+    figures_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("figures last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who last changed the figures: they may not approve them."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -458,6 +469,14 @@ class ProgressUpdate(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    request_key = models.UUIDField(
+        _("request key"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Sent with the report form, so that a form sent twice records one update."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 

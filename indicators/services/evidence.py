@@ -3,8 +3,14 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from ..models import ProgressUpdate
+
+EVIDENCE_FOLDER = "evidence"
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 ZIP = b"PK\x03\x04"
@@ -53,3 +59,37 @@ def check_evidence_file(upload: UploadedFile) -> None:
         )
     if not signatures and b"\x00" in head:
         raise ValidationError({"evidence_file": _("A text file cannot contain NUL bytes.")})
+
+
+def forget_evidence_file(name: str) -> None:
+    """Delete a stored evidence file once the transaction that stopped using it commits, unless
+    another update still refers to it. The audit history keeps only its name."""
+
+    def delete_if_unused() -> None:
+        if not ProgressUpdate.objects.filter(evidence_file=name).exists():
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_if_unused)
+
+
+def unreferenced_evidence_files() -> list[str]:
+    """Files under the evidence folder that no update refers to (left by an interrupted
+    request, or by a version before files were deleted with their updates)."""
+    referenced = set(
+        ProgressUpdate.objects.exclude(evidence_file="").values_list("evidence_file", flat=True)
+    )
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        if not default_storage.exists(folder):
+            return
+        subfolders, files = default_storage.listdir(folder)
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in referenced:
+                found.append(path)
+        for sub in subfolders:
+            walk(f"{folder}/{sub}")
+
+    walk(EVIDENCE_FOLDER)
+    return sorted(found)

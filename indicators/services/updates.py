@@ -6,6 +6,7 @@ period, refuses a stale version, records who did what in the audit history, and 
 nothing.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -24,12 +25,12 @@ from projects.selectors import has_role, reporting_organisations
 
 from .. import progress
 from ..models import Category, Indicator, Period, ProgressUpdate, UpdateValue
+from . import workflow
 from .checks import problem_message, refuse_nul_and_oversize
-from .evidence import check_evidence_file
+from .evidence import check_evidence_file, forget_evidence_file
 from .snapshots import approved_figures_changed
 
 Status = ProgressUpdate.Status
-EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
 class StaleUpdate(Exception):
@@ -59,7 +60,20 @@ def _require(user: User, project: Project, role: str) -> None:
 
 
 def _period_for(project: Project, as_of: date) -> Period | None:
-    return Period.objects.filter(project=project, start__lte=as_of, end__gte=as_of).first()
+    """The period the date falls in, its row locked until the transaction ends, so that no
+    update commits into a period while it is being locked."""
+    return (
+        Period.objects.select_for_update()
+        .filter(project=project, start__lte=as_of, end__gte=as_of)
+        .order_by("start")
+        .first()
+    )
+
+
+def _lock_period_row(period_id: int | None) -> Period | None:
+    if period_id is None:
+        return None
+    return Period.objects.select_for_update().get(pk=period_id)
 
 
 def _refuse_locked(period: Period | None) -> None:
@@ -180,11 +194,25 @@ def _checked(
     return value, period
 
 
-def _check_organisation(user: User, project: Project, organisation: Organisation | None) -> None:
-    if organisation is not None and organisation not in reporting_organisations(user, project):
+def _reporting_for(
+    user: User, project: Project, organisation: Organisation | None
+) -> Organisation | None:
+    """The organisation a new update is reported for: one the user is an editor (or more) for.
+    With a single choice it need not be given."""
+    choices = reporting_organisations(user, project)
+    if organisation is None:
+        if len(choices) == 1:
+            return choices[0]
+        if choices:
+            raise ValidationError(
+                {"organisation": _("Say which organisation you are reporting for.")}
+            )
+        return None  # a superuser who is a member of no partner
+    if organisation not in choices:
         raise ValidationError(
             {"organisation": _("You cannot report for %(name)s.") % {"name": organisation.name}}
         )
+    return organisation
 
 
 def _save(update: ProgressUpdate, user: User) -> None:
@@ -224,16 +252,21 @@ def create_update(
     organisation: Organisation | None = None,
     submit: bool = False,
     is_illustrative: bool = False,
+    request_key: uuid.UUID | None = None,
     today: date | None = None,
 ) -> ProgressUpdate:
-    """Record a progress update as a draft, or submit it straight away."""
+    """Record a progress update as a draft, or submit it straight away.
+
+    A form sent twice with the same `request_key` (a double click, a resent request on a weak
+    connection) records one update: the second call returns the first one's update.
+    """
     project = indicator.project
     _require(author, project, Membership.Role.EDITOR)
-    if organisation is None:
-        # Reporting for a single organisation, the author reports for it.
-        choices = reporting_organisations(author, project)
-        organisation = choices[0] if len(choices) == 1 else None
-    _check_organisation(author, project, organisation)
+    if request_key is not None:
+        earlier = _sent_before(request_key, author)
+        if earlier is not None:
+            return earlier
+    organisation = _reporting_for(author, project, organisation)
     value, period = _checked(indicator=indicator, figures=figures, today=today)
     if evidence_file is not None:
         check_evidence_file(evidence_file)
@@ -249,6 +282,8 @@ def create_update(
         evidence_url=figures.evidence_url,
         is_illustrative=is_illustrative,
         created_by=author,
+        figures_changed_by=author,
+        request_key=request_key,
         version=0,
     )
     if evidence_file is not None:
@@ -257,9 +292,26 @@ def create_update(
         update.status = Status.SUBMITTED
         update.submitted_by = author
         update.submitted_at = timezone.now()
-    _save(update, author)
+    try:
+        with transaction.atomic():
+            _save(update, author)
+    except IntegrityError:
+        # The same form, sent at the same moment, was saved by the other request.
+        earlier = _sent_before(request_key, author) if request_key else None
+        if earlier is None:
+            raise
+        return earlier
     _write_parts(update, figures.parts or {}, author)
     return update
+
+
+def _sent_before(request_key: uuid.UUID, author: User) -> ProgressUpdate | None:
+    return ProgressUpdate.objects.filter(request_key=request_key, created_by=author).first()
+
+
+def _figures_of(update: ProgressUpdate) -> tuple:
+    parts = sorted((part.category_id, part.value) for part in update.values.all())
+    return (update.as_of, update.value, update.numerator, update.denominator, tuple(parts))
 
 
 @transaction.atomic
@@ -275,24 +327,30 @@ def edit_update(
     submit: bool = False,
     today: date | None = None,
 ) -> ProgressUpdate:
-    """Change a draft or returned update, unless someone changed it since `expected_version`."""
+    """Change a draft or returned update, unless someone changed it since `expected_version`.
+
+    The update stays with the organisation it was reported for; whoever changes its figures
+    may no longer approve it.
+    """
     indicator = update.indicator
-    _require(user, indicator.project, Membership.Role.EDITOR)
     current = _lock_row(update, expected_version)
-    if current.status not in EDITABLE:
+    workflow.check(user, current, workflow.EDIT)
+    _refuse_locked(_lock_period_row(current.period_id))
+    if organisation is not None and organisation.pk != current.organisation_id:
         raise ValidationError(
-            _("Only a draft or returned update can be changed; reopen an approved one first.")
+            {"organisation": _("An update stays with the organisation it was reported for.")}
         )
-    _refuse_locked(current.period)
-    _check_organisation(user, indicator.project, organisation)
     value, period = _checked(indicator=indicator, figures=figures, today=today)
+    before = _figures_of(current)
+    replaced_file = current.evidence_file.name if current.evidence_file else ""
     if evidence_file is not None:
         check_evidence_file(evidence_file)
         current.evidence_file = evidence_file
     elif remove_evidence_file:
         current.evidence_file = ""
+    else:
+        replaced_file = ""
     current.period = period
-    current.organisation = organisation
     current.as_of = figures.as_of
     current.value = value
     current.numerator = figures.numerator
@@ -305,25 +363,22 @@ def edit_update(
         current.submitted_at = timezone.now()
     _save(current, user)
     _write_parts(current, figures.parts or {}, user)
+    if _figures_of(ProgressUpdate.objects.get(pk=current.pk)) != before:
+        ProgressUpdate.objects.filter(pk=current.pk).update(figures_changed_by=user)
+        current.figures_changed_by = user
+    if replaced_file:
+        forget_evidence_file(replaced_file)
     return current
 
 
 def _begin_transition(
-    update: ProgressUpdate,
-    user: User,
-    *,
-    role: str,
-    expected_version: int | None,
-    allowed: tuple[str, ...],
-    refusal: str,
+    update: ProgressUpdate, user: User, *, action: str, expected_version: int | None
 ) -> ProgressUpdate:
-    """What every transition checks first: the role, the version read, the status it starts
-    from, and that its period is not locked. Returns the locked, current row."""
-    _require(user, update.indicator.project, role)
+    """What every transition checks first: the version read, that the user may take this action
+    on this update now, and that its period is not locked. Returns the locked, current row."""
     current = _lock_row(update, expected_version)
-    if current.status not in allowed:
-        raise ValidationError(refusal)
-    _refuse_locked(current.period)
+    workflow.check(user, current, action)
+    _refuse_locked(_lock_period_row(current.period_id))
     return current
 
 
@@ -339,12 +394,7 @@ def submit_update(
     *, update: ProgressUpdate, user: User, expected_version: int | None = None
 ) -> ProgressUpdate:
     current = _begin_transition(
-        update,
-        user,
-        role=Membership.Role.EDITOR,
-        expected_version=expected_version,
-        allowed=EDITABLE,
-        refusal=_("Only a draft or returned update can be submitted."),
+        update, user, action=workflow.SUBMIT, expected_version=expected_version
     )
     current.status = Status.SUBMITTED
     current.submitted_by = user
@@ -353,32 +403,15 @@ def submit_update(
     return current
 
 
-def _may_approve_own(reviewer: User, project: Project) -> bool:
-    """Only where the reviewer's organisation says it has a single manager."""
-    return Membership.objects.filter(
-        user=reviewer,
-        organisation__single_manager=True,
-        organisation__partnerships__project=project,
-    ).exists()
-
-
 @transaction.atomic
 def approve_update(
     *, update: ProgressUpdate, reviewer: User, expected_version: int | None = None
 ) -> ProgressUpdate:
-    """Approve a submitted update. Nobody approves their own, unless their organisation has a
-    single manager and says so."""
+    """Approve a submitted update. Nobody approves figures they entered, changed or submitted,
+    unless the update's organisation has a single manager and says so."""
     current = _begin_transition(
-        update,
-        reviewer,
-        role=Membership.Role.MANAGER,
-        expected_version=expected_version,
-        allowed=(Status.SUBMITTED,),
-        refusal=_("Only a submitted update can be approved."),
+        update, reviewer, action=workflow.APPROVE, expected_version=expected_version
     )
-    project = current.indicator.project
-    if current.submitted_by_id == reviewer.pk and not _may_approve_own(reviewer, project):
-        raise ValidationError(_("You cannot approve an update you submitted yourself."))
     current.status = Status.APPROVED
     current.reviewed_by = reviewer
     current.reviewed_at = timezone.now()
@@ -393,15 +426,10 @@ def return_update(
     *, update: ProgressUpdate, reviewer: User, note: str, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Send a submitted update back to its editor with a note saying what to correct."""
-    _require(reviewer, update.indicator.project, Membership.Role.MANAGER)
+    workflow.check(reviewer, update, workflow.RETURN)
     note = _required_text("note", note, _("Say what needs correcting."))
     current = _begin_transition(
-        update,
-        reviewer,
-        role=Membership.Role.MANAGER,
-        expected_version=expected_version,
-        allowed=(Status.SUBMITTED,),
-        refusal=_("Only a submitted update can be returned."),
+        update, reviewer, action=workflow.RETURN, expected_version=expected_version
     )
     current.status = Status.RETURNED
     current.reviewed_by = reviewer
@@ -416,15 +444,10 @@ def reopen_update(
     *, update: ProgressUpdate, user: User, reason: str, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Take an approved update back to draft so it can be corrected; the reason is recorded."""
-    _require(user, update.indicator.project, Membership.Role.MANAGER)
+    workflow.check(user, update, workflow.REOPEN)
     reason = _required_text("reason", reason, _("Say why the update is reopened."))
     current = _begin_transition(
-        update,
-        user,
-        role=Membership.Role.MANAGER,
-        expected_version=expected_version,
-        allowed=(Status.APPROVED,),
-        refusal=_("Only an approved update can be reopened."),
+        update, user, action=workflow.REOPEN, expected_version=expected_version
     )
     current.status = Status.DRAFT
     current.reviewed_by = None
@@ -441,13 +464,15 @@ def delete_update(
 ) -> None:
     """Delete a draft or returned update; approved figures must be reopened first."""
     current = _begin_transition(
-        update,
-        user,
-        role=Membership.Role.EDITOR,
-        expected_version=expected_version,
-        allowed=EDITABLE,
-        refusal=_("Only a draft or returned update can be deleted."),
+        update, user, action=workflow.DELETE, expected_version=expected_version
     )
+    evidence = current.evidence_file.name if current.evidence_file else ""
+    indicator_id = current.indicator_id
+    for part in current.values.all():
+        part._history_user = user  # type: ignore[attr-defined]
+        part.delete()
     current._history_user = user  # type: ignore[attr-defined]
     current.delete()
-    approved_figures_changed(current.indicator_id)
+    if evidence:
+        forget_evidence_file(evidence)
+    approved_figures_changed(indicator_id)

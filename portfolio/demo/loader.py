@@ -165,8 +165,11 @@ def _load_case(
         values = dict(entry)
         indicator = indicators[values.pop("indicator")]
         status = values.pop("status", ProgressUpdate.Status.APPROVED)
+        # Unless the case says otherwise, the reporter reports for their own organisation.
         organisation = (
-            organisations[values.pop("organisation")] if "organisation" in values else None
+            organisations[values.pop("organisation")]
+            if "organisation" in values
+            else reporter.memberships.get().organisation
         )
         parts: dict[Category, Decimal] = {
             categories[key]: amount for key, amount in values.pop("parts", {}).items()

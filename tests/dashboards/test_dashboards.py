@@ -244,7 +244,10 @@ def test_a_funder_dashboard_costs_the_same_queries_for_3_or_300_projects(client)
     funded_portfolio(funder, 297)
     many = queries(client, url)
     assert few == many
-    assert "300 projects" not in client.get(url).text or True
+    text = client.get(url).text
+    assert "<dt>Projects</dt><dd>300</dd>" in text
+    assert text.count('<li class="card">') == 25
+    assert "Page 1 of 12" in text
     project = Project.objects.filter(fundings__funder=funder).first()
     drill = reverse("dashboard-project", args=[funder.pk, "funder", project.pk])
     small = queries(client, drill)
@@ -252,3 +255,22 @@ def test_a_funder_dashboard_costs_the_same_queries_for_3_or_300_projects(client)
         IndicatorFactory(project=project)
     snapshots.recompute()
     assert queries(client, drill) == small
+
+
+def test_a_network_that_does_not_oversee_its_members_has_no_network_dashboard(client, demo):
+    """PUCP's member IDEHPUCP works on Lives in Dignity; PUCP's people do not see that project,
+    so no network view may show it to them."""
+    pucp = Organisation.objects.get(short_name="PUCP")
+    assert not pucp.oversees_members
+    viewer = MembershipFactory(organisation=pucp, role="viewer").user
+    client.force_login(viewer)
+    lid = Project.objects.get(partnerships__organisation__short_name="IDEHPUCP")
+    assert client.get(reverse("projects:detail", args=[lid.pk])).status_code == 404
+    network = reverse("dashboard", args=[pucp.pk, "network"])
+    assert client.get(network).status_code == 404
+    drill = reverse("dashboard-project", args=[pucp.pk, "network", lid.pk])
+    assert client.get(drill).status_code == 404
+    index = client.get(reverse("dashboards"), follow=True).text
+    assert network not in index and "displacement" not in index
+    own = client.get(reverse("dashboard", args=[pucp.pk, "implementer"])).text
+    assert "Santa Anita" in own and "displacement" not in own

@@ -56,11 +56,12 @@ def figures(**kwargs: Any) -> services.Figures:
     return services.Figures(**{"as_of": date(2025, 3, 1), **kwargs})
 
 
-def report(team, *, user=None, submit=False, **kwargs):
+def report(team, *, user=None, submit=False, organisation=None, **kwargs):
     return services.create_update(
         indicator=team["indicator"],
         author=user or team["editor"],
         figures=figures(**kwargs),
+        organisation=organisation,
         submit=submit,
         today=TODAY,
     )

@@ -105,9 +105,7 @@ def test_a_disaggregation_with_reported_values_cannot_be_removed(gender_group):
     assert indicator.indicator_dimensions.count() == 1
 
 
-def test_deleting_an_indicator_takes_its_disaggregation_and_values_with_it(gender_group):
-    from tests.factories import ProgressUpdateFactory
-
+def test_an_indicator_without_updates_is_deleted_with_its_disaggregation(gender_group):
     dimension, women, _men = gender_group
     indicator = services.define_indicator(
         project=ProjectFactory(),
@@ -117,6 +115,28 @@ def test_deleting_an_indicator_takes_its_disaggregation_and_values_with_it(gende
         dimensions=[services.DimensionUse(dimension=dimension)],
         category_targets=[services.CategoryTargetInput(category=women, share=Decimal("0.5"))],
     )
-    ProgressUpdateFactory(indicator=indicator).values.create(category=women, value=Decimal(2))
     indicator.delete()
     assert not Indicator.objects.exists()
+
+
+def test_an_indicator_or_project_with_reported_updates_cannot_be_deleted(gender_group):
+    from django.db.models import ProtectedError
+
+    from indicators.models import ProgressUpdate
+    from tests.factories import ProgressUpdateFactory
+
+    dimension, women, _men = gender_group
+    indicator = services.define_indicator(
+        project=ProjectFactory(),
+        code="X",
+        name="X",
+        target_value=Decimal(10),
+        dimensions=[services.DimensionUse(dimension=dimension)],
+    )
+    update = ProgressUpdateFactory(indicator=indicator, status="approved")
+    update.values.create(category=women, value=Decimal(2))
+    with pytest.raises(ProtectedError):
+        indicator.delete()
+    with pytest.raises(ProtectedError):
+        indicator.project.delete()
+    assert ProgressUpdate.objects.filter(pk=update.pk, status="approved").exists()

@@ -127,7 +127,7 @@ def test_only_managers_approve(team, who):
 
 def test_nobody_approves_their_own_update(team):
     update = report(team, user=team["manager"], value=Decimal(5), submit=True)
-    with pytest.raises(ValidationError, match="you submitted yourself"):
+    with pytest.raises(ValidationError, match="figures you entered, changed or submitted yourself"):
         services.approve_update(update=update, reviewer=team["manager"])
     update.refresh_from_db()
     assert update.status == Status.SUBMITTED
