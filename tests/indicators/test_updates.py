@@ -3,10 +3,14 @@ locking, stale versions and the audit trail."""
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators import services
@@ -399,3 +403,87 @@ def test_refused_evidence_files_store_nothing(team, name, content, message):
             today=TODAY,
         )
     assert not ProgressUpdate.objects.exists()
+
+
+def stored(update: ProgressUpdate) -> Path:
+    return Path(default_storage.path(update.evidence_file.name))
+
+
+def test_evidence_files_are_deleted_with_their_update_or_when_replaced_or_removed(
+    team, django_capture_on_commit_callbacks
+):
+    def with_file(name: str) -> ProgressUpdate:
+        return services.create_update(
+            indicator=team["indicator"],
+            author=team["editor"],
+            figures=figures(value=Decimal(5)),
+            evidence_file=upload(name, b"%PDF-1.7 list"),
+            today=TODAY,
+        )
+
+    deleted, replaced, removed = with_file("a.pdf"), with_file("b.pdf"), with_file("c.pdf")
+    paths = [stored(deleted), stored(replaced), stored(removed)]
+    assert all(path.exists() for path in paths)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_update(update=deleted, user=team["editor"])
+        services.edit_update(
+            update=replaced,
+            user=team["editor"],
+            expected_version=replaced.version,
+            figures=figures(value=Decimal(5)),
+            evidence_file=upload("d.pdf", b"%PDF-1.7 new list"),
+            today=TODAY,
+        )
+        services.edit_update(
+            update=removed,
+            user=team["editor"],
+            expected_version=removed.version,
+            figures=figures(value=Decimal(5)),
+            remove_evidence_file=True,
+            today=TODAY,
+        )
+    assert [path.exists() for path in paths] == [False, False, False]
+    replaced.refresh_from_db()
+    assert stored(replaced).exists()
+
+
+def test_a_file_is_kept_when_a_refused_change_rolls_back(team, django_capture_on_commit_callbacks):
+    update = services.create_update(
+        indicator=team["indicator"],
+        author=team["editor"],
+        figures=figures(value=Decimal(5)),
+        evidence_file=upload("a.pdf", b"%PDF-1.7 list"),
+        today=TODAY,
+    )
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
+        services.delete_update(update=update, user=team["viewer"])
+    assert stored(update).exists()
+
+
+def test_the_same_form_sent_twice_records_one_update(client, team):
+    client.force_login(team["editor"])
+    url = f"/indicators/{team['indicator'].pk}/report/"
+    form = client.get(url).context["form"]
+    key = form["request_key"].value()
+    body = {"as_of": "2025-03-01", "value": "5", "request_key": str(key), "action": "submit"}
+    first = client.post(url, body)
+    second = client.post(url, body)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert ProgressUpdate.objects.count() == 1
+    assert client.get(url).context["form"]["request_key"].value() != key  # a new form, a new key
+
+
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update, reason="SQLite writes one at a time anyway"
+)
+def test_recording_and_approving_lock_the_period_row(team):
+    with CaptureQueriesContext(connection) as recording:
+        update = report(team, value=Decimal(5), submit=True)
+    with CaptureQueriesContext(connection) as approving:
+        services.approve_update(update=update, reviewer=team["manager"])
+    for captured in (recording, approving):
+        assert any(
+            'FROM "indicators_period"' in query["sql"] and "FOR UPDATE" in query["sql"]
+            for query in captured.captured_queries
+        )
