@@ -1,4 +1,9 @@
+"""The admin lists and shows indicators, periods and updates to operators. It changes none of
+them: definitions, figures and the workflow change only through the services, which check who
+may act, keep the history and mark dashboards stale."""
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Category,
@@ -35,24 +40,36 @@ class CategoryAdmin(admin.ModelAdmin):
     list_select_related = ["dimension"]
 
 
-class IndicatorDimensionInline(admin.TabularInline):
+class ReadOnly:
+    """Shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class IndicatorDimensionInline(ReadOnly, admin.TabularInline):
     model = IndicatorDimension
     extra = 0
 
 
-class CategoryTargetInline(admin.TabularInline):
+class CategoryTargetInline(ReadOnly, admin.TabularInline):
     model = CategoryTarget
     extra = 0
-    autocomplete_fields = ["category"]
 
 
-class PeriodTargetInline(admin.TabularInline):
+class PeriodTargetInline(ReadOnly, admin.TabularInline):
     model = PeriodTarget
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -65,28 +82,26 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["measure", "aggregation", "direction", "target_kind", "project"]
     search_fields = ["code", "name", "project__title"]
     list_select_related = ["project"]
-    autocomplete_fields = ["result", "beneficiary_group"]
     inlines = [IndicatorDimensionInline, CategoryTargetInline, PeriodTargetInline]
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["name", "project", "start", "end", "locked_at"]
     list_filter = ["project"]
     search_fields = ["name", "project__title"]
     list_select_related = ["project"]
 
 
-class UpdateValueInline(admin.TabularInline):
+class UpdateValueInline(ReadOnly, admin.TabularInline):
     model = UpdateValue
     extra = 0
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["indicator", "as_of", "value", "status", "organisation", "is_illustrative"]
     list_filter = ["status", "is_illustrative", "indicator__project"]
     search_fields = ["indicator__code", "indicator__name", "narrative"]
     list_select_related = ["indicator", "organisation"]
-    readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [UpdateValueInline]

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from .models import CategoryTarget, Indicator, ProgressUpdate, UpdateValue
 
 # Shown elsewhere in the entry (who and when) or meaningless to a reader.
@@ -72,11 +75,18 @@ def _entries(records: list[Any], subject_of, names: dict[int, str]) -> list[Audi
         for row in rows:
             if previous is None or row.history_type != "~":
                 changes: tuple[Change, ...] = ()
-                if row.history_type == "+":
-                    changes = tuple(
-                        Change(str(field.verbose_name), None, _display(field, value))
+                if row.history_type in "+-":
+                    # What was created, or what was there when it was deleted.
+                    values = [
+                        (str(field.verbose_name), _display(field, value))
                         for field in _shown_fields(row.instance_type)
                         if (value := getattr(row, field.attname)) not in (None, "", False)
+                    ]
+                    changes = tuple(
+                        Change(name, None, value)
+                        if row.history_type == "+"
+                        else Change(name, value, None)
+                        for name, value in values
                     )
             else:
                 shown = {field.name: field for field in _shown_fields(row.instance_type)}
@@ -125,6 +135,35 @@ def indicator_history(indicator: Indicator) -> list[AuditEntry]:
     return sorted(
         _entries(own, lambda row: "", names)
         + _entries(targets, lambda row: row.category.name, names),
+        key=lambda e: e.when,
+        reverse=True,
+    )
+
+
+def deleted_updates_history(indicator: Indicator) -> list[AuditEntry]:
+    """The whole history of the indicator's updates that have since been deleted (those that
+    still exist show theirs on their own page), newest first."""
+    gone = list(
+        ProgressUpdate.history.filter(indicator_id=indicator.pk, history_type="-").values_list(
+            "id", flat=True
+        )
+    )
+    if not gone:
+        return []
+    own = list(ProgressUpdate.history.filter(id__in=gone))
+    dates = {row.id: row.as_of for row in own}
+    parts = list(UpdateValue.history.filter(update_id__in=gone).select_related("category"))
+    names = _user_names(own + parts)
+
+    def update_label(update_id: int) -> str:
+        return _("update of %(date)s (no. %(id)s)") % {
+            "date": date_format(dates[update_id], "j M Y"),
+            "id": update_id,
+        }
+
+    return sorted(
+        _entries(own, lambda row: update_label(row.id), names)
+        + _entries(parts, lambda row: f"{update_label(row.update_id)}: {row.category.name}", names),
         key=lambda e: e.when,
         reverse=True,
     )

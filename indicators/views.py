@@ -24,7 +24,7 @@ from projects.selectors import (
 
 from . import services
 from .forms import NoteForm, UpdateForm
-from .history import indicator_history, update_history
+from .history import deleted_updates_history, indicator_history, update_history
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
 from .selectors import (
     authority_of,
@@ -74,11 +74,11 @@ def my_indicators_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = visible_indicator(request.user, pk)
-    figures = figures_for(
-        [indicator],
-        today=timezone.localdate(),
-        with_provisional=sees_provisional(request.user, indicator.project),
-    )[indicator.pk]
+    # Deleted updates were never approved: only those who see unapproved figures see them.
+    provisional = sees_provisional(request.user, indicator.project)
+    figures = figures_for([indicator], today=timezone.localdate(), with_provisional=provisional)[
+        indicator.pk
+    ]
     return render(
         request,
         "indicators/detail.html",
@@ -86,7 +86,12 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "figures": figures,
             "updates": list(updates_of_indicator(request.user, indicator)),
-            "history": indicator_history(indicator),
+            "history": sorted(
+                indicator_history(indicator)
+                + (deleted_updates_history(indicator) if provisional else []),
+                key=lambda entry: entry.when,
+                reverse=True,
+            ),
             "can_report": has_role(request.user, indicator.project, EDITOR),
         },
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from indicators.admin import ReadOnly
 from indicators.models import Indicator
 
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
@@ -28,7 +29,9 @@ class ResultInline(admin.TabularInline):
     fields = ["number", "level", "title", "parent", "order"]
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadOnly, admin.TabularInline):
+    """Listed with a link; indicators change only through the services."""
+
     model = Indicator
     extra = 0
     fields = [

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from partners.models import User
 from projects.models import BeneficiaryGroup, Project, Result
 
 from .. import progress
@@ -119,6 +120,7 @@ def define_indicator(
     order: int = 0,
     dimensions: Sequence[DimensionUse] = (),
     category_targets: Sequence[CategoryTargetInput] = (),
+    user: User | None = None,
 ) -> Indicator:
     """Create or replace the indicator with this code in the project, with its disaggregation.
 
@@ -173,31 +175,32 @@ def define_indicator(
             {"beneficiary_group": _("The beneficiary group belongs to another project.")}
         )
 
-    indicator, _created = Indicator.objects.update_or_create(
-        project=project,
-        code=code,
-        defaults={
-            "name": name,
-            "description": description,
-            "measure": measure,
-            "unit": unit,
-            "currency": currency,
-            "result": result,
-            "beneficiary_group": beneficiary_group,
-            "aggregation": aggregation,
-            "direction": direction,
-            "target_kind": target_kind,
-            "target_value": target_value,
-            "target_min": target_min,
-            "target_max": target_max,
-            "target_date": target_date,
-            "baseline_value": baseline_value,
-            "baseline_date": baseline_date,
-            "default_denominator": default_denominator,
-            "order": order,
-        },
+    indicator = Indicator.objects.filter(project=project, code=code).first() or Indicator(
+        project=project, code=code
     )
-    indicator.category_targets.all().delete()
+    for field, value in {
+        "name": name,
+        "description": description,
+        "measure": measure,
+        "unit": unit,
+        "currency": currency,
+        "result": result,
+        "beneficiary_group": beneficiary_group,
+        "aggregation": aggregation,
+        "direction": direction,
+        "target_kind": target_kind,
+        "target_value": target_value,
+        "target_min": target_min,
+        "target_max": target_max,
+        "target_date": target_date,
+        "baseline_value": baseline_value,
+        "baseline_date": baseline_date,
+        "default_denominator": default_denominator,
+        "order": order,
+    }.items():
+        setattr(indicator, field, value)
+    indicator._history_user = user  # type: ignore[attr-defined]
+    indicator.save()
     removed = IndicatorDimension.objects.filter(indicator=indicator).exclude(
         dimension_id__in=dimension_ids
     )
@@ -223,11 +226,31 @@ def define_indicator(
         IndicatorDimension.objects.update_or_create(
             indicator=indicator, dimension=use.dimension, defaults={"exhaustive": use.exhaustive}
         )
-    CategoryTarget.objects.bulk_create(
-        CategoryTarget(
-            indicator=indicator, category=t.category, target_value=t.value, target_share=t.share
-        )
-        for t in category_targets
-    )
+    _save_category_targets(indicator, category_targets, user)
     approved_figures_changed(indicator.pk)  # targets changed: percentages and statuses too
     return indicator
+
+
+def _save_category_targets(
+    indicator: Indicator, wanted: Sequence[CategoryTargetInput], user: User | None
+) -> None:
+    """Bring the category targets in line with `wanted`, every addition, change and removal
+    recorded in the history with who made it."""
+    existing = {target.category_id: target for target in indicator.category_targets.all()}
+    kept = {item.category.pk for item in wanted}
+    for category_id, target in existing.items():
+        if category_id not in kept:
+            target._history_user = user  # type: ignore[attr-defined]
+            target.delete()
+    for item in wanted:
+        target = existing.get(item.category.pk) or CategoryTarget(
+            indicator=indicator, category=item.category
+        )
+        if target.pk is not None and (target.target_value, target.target_share) == (
+            item.value,
+            item.share,
+        ):
+            continue
+        target.target_value, target.target_share = item.value, item.share
+        target._history_user = user  # type: ignore[attr-defined]
+        target.save()
