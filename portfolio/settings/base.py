@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read here and nowhere else."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
     "portfolio",
     "partners",
     "projects",
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portfolio.urls"
@@ -86,6 +89,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "partners.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout, in the pages and the admin alike: after AXES_FAILURE_LIMIT wrong passwords
+# for one username, or from one address, further attempts are refused until the cool-off has
+# passed or an administrator lifts it (`manage.py axes_reset_username NAME`, or the admin).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portfolio.security.client_ip"
+AXES_VERBOSE = False
+# Set in the production setup, where a reverse proxy sets X-Real-IP and nothing else reaches
+# the application server.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio-home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,5 +1,6 @@
 """Formatting of quantities, percentages and targets for the pages."""
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -109,3 +110,11 @@ STATUS_LABELS = {
 @register.filter
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(str(status), status))
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """A duration in whole minutes, rounded up: 15 for the sign-in cool-off."""
+    if value is None:
+        return 0
+    return -int(-value.total_seconds() // 60)
