@@ -49,7 +49,8 @@ def two_simultaneous_writers(path: Path, options: dict) -> tuple[int, list[str]]
         try:
             start.wait()
             db.ensure_connection()
-            db._start_transaction_under_autocommit()  # what transaction.atomic() does first
+            # What transaction.atomic() does first.
+            db._start_transaction_under_autocommit()  # type: ignore[attr-defined]
             with db.cursor() as cursor:
                 cursor.execute("SELECT count FROM approvals")
                 seen = cursor.fetchone()[0]
