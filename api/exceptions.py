@@ -1,4 +1,5 @@
-"""Refusals from the services, in the API's terms: 400 with field messages, 409 when stale."""
+"""Refusals from the services, in the API's terms: 400 with field messages for what was sent,
+409 when the update's state stands in the way (a stale version, its status, a locked period)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -6,7 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from indicators.services import StaleUpdate
+from indicators.services import Conflict, StaleUpdate
 
 
 def handler(exc, context):
@@ -18,6 +19,8 @@ def handler(exc, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, Conflict):
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             body = {

@@ -7,6 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
 
 from indicators.models import Indicator, ProgressUpdate
 from partners.models import Organisation
@@ -24,6 +27,7 @@ STATUSES = [
 BIGGEST_ID = 2**63 - 1  # what a database id column holds
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
     """An id: a whole number the database can hold, else 400 (never an overflow)."""
 
@@ -43,6 +47,39 @@ def in_utc(value: datetime) -> datetime:
         raise ValidationError({"updated_since": _("The date-time is out of range.")}) from None
 
 
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value is refused rather than ignored: `?status=` is a mistake in
+    the calling system, and answering with the whole list would hide it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        empty = [name for name in self.filters if name in self.data and self.data[name] == ""]
+        for name in empty:
+            self.form.add_error(name, _("Give a value, or leave the parameter out."))
+        return valid and not empty
+
+
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})
+class CountryFilter(django_filters.CharFilter):
+    """An ISO 3166-1 alpha-2 code, in either case."""
+
+    field_class = forms.RegexField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("regex", r"^[A-Za-z]{2}$")
+        kwargs.setdefault("label", "ISO 3166-1 alpha-2 code of a country")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\x00]*$"})
+class SearchFilter(django_filters.CharFilter):
+    """Free text without NUL characters, which no database column holds."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+
 class UpdatedSince(django_filters.IsoDateTimeFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("field_name", "updated_at")
@@ -54,9 +91,9 @@ class UpdatedSince(django_filters.IsoDateTimeFilter):
         return super().filter(qs, in_utc(value) if value is not None else None)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
-    country = django_filters.CharFilter(max_length=2)
+    country = CountryFilter(lookup_expr="iexact")
     parent = IdFilter(field_name="parent_id")
     updated_since = UpdatedSince()
 
@@ -65,14 +102,12 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["kind", "country", "parent", "updated_since"]
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Project.Status.choices)
-    country = django_filters.CharFilter(
-        method="in_country", max_length=2, label="ISO 3166-1 alpha-2 code of a country"
-    )
+    country = CountryFilter(method="in_country")
     funder = IdFilter(field_name="fundings__funder", distinct=True)
     partner = IdFilter(field_name="partnerships__organisation", distinct=True)
-    search = django_filters.CharFilter(method="matching", max_length=200)
+    search = SearchFilter(method="matching")
     updated_since = UpdatedSince()
 
     class Meta:
@@ -95,7 +130,7 @@ class ProjectFilter(django_filters.FilterSet):
         )
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(StrictFilterSet):
     project = IdFilter(field_name="project_id")
     result = IdFilter(field_name="result_id")
     measure = django_filters.ChoiceFilter(choices=Indicator.Measure.choices)
@@ -119,7 +154,7 @@ class IndicatorFilter(django_filters.FilterSet):
         return queryset.filter(Q(updated_at__gte=value) | Q(snapshot__computed_at__gte=value))
 
 
-class UpdateFilter(django_filters.FilterSet):
+class UpdateFilter(StrictFilterSet):
     indicator = IdFilter(field_name="indicator_id")
     project = IdFilter(field_name="indicator__project_id")
     status = django_filters.ChoiceFilter(choices=ProgressUpdate.Status.choices)
@@ -128,3 +163,45 @@ class UpdateFilter(django_filters.FilterSet):
     class Meta:
         model = ProgressUpdate
         fields = ["indicator", "project", "status", "updated_since"]
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` takes the view's listed fields, each optionally with a leading minus, comma
+    separated; anything else is a 400, and the schema lists what is accepted."""
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        allowed = set(view.ordering_fields)
+        fields = [part.strip() for part in raw.split(",")]
+        wrong = [field for field in fields if field.lstrip("-") not in allowed]
+        if not raw or wrong:
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Order by one or more of: %(fields)s (a minus sign for descending).")
+                        % {"fields": ", ".join(view.ordering_fields)}
+                    ]
+                }
+            )
+        # Ties broken by id, so that pages never overlap.
+        return fields if "id" in {f.lstrip("-") for f in fields} else [*fields, "id"]
+
+    def get_schema_operation_parameters(self, view):
+        choices = [f"{sign}{field}" for field in view.ordering_fields for sign in ("", "-")]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Fields to order by, comma separated; a minus sign for descending.",
+                "schema": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string", "enum": choices},
+                },
+                "style": "form",
+                "explode": False,
+            }
+        ]

@@ -1,5 +1,7 @@
 """How the OpenAPI schema describes the token authentication."""
 
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -14,3 +16,96 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Per-organisation API token: `Token <key>`.",
         }
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERROR_COMPONENTS = {
+    "Error": {
+        "type": "object",
+        "description": "Why the request was refused.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "FieldErrors": {
+        "type": "object",
+        "description": (
+            "What was wrong with the request: each offending field (or `non_field_errors`, or "
+            "`detail` for a body that is not JSON) with its messages; a list's items by position."
+        ),
+        "additionalProperties": True,
+    },
+    "Conflict": {
+        "type": "object",
+        "description": (
+            "The update's state does not allow this now: the version sent is stale (`version` "
+            "gives the current one), its status does not allow the transition, or its period "
+            "is locked."
+        ),
+        "properties": {"detail": {"type": "string"}, "version": {"type": "integer"}},
+        "required": ["detail"],
+    },
+}
+
+
+def _error(description: str, component: str = "Error") -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+    }
+
+
+BAD_REQUEST = _error(
+    "The request is malformed or breaks a rule; nothing was stored.", "FieldErrors"
+)
+UNAUTHENTICATED = _error("No credentials, or a token that is not valid or was revoked.")
+FORBIDDEN = _error("The caller may see this but not do it (a read token, a missing role).")
+NOT_FOUND = _error("Nothing the caller may see answers to this (or the page is past the last).")
+CONFLICT = _error("The update's state does not allow this now.", "Conflict")
+UNSUPPORTED = _error("The body is not JSON.")
+THROTTLED = _error("Too many requests from this token; try again after Retry-After seconds.")
+
+
+def _blank_allowed_by_pattern(field: dict) -> dict:
+    """A text that may be blank is written as oneOf [pattern, empty]; where the pattern itself
+    allows the empty text, both branches match "" and oneOf would call it invalid."""
+    branches = field.get("oneOf", [])
+    if (
+        len(branches) == 2
+        and branches[1] == {"type": "string", "maxLength": 0}
+        and re.fullmatch(branches[0].get("pattern", ""), "")
+    ):
+        merged = {key: value for key, value in field.items() if key != "oneOf"}
+        return {**merged, **branches[0]}
+    return field
+
+
+def document_errors(result, generator, request, public):
+    """Every status each operation can answer, with its body, and request bodies that refuse
+    fields they do not know."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            errors = {"401": UNAUTHENTICATED, "429": THROTTLED}
+            if "{id}" in path or method == "get":
+                errors["404"] = NOT_FOUND
+            if method == "get" and "{id}" not in path:
+                errors["400"] = BAD_REQUEST
+            if method in ("post", "patch", "put", "delete"):
+                errors.update({"400": BAD_REQUEST, "403": FORBIDDEN, "404": NOT_FOUND})
+                if method != "delete":
+                    errors["415"] = UNSUPPORTED
+                if method != "post" or "{id}" in path:
+                    errors["409"] = CONFLICT
+            for code, response in errors.items():
+                responses.setdefault(code, response)
+    for name, component in result["components"]["schemas"].items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    for component in result["components"]["schemas"].values():
+        for name, field in component.get("properties", {}).items():
+            component["properties"][name] = _blank_allowed_by_pattern(field)
+    patched = result["components"]["schemas"].get("PatchedUpdateEditRequest")
+    if patched is not None:
+        patched["required"] = ["version"]
+    return result

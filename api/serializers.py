@@ -1,6 +1,6 @@
 """The JSON of API v1. Field names follow API.md: extend, never rename."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -223,14 +223,53 @@ class PeriodFiguresSerializer(serializers.Serializer):
     cumulative_value = serializers.DecimalField(**QUANTITY, allow_null=True)
 
 
-class CategoryValueSerializer(serializers.Serializer):
+# Within what a quantity column holds (16 whole digits), and exact as a JSON number.
+LARGEST_QUANTITY = Decimal("999999999999999")
+
+
+class Quantity(serializers.DecimalField):
+    """A count or amount: from 0 to what the database holds, rounded to 4 decimal places
+    (the schema says so; more decimals are rounded, never refused)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", LARGEST_QUANTITY)
+        super().__init__(**QUANTITY, **kwargs)
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        if value.copy_abs() > LARGEST_QUANTITY:
+            return value  # refused by the bounds, with their message
+        return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+    def quantize(self, value: Decimal) -> Decimal:
+        return value if value.copy_abs() > LARGEST_QUANTITY else super().quantize(value)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know (a misspelt field would otherwise be dropped silently);
+    the schema says so with additionalProperties: false."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field is not part of the API."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class CategoryValueSerializer(StrictSerializer):
     dimension = serializers.SlugField(max_length=64)
     category = serializers.SlugField(max_length=64)
-    value = serializers.DecimalField(**QUANTITY, min_value=Decimal(0))
+    value = Quantity()
 
 
 class UpdateSerializer(serializers.ModelSerializer):
     values = serializers.SerializerMethodField()
+    evidence_url = serializers.CharField(
+        max_length=1000, help_text="A link to the evidence, or an empty text."
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -267,12 +306,10 @@ class UpdateSerializer(serializers.ModelSerializer):
 
 
 def quantity() -> serializers.DecimalField:
-    return serializers.DecimalField(
-        **QUANTITY, min_value=Decimal(0), required=False, allow_null=True
-    )
+    return Quantity(required=False, allow_null=True)
 
 
-class UpdateWriteSerializer(serializers.Serializer):
+class UpdateWriteSerializer(StrictSerializer):
     """What a partner system sends to record or change an update."""
 
     indicator = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
@@ -281,11 +318,22 @@ class UpdateWriteSerializer(serializers.Serializer):
     numerator = quantity()
     denominator = quantity()
     values = CategoryValueSerializer(many=True, required=False)
-    narrative = serializers.CharField(
-        max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default=""
+    narrative = serializers.RegexField(
+        r"^[^\x00]*$",
+        max_length=MAX_TEXT_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": "The text contains a NUL character, which cannot be stored."},
     )
-    evidence_url = serializers.URLField(
-        max_length=1000, required=False, allow_blank=True, default=""
+    evidence_url = serializers.RegexField(
+        r"^(https?://[^\s\x00]+)?$",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An http or https link to the evidence.",
+        error_messages={"invalid": "Give an http or https link."},
     )
     organisation = serializers.IntegerField(
         min_value=1, max_value=BIGGEST_ID, required=False, allow_null=True
@@ -304,17 +352,32 @@ class UpdateEditSerializer(UpdateWriteSerializer):
     )
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictSerializer):
+    """Submit and approve: optionally the version read."""
+
     version = serializers.IntegerField(
         min_value=0,
         max_value=BIGGEST_ID,
         required=False,
         help_text="The version you read; stale gives 409.",
     )
-    note = serializers.CharField(
+
+
+class NoteTransitionSerializer(TransitionSerializer):
+    """Return (with the reviewer's note) and reopen (with the reason)."""
+
+    note = serializers.RegexField(
+        r"^[^\x00]*\S[^\x00]*$",
         max_length=MAX_TEXT_LENGTH,
+        help_text="The reviewer's note (return) or the reason (reopen): not blank.",
+        error_messages={"invalid": "Write a note, without NUL characters."},
+    )
+
+
+class DeleteQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0,
+        max_value=BIGGEST_ID,
         required=False,
-        allow_blank=True,
-        default="",
-        help_text="The reviewer's note (return) or the reason (reopen).",
+        help_text="The version you read; a stale one is refused with 409.",
     )

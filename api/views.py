@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +15,8 @@ from rest_framework.response import Response
 
 from indicators import services
 from indicators.models import Category, Indicator, ProgressUpdate, UpdateValue
-from indicators.selectors import visible_updates
+from indicators.selectors import authority_of, visible_updates
+from indicators.services import workflow
 from partners.models import Organisation, User
 from partners.selectors import visible_organisations
 from projects.models import Funding, Partnership
@@ -206,11 +208,15 @@ class UpdateViewSet(
         request=serializers.UpdateEditSerializer,
         responses={
             200: serializers.UpdateSerializer,
-            409: OpenApiResponse(description="The version sent is stale."),
         },
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         update = self.get_object()
+        self._may(request, update, workflow.EDIT)
+        if not isinstance(request.data, dict):
+            raise ApiValidationError(
+                {"non_field_errors": ["Send a JSON object with the fields to change."]}
+            )
         current = serializers.UpdateSerializer(update).data
         merged = {
             "as_of": current["as_of"],
@@ -239,28 +245,49 @@ class UpdateViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 
+    @extend_schema(
+        parameters=[serializers.DeleteQuerySerializer],
+        responses={204: OpenApiResponse(description="Deleted.")},
+    )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         update = self.get_object()
-        version = request.query_params.get("version")
+        self._may(request, update, workflow.DELETE)
+        query = serializers.DeleteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         services.delete_update(
             update=update,
             user=principal(request),
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=query.validated_data.get("version"),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _transition(self, request: Request, act) -> Response:
+    def _may(self, request: Request, update: ProgressUpdate, action: str) -> None:
+        """Refuse with 403 before reading the body when the caller may never do this here."""
+        refusal = workflow.refusal(authority_of(request.user), update, action)
+        if isinstance(refusal, PermissionDenied):
+            raise refusal
+
+    def _transition(
+        self, request: Request, action: str, act, *, with_note: bool = False
+    ) -> Response:
         update = self.get_object()
-        incoming = serializers.TransitionSerializer(data=request.data)
+        self._may(request, update, action)
+        kind = (
+            serializers.NoteTransitionSerializer if with_note else serializers.TransitionSerializer
+        )
+        incoming = kind(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        return self._respond(act(update, principal(request), data.get("version"), data["note"]))
+        return self._respond(
+            act(update, principal(request), data.get("version"), data.get("note", ""))
+        )
 
     @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(
             request,
+            workflow.SUBMIT,
             lambda u, user, v, _n: services.submit_update(update=u, user=user, expected_version=v),
         )
 
@@ -269,27 +296,36 @@ class UpdateViewSet(
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(
             request,
+            workflow.APPROVE,
             lambda u, user, v, _n: services.approve_update(
                 update=u, reviewer=user, expected_version=v
             ),
         )
 
-    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @extend_schema(
+        request=serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(
             request,
+            workflow.RETURN,
             lambda u, user, v, note: services.return_update(
                 update=u, reviewer=user, note=note, expected_version=v
             ),
+            with_note=True,
         )
 
-    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @extend_schema(
+        request=serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(
             request,
+            workflow.REOPEN,
             lambda u, user, v, note: services.reopen_update(
                 update=u, user=user, reason=note, expected_version=v
             ),
+            with_note=True,
         )

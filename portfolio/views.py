@@ -3,8 +3,10 @@ from itertools import groupby
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 
 from indicators.models import PortfolioSnapshot
 from projects.selectors import funding_rows, projects_for_portfolio
@@ -151,3 +153,10 @@ def dashboard_project_page(
             "stale": stale_count(indicators),
         },
     )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 404 in the API's terms (JSON) for API paths that match no route, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return page_not_found(request, exception)

@@ -13,12 +13,15 @@ from .updates import (
     return_update,
     submit_update,
 )
+from .workflow import Conflict, allowed_transitions
 
 __all__ = [
     "CategoryTargetInput",
+    "Conflict",
     "DimensionUse",
     "Figures",
     "StaleUpdate",
+    "allowed_transitions",
     "approve_update",
     "create_update",
     "define_indicator",

@@ -78,7 +78,7 @@ def _lock_period_row(period_id: int | None) -> Period | None:
 
 def _refuse_locked(period: Period | None) -> None:
     if period is not None and period.is_locked:
-        raise ValidationError(
+        raise workflow.Conflict(
             {
                 "as_of": _(
                     "The period %(period)s is locked: it has been reported. Ask a manager "

@@ -14,6 +14,13 @@ from ..models import ProgressUpdate
 from ..selectors import Authority, authority_of
 
 Status = ProgressUpdate.Status
+
+
+class Conflict(ValidationError):
+    """The update's state does not allow this now (its status, or a locked period): nothing was
+    wrong with what was sent, so trying again later, after the state changed, may succeed."""
+
+
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 EDIT = "edit"
@@ -94,7 +101,7 @@ def refusal(authority: Authority, update: ProgressUpdate, action: str) -> Except
             _("Only the organisation that reported this update may change or submit it.")
         )
     if update.status not in statuses:
-        return ValidationError(_status_refusal(action))
+        return Conflict(_status_refusal(action))
     if (
         action == APPROVE
         and typed_the_figures(authority, update)
