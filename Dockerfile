@@ -4,7 +4,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DJANGO_SETTINGS_MODULE=portfolio.settings.production SECRET_KEY=build-only \
+RUN DJANGO_SETTINGS_MODULE=portfolio.settings.production \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput
 RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
 USER portal

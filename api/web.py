@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from partners.models import User
@@ -40,6 +41,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the page shows a new key once: no browser or proxy may keep a copy
 def tokens(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation(_user(request), pk)
     form = TokenForm(request.POST or None)

@@ -26,7 +26,9 @@ def tokens_url():
 
 def test_an_admin_creates_a_token_whose_key_is_shown_once_and_stored_hashed(client, aspem_admin):
     client.force_login(aspem_admin)
-    page = client.post(tokens_url(), {"name": "M&E database", "scope": "write"}).text
+    response = client.post(tokens_url(), {"name": "M&E database", "scope": "write"})
+    assert "no-store" in response["Cache-Control"]  # the key stays in no cache
+    page = response.text
     token = ApiToken.objects.get(name="M&E database")
     key = page.split('<code class="key">')[1].split("</code>")[0]
     assert key.startswith(token.prefix + ".")
