@@ -9,7 +9,7 @@ from partners.models import Organisation, User
 @pytest.fixture
 def demo(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 @pytest.fixture

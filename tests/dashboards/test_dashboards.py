@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def demo(db, django_capture_on_commit_callbacks):
     # Run what the commit would set off: the snapshot recomputes.
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def fits_the_screen(page) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_editor_reports_manager_approves_and_the_project_page_shows_it(live_server, page):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     associates = Indicator.objects.get(code="CE-5")
     assert not associates.updates.filter(status="approved").exists()
     base = live_server.url

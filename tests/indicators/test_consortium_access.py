@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def la_victoria(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     adec = Organisation.objects.get(short_name="ADEC ATC")
     aspem_editor = User.objects.get(username="aspem-editor")
     indicator = Indicator.objects.get(code="CE-5")

@@ -147,7 +147,7 @@ CATALOGUE = {
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 def test_every_catalogue_indicator_is_loaded_with_its_targets(demo):
@@ -186,7 +186,7 @@ def test_loading_twice_changes_nothing(demo):
         ProgressUpdate.objects.count(),
         User.objects.count(),
     )
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     assert counts == (
         Project.objects.count(),
         Indicator.objects.count(),
@@ -260,3 +260,15 @@ def test_project_page_shows_the_seed_documents_targets(client, demo):
     page = client.get(reverse("projects:detail", args=[circular.pk])).text
     assert "at least 160 associates" in page
     assert "60 % (96)" in page
+
+
+def test_loading_the_demo_without_debug_is_refused_unless_asked_for(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--reset-demo-accounts"):
+        call_command("load_demo", verbosity=0)
+    assert not User.objects.filter(username="admin").exists()
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    assert User.objects.get(username="admin").is_superuser
