@@ -2,7 +2,7 @@
 
 The archive holds `manifest.json` (when, which migrations, how many rows of each table),
 `data.jsonl` (every row, in Django's JSON-lines format, so it restores into SQLite and
-PostgreSQL alike) and `media/` (the stored files). A restore refuses an archive made at other
+PostgreSQL alike) and `media/` (the evidence files). A restore refuses an archive made at other
 migrations, and loads everything or nothing.
 """
 
@@ -97,7 +97,7 @@ def write_backup(*, directory: Path, report: Report = lambda _line: None) -> Sum
                         )
                         report(f"{model._meta.label_lower}: {count} rows")
             migrations = _applied_migrations()
-        files = _media_files(media_root)
+        files = _media_files(media_root / EVIDENCE_FOLDER)
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),

@@ -84,8 +84,8 @@ def typed_the_figures(authority: Authority, update: ProgressUpdate) -> bool:
 def refusal(authority: Authority, update: ProgressUpdate, action: str) -> Exception | None:
     """Why the user may not take this action on the update now, or None when they may.
 
-    PermissionDenied when the user lacks the role; ValidationError when the update's state or
-    the four-eyes rule stands in the way.
+    PermissionDenied when the user lacks the role or the four-eyes rule stands in the way;
+    Conflict when the update's status does not allow the action.
     """
     needed, with_lead, statuses = RULES[action]
     role = role_on_update(authority, update, with_lead=with_lead)
@@ -107,7 +107,7 @@ def refusal(authority: Authority, update: ProgressUpdate, action: str) -> Except
         and typed_the_figures(authority, update)
         and update.organisation_id not in authority.single_manager_organisations
     ):
-        return ValidationError(
+        return PermissionDenied(
             _(
                 "You cannot approve figures you entered, changed or submitted yourself: another "
                 "manager must approve them."

@@ -131,7 +131,9 @@ def test_only_managers_approve(team, who):
 
 def test_nobody_approves_their_own_update(team):
     update = report(team, user=team["manager"], value=Decimal(5), submit=True)
-    with pytest.raises(ValidationError, match="figures you entered, changed or submitted yourself"):
+    with pytest.raises(
+        PermissionDenied, match="figures you entered, changed or submitted yourself"
+    ):
         services.approve_update(update=update, reviewer=team["manager"])
     update.refresh_from_db()
     assert update.status == Status.SUBMITTED
@@ -487,3 +489,25 @@ def test_recording_and_approving_lock_the_period_row(team):
             'FROM "indicators_period"' in query["sql"] and "FOR UPDATE" in query["sql"]
             for query in captured.captured_queries
         )
+
+
+def test_unreferenced_evidence_files_are_swept_and_referenced_ones_kept(team):
+    from io import StringIO
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    update = services.create_update(
+        indicator=team["indicator"],
+        author=team["editor"],
+        figures=figures(value=Decimal(5)),
+        evidence_file=upload("kept.pdf", b"%PDF-1.7 kept"),
+        today=TODAY,
+    )
+    orphan = default_storage.save("evidence/2025/03/orphan.pdf", ContentFile(b"%PDF-1.7 lost"))
+    out = StringIO()
+    call_command("delete_unreferenced_evidence", "--dry-run", stdout=out)
+    assert orphan in out.getvalue() and default_storage.exists(orphan)
+    call_command("delete_unreferenced_evidence", stdout=StringIO())
+    assert not default_storage.exists(orphan)
+    assert stored(update).exists()

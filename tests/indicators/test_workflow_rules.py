@@ -40,7 +40,7 @@ def consortium(team):
 def test_a_manager_who_saved_the_draft_cannot_approve_it_after_an_editor_submits(team):
     update = report(team, user=team["manager"], value=Decimal(5))
     services.submit_update(update=update, user=team["editor"])
-    with pytest.raises(ValidationError, match="figures you entered"):
+    with pytest.raises(PermissionDenied, match="figures you entered"):
         services.approve_update(update=update, reviewer=team["manager"])
     assert ProgressUpdate.objects.get(pk=update.pk).status == Status.SUBMITTED
 
@@ -57,7 +57,7 @@ def test_a_manager_who_changed_a_returned_update_cannot_approve_the_resubmission
         today=TODAY,
     )
     services.submit_update(update=update, user=team["editor"])
-    with pytest.raises(ValidationError, match="figures you entered"):
+    with pytest.raises(PermissionDenied, match="figures you entered"):
         services.approve_update(update=update, reviewer=team["manager"])
     another = MembershipFactory(organisation=team["ngo"], role="manager").user
     assert services.approve_update(update=update, reviewer=another).status == Status.APPROVED

@@ -1,0 +1,23 @@
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand
+
+from indicators.services.evidence import unreferenced_evidence_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete stored evidence files that no update refers to (left by an interrupted upload, "
+        "for example). Files of existing updates are never touched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="List them; delete nothing.")
+
+    def handle(self, *args, **options):
+        names = unreferenced_evidence_files()
+        for name in names:
+            self.stdout.write(f"  {name}")
+            if not options["dry_run"]:
+                default_storage.delete(name)
+        verb = "Would delete" if options["dry_run"] else "Deleted"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {len(names)} unreferenced evidence files."))
