@@ -65,3 +65,27 @@ def report(team, *, user=None, submit=False, organisation=None, **kwargs):
         submit=submit,
         today=TODAY,
     )
+
+
+def edit(update, user, **kwargs):
+    """Change an update as `user`, from the version it is at now."""
+    update.refresh_from_db()
+    return services.edit_update(
+        update=update,
+        user=user,
+        expected_version=update.version,
+        figures=figures(**kwargs),
+        today=TODAY,
+    )
+
+
+def report_with_file(team, name: str, content: bytes = b"%PDF-1.7 list"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return services.create_update(
+        indicator=team["indicator"],
+        author=team["editor"],
+        figures=figures(value=Decimal(5)),
+        evidence_file=SimpleUploadedFile(name, content),
+        today=TODAY,
+    )

@@ -18,7 +18,7 @@ from indicators.history import update_history
 from indicators.models import ProgressUpdate, UpdateValue
 from tests.factories import IndicatorFactory, PeriodFactory
 
-from .conftest import TODAY, figures, report
+from .conftest import TODAY, figures, report, report_with_file
 
 pytestmark = pytest.mark.django_db
 Status = ProgressUpdate.Status
@@ -414,16 +414,9 @@ def stored(update: ProgressUpdate) -> Path:
 def test_evidence_files_are_deleted_with_their_update_or_when_replaced_or_removed(
     team, django_capture_on_commit_callbacks
 ):
-    def with_file(name: str) -> ProgressUpdate:
-        return services.create_update(
-            indicator=team["indicator"],
-            author=team["editor"],
-            figures=figures(value=Decimal(5)),
-            evidence_file=upload(name, b"%PDF-1.7 list"),
-            today=TODAY,
-        )
-
-    deleted, replaced, removed = with_file("a.pdf"), with_file("b.pdf"), with_file("c.pdf")
+    deleted, replaced, removed = (
+        report_with_file(team, name) for name in ("a.pdf", "b.pdf", "c.pdf")
+    )
     paths = [stored(deleted), stored(replaced), stored(removed)]
     assert all(path.exists() for path in paths)
     with django_capture_on_commit_callbacks(execute=True):
@@ -450,13 +443,7 @@ def test_evidence_files_are_deleted_with_their_update_or_when_replaced_or_remove
 
 
 def test_a_file_is_kept_when_a_refused_change_rolls_back(team, django_capture_on_commit_callbacks):
-    update = services.create_update(
-        indicator=team["indicator"],
-        author=team["editor"],
-        figures=figures(value=Decimal(5)),
-        evidence_file=upload("a.pdf", b"%PDF-1.7 list"),
-        today=TODAY,
-    )
+    update = report_with_file(team, "a.pdf")
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
         services.delete_update(update=update, user=team["viewer"])
     assert stored(update).exists()
@@ -497,13 +484,7 @@ def test_unreferenced_evidence_files_are_swept_and_referenced_ones_kept(team):
     from django.core.files.base import ContentFile
     from django.core.management import call_command
 
-    update = services.create_update(
-        indicator=team["indicator"],
-        author=team["editor"],
-        figures=figures(value=Decimal(5)),
-        evidence_file=upload("kept.pdf", b"%PDF-1.7 kept"),
-        today=TODAY,
-    )
+    update = report_with_file(team, "kept.pdf")
     orphan = default_storage.save("evidence/2025/03/orphan.pdf", ContentFile(b"%PDF-1.7 lost"))
     out = StringIO()
     call_command("delete_unreferenced_evidence", "--dry-run", stdout=out)

@@ -12,7 +12,7 @@ from indicators.models import ProgressUpdate
 from indicators.services import workflow
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
-from .conftest import TODAY, figures, report
+from .conftest import TODAY, edit, figures, report
 
 pytestmark = pytest.mark.django_db
 Status = ProgressUpdate.Status
@@ -48,14 +48,7 @@ def test_a_manager_who_saved_the_draft_cannot_approve_it_after_an_editor_submits
 def test_a_manager_who_changed_a_returned_update_cannot_approve_the_resubmission(team):
     update = report(team, value=Decimal(5), submit=True)
     services.return_update(update=update, reviewer=team["manager"], note="Check the count")
-    update.refresh_from_db()
-    services.edit_update(
-        update=update,
-        user=team["manager"],
-        expected_version=update.version,
-        figures=figures(value=Decimal(7)),
-        today=TODAY,
-    )
+    edit(update, team["manager"], value=Decimal(7))
     services.submit_update(update=update, user=team["editor"])
     with pytest.raises(PermissionDenied, match="figures you entered"):
         services.approve_update(update=update, reviewer=team["manager"])
@@ -66,14 +59,7 @@ def test_a_manager_who_changed_a_returned_update_cannot_approve_the_resubmission
 def test_changing_only_the_narrative_leaves_the_figures_with_their_author(team):
     update = report(team, value=Decimal(5), submit=True)
     services.return_update(update=update, reviewer=team["manager"], note="Add a sentence")
-    update.refresh_from_db()
-    services.edit_update(
-        update=update,
-        user=team["manager"],
-        expected_version=update.version,
-        figures=figures(value=Decimal(5), narrative="Workshops in March."),
-        today=TODAY,
-    )
+    edit(update, team["manager"], value=Decimal(5), narrative="Workshops in March.")
     update.refresh_from_db()
     assert update.figures_changed_by == team["editor"]
 
