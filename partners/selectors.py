@@ -9,24 +9,33 @@ from django.db.models import Q, QuerySet
 from .models import Membership, Organisation, User
 
 
-def descendants(organisation_ids: Iterable[int]) -> set[int]:
-    """The given organisations and every member below them in the network, at any depth."""
-    roots = set(organisation_ids)
+def descendants_by_root(roots: Iterable[int]) -> dict[int, set[int]]:
+    """For each given organisation, itself and every member below it in the network, at any
+    depth. One query, however many roots."""
+    roots = set(roots)
     if not roots:
-        return set()
+        return {}
     children: dict[int, list[int]] = defaultdict(list)
     for child_id, parent_id in Organisation.objects.filter(parent__isnull=False).values_list(
         "id", "parent_id"
     ):
         children[parent_id].append(child_id)
-    found = set(roots)
-    frontier = list(roots)
-    while frontier:
-        for child_id in children.get(frontier.pop(), ()):
-            if child_id not in found:
-                found.add(child_id)
-                frontier.append(child_id)
-    return found
+    result = {}
+    for root in roots:
+        found = {root}
+        frontier = [root]
+        while frontier:
+            for child_id in children.get(frontier.pop(), ()):
+                if child_id not in found:
+                    found.add(child_id)
+                    frontier.append(child_id)
+        result[root] = found
+    return result
+
+
+def descendants(organisation_ids: Iterable[int]) -> set[int]:
+    """The given organisations and every member below them in the network, at any depth."""
+    return set().union(*descendants_by_root(organisation_ids).values())
 
 
 def acting_organisations(user: User | AnonymousUser) -> dict[int, str]:

@@ -22,7 +22,9 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from indicators.models import ProgressUpdate
 from indicators.services.evidence import EVIDENCE_FOLDER
+from projects.models import Project
 
 FORMAT = 1
 # Rebuilt by `migrate` (content types, permissions) or short-lived (sessions, sign-in failures).
@@ -119,9 +121,6 @@ def write_backup(*, directory: Path, report: Report = lambda _line: None) -> Sum
 
 
 def _holds_data() -> bool:
-    from indicators.models import ProgressUpdate
-    from projects.models import Project
-
     return Project.objects.exists() or ProgressUpdate.objects.exists()
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from indicators.models import Indicator, OrganisationIndicatorSnapshot, PortfolioSnapshot
 from indicators.services.snapshots import portfolio_projects
 from partners.models import Organisation, User
-from partners.selectors import acting_organisations, descendants
+from partners.selectors import acting_organisations, descendants, descendants_by_root
 from projects.models import Funding, Partnership, Project
 from projects.selectors import WORKING_ROLES, visible_projects
 
@@ -34,12 +34,13 @@ def dashboard_choices(user: User | AnonymousUser) -> list[DashboardChoice]:
             "organisation_id", flat=True
         )
     )
+    parents = set(
+        Organisation.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True)
+    )
     networks = {
         parent_id
-        for parent_id in Organisation.objects.filter(parent_id__in=ids).values_list(
-            "parent_id", flat=True
-        )
-        if _sees_whole_network(set(ids), parent_id)
+        for parent_id, members in descendants_by_root(parents).items()
+        if members <= set(ids)
     }
     choices = []
     for organisation in organisations:

@@ -314,6 +314,12 @@ def _figures_of(update: ProgressUpdate) -> tuple:
     return (update.as_of, update.value, update.numerator, update.denominator, tuple(parts))
 
 
+def _new_figures(figures: Figures, value: Decimal | None) -> tuple:
+    """The same shape as `_figures_of`, for figures about to be stored."""
+    parts = sorted((category.pk, amount) for category, amount in (figures.parts or {}).items())
+    return (figures.as_of, value, figures.numerator, figures.denominator, tuple(parts))
+
+
 @transaction.atomic
 def edit_update(
     *,
@@ -341,7 +347,8 @@ def edit_update(
             {"organisation": _("An update stays with the organisation it was reported for.")}
         )
     value, period = _checked(indicator=indicator, figures=figures, today=today)
-    before = _figures_of(current)
+    if _new_figures(figures, value) != _figures_of(current):
+        current.figures_changed_by = user
     replaced_file = current.evidence_file.name if current.evidence_file else ""
     if evidence_file is not None:
         check_evidence_file(evidence_file)
@@ -363,9 +370,6 @@ def edit_update(
         current.submitted_at = timezone.now()
     _save(current, user)
     _write_parts(current, figures.parts or {}, user)
-    if _figures_of(ProgressUpdate.objects.get(pk=current.pk)) != before:
-        ProgressUpdate.objects.filter(pk=current.pk).update(figures_changed_by=user)
-        current.figures_changed_by = user
     if replaced_file:
         forget_evidence_file(replaced_file)
     return current
@@ -426,11 +430,10 @@ def return_update(
     *, update: ProgressUpdate, reviewer: User, note: str, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Send a submitted update back to its editor with a note saying what to correct."""
-    workflow.check(reviewer, update, workflow.RETURN)
-    note = _required_text("note", note, _("Say what needs correcting."))
     current = _begin_transition(
         update, reviewer, action=workflow.RETURN, expected_version=expected_version
     )
+    note = _required_text("note", note, _("Say what needs correcting."))
     current.status = Status.RETURNED
     current.reviewed_by = reviewer
     current.reviewed_at = timezone.now()
@@ -444,11 +447,10 @@ def reopen_update(
     *, update: ProgressUpdate, user: User, reason: str, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Take an approved update back to draft so it can be corrected; the reason is recorded."""
-    workflow.check(user, update, workflow.REOPEN)
-    reason = _required_text("reason", reason, _("Say why the update is reopened."))
     current = _begin_transition(
         update, user, action=workflow.REOPEN, expected_version=expected_version
     )
+    reason = _required_text("reason", reason, _("Say why the update is reopened."))
     current.status = Status.DRAFT
     current.reviewed_by = None
     current.reviewed_at = None
