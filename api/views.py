@@ -267,11 +267,10 @@ class UpdateViewSet(
         if isinstance(refusal, PermissionDenied):
             raise refusal
 
-    def _transition(
-        self, request: Request, action: str, act, *, with_note: bool = False
-    ) -> Response:
+    def _transition(self, request: Request, action: str, act) -> Response:
         update = self.get_object()
         self._may(request, update, action)
+        with_note = action in (workflow.RETURN, workflow.REOPEN)
         kind = (
             serializers.NoteTransitionSerializer if with_note else serializers.TransitionSerializer
         )
@@ -313,7 +312,6 @@ class UpdateViewSet(
             lambda u, user, v, note: services.return_update(
                 update=u, reviewer=user, note=note, expected_version=v
             ),
-            with_note=True,
         )
 
     @extend_schema(
@@ -327,5 +325,4 @@ class UpdateViewSet(
             lambda u, user, v, note: services.reopen_update(
                 update=u, user=user, reason=note, expected_version=v
             ),
-            with_note=True,
         )

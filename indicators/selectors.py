@@ -15,7 +15,14 @@ from django.http import Http404
 from partners.models import Membership, User
 from partners.selectors import acting_organisations
 from projects.models import Partnership, Project
-from projects.selectors import ROLE_RANK, projects_with_role, visible_projects, working_roles
+from projects.selectors import (
+    ROLE_RANK,
+    WORKING_ROLES,
+    keep_highest,
+    projects_with_role,
+    visible_projects,
+    working_roles,
+)
 
 from . import progress
 from .models import (
@@ -329,13 +336,15 @@ def authority_of(user: User | AnonymousUser) -> Authority:
     if not user.is_authenticated or not user.is_active:
         return Authority(None, False, {}, {}, {}, frozenset())
     roles = acting_organisations(user)
+    # The same reading as working_roles(), with the lead partnerships picked out on the way.
+    working: dict[int, str] = {}
     leads: dict[int, str] = {}
-    for project_id, organisation_id in Partnership.objects.filter(
-        organisation_id__in=list(roles), role=Partnership.Role.ACCOUNTABLE
-    ).values_list("project_id", "organisation_id"):
-        role = roles[organisation_id]
-        if project_id not in leads or ROLE_RANK[role] > ROLE_RANK[leads[project_id]]:
-            leads[project_id] = role
+    for project_id, organisation_id, part in Partnership.objects.filter(
+        organisation_id__in=list(roles), role__in=WORKING_ROLES
+    ).values_list("project_id", "organisation_id", "role"):
+        keep_highest(working, project_id, roles[organisation_id])
+        if part == Partnership.Role.ACCOUNTABLE:
+            keep_highest(leads, project_id, roles[organisation_id])
     single = Membership.objects.filter(user=user, organisation__single_manager=True).values_list(
         "organisation_id", flat=True
     )
@@ -344,6 +353,6 @@ def authority_of(user: User | AnonymousUser) -> Authority:
         is_superuser=user.is_superuser,
         organisation_roles=roles,
         lead_roles=leads,
-        project_roles=working_roles(user),
+        project_roles=working,
         single_manager_organisations=frozenset(single),
     )

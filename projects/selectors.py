@@ -134,10 +134,14 @@ def working_roles(user: User | AnonymousUser) -> dict[int, str]:
         organisation_id__in=list(roles), role__in=WORKING_ROLES
     ).values_list("project_id", "organisation_id")
     for project_id, organisation_id in partnerships:
-        role = roles[organisation_id]
-        if project_id not in best or ROLE_RANK[role] > ROLE_RANK[best[project_id]]:
-            best[project_id] = role
+        keep_highest(best, project_id, roles[organisation_id])
     return best
+
+
+def keep_highest(best: dict[int, str], key: int, role: str) -> None:
+    """Record `role` for `key` unless a higher one is recorded already."""
+    if key not in best or ROLE_RANK[role] > ROLE_RANK[best[key]]:
+        best[key] = role
 
 
 def project_role(user: User | AnonymousUser, project: Project) -> str | None:
