@@ -298,9 +298,11 @@ def create_update(
     except IntegrityError:
         # The same form, sent at the same moment, was saved by the other request.
         earlier = _sent_before(request_key, author) if request_key else None
-        if earlier is None:
+        if earlier is not None:
+            return earlier
+        if request_key is None:
             raise
-        return earlier
+        raise ValidationError(_("This form was already used: open it again to report.")) from None
     _write_parts(update, figures.parts or {}, author)
     return update
 

@@ -208,3 +208,25 @@ def test_what_is_offered_is_exactly_what_the_services_allow(consortium, who, sta
         except (PermissionDenied, ValidationError):
             allowed = False
         assert allowed == (action in offered), (who, status, action)
+
+
+def test_a_request_key_used_by_someone_else_is_refused_with_a_message(consortium):
+    import uuid
+
+    key = uuid.uuid4()
+    services.create_update(
+        indicator=consortium["indicator"],
+        author=consortium["editor"],
+        figures=figures(value=Decimal(5)),
+        request_key=key,
+        today=TODAY,
+    )
+    with pytest.raises(ValidationError, match="already used"):
+        services.create_update(
+            indicator=consortium["indicator"],
+            author=consortium["other_editor"],
+            figures=figures(value=Decimal(6)),
+            request_key=key,
+            today=TODAY,
+        )
+    assert ProgressUpdate.objects.count() == 1
