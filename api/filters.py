@@ -27,7 +27,7 @@ STATUSES = [
 BIGGEST_ID = 2**63 - 1  # what a database id column holds
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGGEST_ID})
 class IdFilter(django_filters.NumberFilter):
     """An id: a whole number the database can hold, else 400 (never an overflow)."""
 

@@ -18,7 +18,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_COMPONENTS = {
     "Error": {
         "type": "object",

@@ -234,14 +234,13 @@ class Quantity(serializers.DecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", Decimal(0))
         kwargs.setdefault("max_value", LARGEST_QUANTITY)
-        super().__init__(**QUANTITY, **kwargs)
+        super().__init__(**QUANTITY, rounding=ROUND_HALF_UP, **kwargs)
 
     def validate_precision(self, value: Decimal) -> Decimal:
-        if value.copy_abs() > LARGEST_QUANTITY:
-            return value  # refused by the bounds, with their message
-        return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return value  # the bounds limit the digits; quantize rounds the decimals
 
     def quantize(self, value: Decimal) -> Decimal:
+        # Out of bounds, the value is left for the bounds to refuse with their message.
         return value if value.copy_abs() > LARGEST_QUANTITY else super().quantize(value)
 
 
