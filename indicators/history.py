@@ -109,34 +109,37 @@ def _entries(records: list[Any], subject_of, names: dict[int, str]) -> list[Audi
                 )
             )
             previous = row
-    return sorted(entries, key=lambda e: e.when, reverse=True)
+    return newest_first(entries)
+
+
+def newest_first(*histories: list[AuditEntry]) -> list[AuditEntry]:
+    """Several histories as one, newest first."""
+    return sorted((e for history in histories for e in history), key=lambda e: e.when, reverse=True)
+
+
+def _with_parts(own: list[Any], parts: list[Any], own_subject, part_subject) -> list[AuditEntry]:
+    """History rows of an object and of its parts (values or targets per category)."""
+    names = _user_names(own + parts)
+    return newest_first(_entries(own, own_subject, names), _entries(parts, part_subject, names))
 
 
 def update_history(update: ProgressUpdate) -> list[AuditEntry]:
     """Every change of the update and of its values per category, newest first."""
-    own = list(ProgressUpdate.history.filter(id=update.pk))
-    parts = list(UpdateValue.history.filter(update_id=update.pk).select_related("category"))
-    names = _user_names(own + parts)
-    return sorted(
-        _entries(own, lambda row: "", names)
-        + _entries(parts, lambda row: row.category.name, names),
-        key=lambda e: e.when,
-        reverse=True,
+    return _with_parts(
+        list(ProgressUpdate.history.filter(id=update.pk)),
+        list(UpdateValue.history.filter(update_id=update.pk).select_related("category")),
+        lambda row: "",
+        lambda row: row.category.name,
     )
 
 
 def indicator_history(indicator: Indicator) -> list[AuditEntry]:
     """Every change of the indicator's definition and category targets, newest first."""
-    own = list(Indicator.history.filter(id=indicator.pk))
-    targets = list(
-        CategoryTarget.history.filter(indicator_id=indicator.pk).select_related("category")
-    )
-    names = _user_names(own + targets)
-    return sorted(
-        _entries(own, lambda row: "", names)
-        + _entries(targets, lambda row: row.category.name, names),
-        key=lambda e: e.when,
-        reverse=True,
+    return _with_parts(
+        list(Indicator.history.filter(id=indicator.pk)),
+        list(CategoryTarget.history.filter(indicator_id=indicator.pk).select_related("category")),
+        lambda row: "",
+        lambda row: row.category.name,
     )
 
 
@@ -152,8 +155,6 @@ def deleted_updates_history(indicator: Indicator) -> list[AuditEntry]:
         return []
     own = list(ProgressUpdate.history.filter(id__in=gone))
     dates = {row.id: row.as_of for row in own}
-    parts = list(UpdateValue.history.filter(update_id__in=gone).select_related("category"))
-    names = _user_names(own + parts)
 
     def update_label(update_id: int) -> str:
         return _("update of %(date)s (no. %(id)s)") % {
@@ -161,9 +162,9 @@ def deleted_updates_history(indicator: Indicator) -> list[AuditEntry]:
             "id": update_id,
         }
 
-    return sorted(
-        _entries(own, lambda row: update_label(row.id), names)
-        + _entries(parts, lambda row: f"{update_label(row.update_id)}: {row.category.name}", names),
-        key=lambda e: e.when,
-        reverse=True,
+    return _with_parts(
+        own,
+        list(UpdateValue.history.filter(update_id__in=gone).select_related("category")),
+        lambda row: update_label(row.id),
+        lambda row: f"{update_label(row.update_id)}: {row.category.name}",
     )

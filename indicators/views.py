@@ -24,7 +24,7 @@ from projects.selectors import (
 
 from . import services
 from .forms import NoteForm, UpdateForm
-from .history import deleted_updates_history, indicator_history, update_history
+from .history import deleted_updates_history, indicator_history, newest_first, update_history
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
 from .selectors import (
     authority_of,
@@ -86,11 +86,9 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "figures": figures,
             "updates": list(updates_of_indicator(request.user, indicator)),
-            "history": sorted(
-                indicator_history(indicator)
-                + (deleted_updates_history(indicator) if provisional else []),
-                key=lambda entry: entry.when,
-                reverse=True,
+            "history": newest_first(
+                indicator_history(indicator),
+                deleted_updates_history(indicator) if provisional else [],
             ),
             "can_report": has_role(request.user, indicator.project, EDITOR),
         },
