@@ -96,3 +96,34 @@ def test_editor_reports_manager_approves_and_the_project_page_shows_it(live_serv
     women = figures.locator("tr.category", has_text="Women").inner_text()
     assert "60 %" in women and "62.5 %" in women
     assert fits_the_screen(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guessed_passwords_lock_sign_in_with_a_page_that_says_so(live_server, page):
+    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+    refused_by_policy: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused_by_policy.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    base = live_server.url
+    for _attempt in range(5):
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("Username").fill("aspem-editor")
+        page.get_by_label("Password").fill("a guess")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+    page.get_by_role("heading", name="Sign-in locked for now").wait_for()
+    assert "Try again in 15 minutes" in page.content()
+    assert fits_the_screen(page)
+
+    page.get_by_role("link", name="Back to sign in").click()
+    page.get_by_label("Username").fill("aspem-editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Sign-in locked for now").wait_for()  # the right one too
+    assert refused_by_policy == []
