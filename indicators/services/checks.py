@@ -1,9 +1,10 @@
 """Checks shared by the services, with messages for people."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MAX_TEXT_LENGTH = 10_000
+from portfolio.checks import MAX_TEXT_LENGTH, refuse_nul_and_oversize
+
+__all__ = ["MAX_TEXT_LENGTH", "problem_message", "refuse_nul_and_oversize"]
 
 
 def problem_message(code: str) -> str:
@@ -18,16 +19,3 @@ def problem_message(code: str) -> str:
         "value_or_share": _("Give either a value or a share, not both."),
     }
     return messages[code]
-
-
-def refuse_nul_and_oversize(**texts: str) -> None:
-    errors = {}
-    for field, text in texts.items():
-        if "\x00" in text:
-            errors[field] = _("The text contains a NUL character, which cannot be stored.")
-        elif len(text) > MAX_TEXT_LENGTH:
-            errors[field] = _("The text is longer than %(limit)s characters.") % {
-                "limit": f"{MAX_TEXT_LENGTH:,}"
-            }
-    if errors:
-        raise ValidationError(errors)

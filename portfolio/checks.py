@@ -1,0 +1,19 @@
+"""Checks of free text shared by every app's services."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_TEXT_LENGTH = 10_000
+
+
+def refuse_nul_and_oversize(**texts: str) -> None:
+    errors = {}
+    for field, text in texts.items():
+        if "\x00" in text:
+            errors[field] = _("The text contains a NUL character, which cannot be stored.")
+        elif len(text) > MAX_TEXT_LENGTH:
+            errors[field] = _("The text is longer than %(limit)s characters.") % {
+                "limit": f"{MAX_TEXT_LENGTH:,}"
+            }
+    if errors:
+        raise ValidationError(errors)
