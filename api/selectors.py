@@ -1,25 +1,11 @@
 from django.db.models import QuerySet
-from django.http import Http404
 
-from partners.models import Membership, Organisation, User
+from partners.models import Organisation
+from partners.selectors import administered_organisation, administered_organisations
 
 from .models import ApiToken
 
-
-def administered_organisations(user: User) -> QuerySet[Organisation]:
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.ADMIN
-    )
-
-
-def administered_organisation(user: User, pk: int) -> Organisation:
-    """An organisation the user administers, or 404."""
-    try:
-        return administered_organisations(user).get(pk=pk)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+__all__ = ["administered_organisation", "administered_organisations", "tokens_of"]
 
 
 def tokens_of(organisation: Organisation) -> QuerySet[ApiToken]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -17,5 +17,27 @@ urlpatterns = [
     ),
     path("review/", views.review_page, name="review"),
     path("projects/<int:project_pk>/periods/", views.periods_page, name="periods"),
+    path("projects/<int:project_pk>/periods/add/", setup_views.add_period, name="add-period"),
+    path("periods/<int:pk>/remove/", setup_views.remove_period, name="remove-period"),
     path("periods/<int:pk>/<slug:action>/", views.period_lock, name="period-action"),
+    path("projects/<int:pk>/framework/", setup_views.framework, name="framework"),
+    path(
+        "projects/<int:pk>/framework/template.xlsx",
+        setup_views.framework_template,
+        name="framework-template",
+    ),
+    path(
+        "projects/<int:pk>/results/<int:result_pk>/",
+        setup_views.edit_result,
+        name="edit-result",
+    ),
+    path(
+        "projects/<int:pk>/results/<int:result_pk>/<slug:action>/",
+        setup_views.result_action,
+        name="result-action",
+    ),
+    path("projects/<int:pk>/indicators/new/", setup_views.new_indicator, name="new"),
+    path("indicators/<int:pk>/edit/", setup_views.edit_indicator, name="edit-indicator"),
+    path("indicators/<int:pk>/targets/", setup_views.indicator_targets, name="targets"),
+    path("dimensions/new/", setup_views.new_dimension, name="new-dimension"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from partners.models import Membership, User
 from projects.selectors import (
     has_role,
+    may_set_up,
     project_for_page,
     project_role,
     reporting_organisations,
@@ -39,6 +40,7 @@ from .selectors import (
     visible_update,
 )
 from .services import workflow
+from .setup_forms import PeriodForm
 
 EDITOR = Membership.Role.EDITOR
 MANAGER = Membership.Role.MANAGER
@@ -315,6 +317,10 @@ def periods_page(request: HttpRequest, project_pk: int) -> HttpResponse:
             "periods": list(project.periods.select_related("locked_by")),
             "can_lock": has_role(request.user, project, MANAGER),
             "can_unlock": has_role(request.user, project, Membership.Role.ADMIN),
+            "can_set_up": may_set_up(request.user, project),
+            "period_form": PeriodForm(
+                initial={"start": project.start_date, "end": project.end_date}
+            ),
         },
     )
 

@@ -5,8 +5,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from .models import Membership, Organisation, User
+from .models import Invitation, Membership, Organisation, User
 
 
 def descendants_by_root(roots: Iterable[int]) -> dict[int, set[int]]:
@@ -90,3 +92,49 @@ def visible_organisations(user: User | AnonymousUser) -> "QuerySet[Organisation]
         | Q(partnerships__project__in=projects)
         | Q(fundings__project__in=projects)
     ).distinct()
+
+
+def administered_organisations(user: User) -> "QuerySet[Organisation]":
+    """Organisations the user administers through a membership of their own."""
+    if user.is_superuser and user.is_active:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.ADMIN
+    )
+
+
+def administered_organisation(user: User, pk: int) -> Organisation:
+    """An organisation the user administers, or 404."""
+    try:
+        return administered_organisations(user).get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def open_invitations(organisation: Organisation | None) -> "QuerySet[Invitation]":
+    """Invitations that can still be accepted, of one organisation or of all."""
+    invitations = Invitation.objects.filter(
+        accepted_at=None, withdrawn_at=None, expires_at__gt=timezone.now()
+    )
+    if organisation is not None:
+        invitations = invitations.filter(organisation=organisation)
+    return invitations
+
+
+def people_of(organisation: Organisation) -> "QuerySet[Membership]":
+    """Who has access to the organisation, API tokens aside."""
+    return (
+        Membership.objects.filter(organisation=organisation, user__is_api_client=False)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
+def managed_organisations(user: User) -> "QuerySet[Organisation]":
+    """Organisations whose projects the user may start: they administer or manage them."""
+    if user.is_superuser and user.is_active:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        memberships__user=user,
+        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.MANAGER],
+    )

@@ -1,8 +1,23 @@
 """Writes about organisations and people."""
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import timedelta
 
-from .models import Membership, Organisation, User
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from portfolio.checks import refuse_nul_and_oversize
+
+from .models import Invitation, Membership, Organisation, User
+from .selectors import descendants, open_invitations
 
 
 @transaction.atomic
@@ -56,3 +71,275 @@ def set_membership(*, user: User, organisation: Organisation, role: str) -> Memb
         user=user, organisation=organisation, defaults={"role": role}
     )
     return membership
+
+
+# Organisation administrators: the organisation's details and who has access.
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _require_admin(by: User, organisation: Organisation) -> None:
+    if by.is_superuser and by.is_active:
+        return
+    if not Membership.objects.filter(
+        user=by, organisation=organisation, role=Membership.Role.ADMIN
+    ).exists():
+        raise PermissionDenied(
+            _("Only an administrator of %(organisation)s may do this.")
+            % {"organisation": organisation.name}
+        )
+
+
+@transaction.atomic
+def update_organisation(
+    *,
+    organisation: Organisation,
+    by: User,
+    name: str,
+    short_name: str,
+    kind: str,
+    parent: Organisation | None,
+    oversees_members: bool,
+) -> Organisation:
+    """Change an organisation's details, as one of its administrators."""
+    _require_admin(by, organisation)
+    name, short_name = name.strip(), short_name.strip()
+    refuse_nul_and_oversize(name=name, short_name=short_name)
+    errors: dict[str, str] = {}
+    others = Organisation.objects.exclude(pk=organisation.pk)
+    if not name:
+        errors["name"] = _("Give the organisation's name.")
+    elif others.filter(name__iexact=name).exists():
+        errors["name"] = _("Another organisation already has this name.")
+    if not short_name:
+        errors["short_name"] = _("Give a short name.")
+    elif others.filter(short_name__iexact=short_name).exists():
+        errors["short_name"] = _("Another organisation already has this short name.")
+    if kind not in Organisation.Kind.values:
+        errors["kind"] = _("Choose one of the kinds offered.")
+    if parent is not None and parent.pk in descendants([organisation.pk]):
+        errors["parent"] = _(
+            "An organisation cannot belong to itself or to one of its own members."
+        )
+    if errors:
+        raise ValidationError(errors)
+    organisation.name = name
+    organisation.short_name = short_name
+    organisation.kind = kind
+    organisation.parent = parent
+    organisation.oversees_members = oversees_members
+    organisation._history_user = by  # type: ignore[attr-defined]
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite(
+    *, organisation: Organisation, by: User, email: str, role: str
+) -> tuple[Invitation, str]:
+    """Offer someone a role by e-mail. Returns the invitation and the key for its link, which
+    is not stored and cannot be recovered. A newer invitation to the same address replaces an
+    older one that is still open."""
+    _require_admin(by, organisation)
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the roles offered.")})
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone with this e-mail address already has access.")})
+    now = timezone.now()
+    for earlier in open_invitations(organisation).filter(email=email):
+        earlier.withdrawn_at = now
+        earlier._history_user = by  # type: ignore[attr-defined]
+        earlier.save(update_fields=["withdrawn_at"])
+    key = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        key_hash=_key_hash(key),
+        invited_by=by,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    invitation._history_user = by  # type: ignore[attr-defined]
+    invitation.save()
+    return invitation, key
+
+
+def invitation_for_key(key: str) -> Invitation | None:
+    """The open invitation this link key belongs to, if any."""
+    return (
+        open_invitations(None)
+        .select_related("organisation", "invited_by")
+        .filter(key_hash=_key_hash(key))
+        .first()
+    )
+
+
+INVITATION_UNUSABLE = _lazy(
+    "This invitation link no longer works: it has expired, been used or been withdrawn. "
+    "Ask the organisation's administrator for a new one."
+)
+
+
+@transaction.atomic
+def accept_invitation(
+    *,
+    key: str,
+    user: User | None = None,
+    username: str = "",
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
+    """Take up an invitation, as a signed-in user or as a new one with these details.
+
+    An existing member keeps a higher role than the one offered."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(key_hash=_key_hash(key), accepted_at=None, withdrawn_at=None)
+        .filter(expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(str(INVITATION_UNUSABLE))
+    if user is None:
+        user = _new_user(
+            username=username,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            email=invitation.email,
+        )
+    membership = Membership.objects.filter(user=user, organisation=invitation.organisation).first()
+    if membership is None:
+        membership = Membership(user=user, organisation=invitation.organisation)
+    if membership.pk is None or ROLE_ORDER.index(invitation.role) > ROLE_ORDER.index(
+        membership.role
+    ):
+        membership.role = invitation.role
+        membership._history_user = user  # type: ignore[attr-defined]
+        membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation._history_user = user  # type: ignore[attr-defined]
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+ROLE_ORDER: list[str] = [
+    Membership.Role.VIEWER,
+    Membership.Role.EDITOR,
+    Membership.Role.MANAGER,
+    Membership.Role.ADMIN,
+]
+
+
+def _new_user(*, username: str, password: str, first_name: str, last_name: str, email: str) -> User:
+    username = username.strip()
+    refuse_nul_and_oversize(username=username, first_name=first_name, last_name=last_name)
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("Choose a username.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken; choose another.")]
+    else:
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError as error:
+            errors["username"] = list(error.messages)
+    user = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def _keep_an_administrator(membership: Membership) -> None:
+    """Refuse to leave the membership's organisation without an administrator."""
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Membership.Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .values_list("pk", flat=True)
+    )
+    if membership.role == Membership.Role.ADMIN and not admins:
+        raise ValidationError(
+            _("%(organisation)s must keep at least one administrator.")
+            % {"organisation": membership.organisation.name}
+        )
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, by: User, role: str) -> Membership:
+    _require_admin(by, membership.organisation)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the roles offered.")})
+    if role != Membership.Role.ADMIN:
+        _keep_an_administrator(membership)
+    membership.role = role
+    membership._history_user = by  # type: ignore[attr-defined]
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, by: User) -> None:
+    """Take away someone's access to an organisation; their past work keeps their name."""
+    _require_admin(by, membership.organisation)
+    _keep_an_administrator(membership)
+    membership._history_user = by  # type: ignore[attr-defined]
+    membership.delete()
+
+
+@transaction.atomic
+def withdraw_invitation(*, invitation: Invitation, by: User) -> Invitation:
+    _require_admin(by, invitation.organisation)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has been accepted already."))
+    if invitation.withdrawn_at is None:
+        invitation.withdrawn_at = timezone.now()
+        invitation._history_user = by  # type: ignore[attr-defined]
+        invitation.save(update_fields=["withdrawn_at"])
+    return invitation
+
+
+@transaction.atomic
+def update_profile(
+    *, user: User, first_name: str, last_name: str, email: str, preferred_language: str
+) -> User:
+    refuse_nul_and_oversize(first_name=first_name, last_name=last_name, email=email)
+    email = email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+        if User.objects.exclude(pk=user.pk).filter(email__iexact=email).exists():
+            raise ValidationError({"email": _("Another account uses this e-mail address.")})
+    if preferred_language and preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
+    user.first_name = first_name.strip()[:150]
+    user.last_name = last_name.strip()[:150]
+    user.email = email
+    user.preferred_language = preferred_language
+    user.save(update_fields=["first_name", "last_name", "email", "preferred_language"])
+    return user

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api import web as api_web
+from partners import views as partner_views
 
 from . import views
 
@@ -18,11 +19,60 @@ urlpatterns = [
     ),
     path("projects/", include("projects.urls")),
     path("", include("indicators.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", partner_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", partner_views.profile, name="profile"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invitations/<str:key>/", partner_views.accept_invitation, name="accept-invitation"),
     path("api/v1/", include("api.urls")),
     path("organisations/tokens/", api_web.organisations, name="api-organisations"),
     path("organisations/<int:pk>/tokens/", api_web.tokens, name="api-tokens"),
+    path("organisations/", partner_views.organisations, name="organisations"),
+    path("organisations/<int:pk>/", partner_views.organisation_page, name="organisation"),
+    path(
+        "organisations/<int:pk>/people/<int:membership_pk>/role/",
+        partner_views.change_role,
+        name="change-role",
+    ),
+    path(
+        "organisations/<int:pk>/people/<int:membership_pk>/remove/",
+        partner_views.remove_member,
+        name="remove-member",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        partner_views.withdraw_invitation,
+        name="withdraw-invitation",
+    ),
     path(
         "organisations/<int:pk>/tokens/<int:token_pk>/revoke/",
         api_web.revoke,

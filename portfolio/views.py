@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 
 from indicators.models import PortfolioSnapshot
+from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
 
 from .charts import STATUS_ORDER, category_bars, period_chart, progress_bar, status_segments
@@ -46,7 +47,10 @@ def portfolio_home(request: HttpRequest) -> HttpResponse:
                 "computed_at": snapshot.computed_at if snapshot else None,
             }
         )
-    return render(request, "portfolio/home.html", {"rows": rows, "page": page})
+    can_start = request.user.is_authenticated and managed_organisations(request.user).exists()
+    return render(
+        request, "portfolio/home.html", {"rows": rows, "page": page, "can_start": can_start}
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation
 
@@ -91,8 +92,16 @@ class Project(models.Model):
     source = models.CharField(
         _("source"), max_length=255, blank=True, help_text=_("The document the project comes from.")
     )
+    archived_at = models.DateTimeField(
+        _("archived"),
+        null=True,
+        blank=True,
+        help_text=_("Archived projects leave the portfolio list; nothing of theirs is deleted."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -149,6 +158,8 @@ class Funding(models.Model):
     )
     liaison = models.CharField(_("liaison at the funder"), max_length=255, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "-amount", "funder__name"]
         verbose_name = _("funding")
@@ -187,6 +198,8 @@ class Partnership(models.Model):
     )
     role = models.PositiveSmallIntegerField(_("role"), choices=Role.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "role", "organisation__name"]
@@ -233,6 +246,8 @@ class BeneficiaryGroup(models.Model):
         blank=True,
         help_text=_("As a fraction."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "name"]
@@ -287,6 +302,8 @@ class Result(models.Model):
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "order", "number"]

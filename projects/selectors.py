@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -57,10 +58,11 @@ def project_for_page(user: User | AnonymousUser, pk: int) -> Project:
         raise Http404 from None
 
 
-def projects_for_portfolio(user: User | AnonymousUser) -> QuerySet[Project]:
-    """The user's projects with their fundings, for the portfolio page."""
+def projects_for_portfolio(user: User | AnonymousUser, archived: bool = False) -> QuerySet[Project]:
+    """The user's current (or archived) projects with their fundings, for the portfolio page."""
     return (
         visible_projects(user)
+        .filter(archived_at__isnull=not archived)
         .select_related("snapshot")
         .prefetch_related(
             Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
@@ -97,19 +99,10 @@ def funding_rows(project: Project) -> list[FundingRow]:
 
 def location_paths(locations: Iterable[Location]) -> list[str]:
     """Each location written with the places above it: Peru › Lima › La Ensenada."""
-    tree = {
-        pk: (parent_id, name)
-        for pk, parent_id, name in Location.objects.values_list("id", "parent_id", "name")
-    }
-    paths = []
-    for location in locations:
-        chain = []
-        current: int | None = location.pk
-        while current is not None:
-            current, name = tree[current]
-            chain.append(name)
-        paths.append(" › ".join(reversed(chain)))
-    return sorted(paths)
+    wanted = {location.pk for location in locations}
+    everywhere = list(Location.objects.all())
+    paths = _paths(everywhere)
+    return sorted(path for loc, path in zip(everywhere, paths, strict=True) if loc.pk in wanted)
 
 
 # What each organisation role may do on the projects its organisation works on.
@@ -184,3 +177,61 @@ def reporting_organisations(user: User | AnonymousUser, project: Project) -> lis
     above = ancestors(roles)
     eligible = {org_id for org_id in roles if org_id in partners or above[org_id] & partners}
     return list(Organisation.objects.filter(pk__in=eligible).order_by("name"))
+
+
+# Partnership roles whose administrators and managers set a project up: the organisations that
+# implement it and the one accountable for it.
+SETUP_ROLES = (Partnership.Role.ACCOUNTABLE, Partnership.Role.IMPLEMENTING)
+SETUP_MEMBERSHIPS = (Membership.Role.ADMIN, Membership.Role.MANAGER)
+
+
+def may_set_up(user: User | AnonymousUser, project: Project) -> bool:
+    """Whether the user may change the project's set-up: its details, partners, funding,
+    beneficiaries, results framework, indicators and periods."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = acting_organisations(user)
+    organisations = [org_id for org_id, role in roles.items() if role in SETUP_MEMBERSHIPS]
+    return Partnership.objects.filter(
+        project=project, organisation_id__in=organisations, role__in=SETUP_ROLES
+    ).exists()
+
+
+def project_for_setup(user: User | AnonymousUser, pk: int) -> Project:
+    """A project whose set-up the user may change: 404 when they may not see it, 403 when they
+    see it but may not change it."""
+    try:
+        project = visible_projects(user).get(pk=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+    if not may_set_up(user, project):
+        raise PermissionDenied
+    return project
+
+
+def setup_page_project(user: User | AnonymousUser, pk: int) -> Project:
+    """The project with everything its set-up page lists, or 404/403 as project_for_setup."""
+    project_for_setup(user, pk)
+    return project_for_page(user, pk)
+
+
+def location_choices() -> list[tuple[int, str]]:
+    """Every place, written with the places above it, for choosing a project's places."""
+    locations = list(Location.objects.all())
+    paths = dict(zip([loc.pk for loc in locations], _paths(locations), strict=True))
+    return sorted(paths.items(), key=lambda item: item[1])
+
+
+def _paths(locations: list[Location]) -> list[str]:
+    tree = {loc.pk: (loc.parent_id, loc.name) for loc in locations}
+    paths = []
+    for location in locations:
+        chain = []
+        current: int | None = location.pk
+        while current is not None:
+            current, name = tree[current]
+            chain.append(name)
+        paths.append(" › ".join(reversed(chain)))
+    return paths

@@ -7,7 +7,23 @@ from django.utils import timezone
 
 from indicators.selectors import figures_for, indicators_of_projects
 
-from .selectors import funding_rows, location_paths, project_for_page, sees_provisional
+from .selectors import (
+    funding_rows,
+    location_paths,
+    may_set_up,
+    project_for_page,
+    projects_for_portfolio,
+    sees_provisional,
+)
+
+
+@login_required
+def archived_projects(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "projects/archived.html",
+        {"projects": projects_for_portfolio(request.user, archived=True)},
+    )
 
 
 @login_required
@@ -41,5 +57,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "results": results,
             "unassigned": by_result.get(None, []),
             "sees_provisional": provisional,
+            "may_set_up": may_set_up(request.user, project),
         },
     )

@@ -241,6 +241,8 @@ class IndicatorDimension(models.Model):
         ),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "dimension__name"]
         verbose_name = _("disaggregation")
@@ -360,6 +362,8 @@ class PeriodTarget(models.Model):
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="targets"
     )
     target_value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "period__start"]

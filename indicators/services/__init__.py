@@ -1,7 +1,18 @@
 """Writes about indicators and progress. Each function validates fully and stores all or nothing."""
 
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator, save_dimension
+from .frameworks import copy_framework, import_framework
 from .periods import lock_period, save_period, unlock_period
+from .setup import (
+    add_period,
+    change_indicator,
+    create_dimension,
+    create_indicator,
+    current_definition,
+    remove_period,
+    set_indicator_targets,
+    set_period_targets,
+)
 from .updates import (
     Figures,
     StaleUpdate,
@@ -21,17 +32,27 @@ __all__ = [
     "DimensionUse",
     "Figures",
     "StaleUpdate",
+    "add_period",
     "allowed_transitions",
     "approve_update",
+    "change_indicator",
+    "copy_framework",
+    "create_dimension",
+    "create_indicator",
     "create_update",
+    "current_definition",
     "define_indicator",
     "delete_update",
     "edit_update",
+    "import_framework",
     "lock_period",
+    "remove_period",
     "reopen_update",
     "return_update",
     "save_dimension",
     "save_period",
+    "set_indicator_targets",
+    "set_period_targets",
     "submit_update",
     "unlock_period",
 ]

@@ -121,8 +121,10 @@ def define_indicator(
     dimensions: Sequence[DimensionUse] = (),
     category_targets: Sequence[CategoryTargetInput] = (),
     user: User | None = None,
+    existing: Indicator | None = None,
 ) -> Indicator:
-    """Create or replace the indicator with this code in the project, with its disaggregation.
+    """Create or replace the indicator with this code in the project (or `existing`, whose code
+    may then change), with its disaggregation.
 
     When the total target is not given and an exhaustive dimension has absolute category
     targets, the total is their sum ("550 women and LGBTIQ people and 50 men" → 600).
@@ -175,10 +177,15 @@ def define_indicator(
             {"beneficiary_group": _("The beneficiary group belongs to another project.")}
         )
 
-    indicator = Indicator.objects.filter(project=project, code=code).first() or Indicator(
-        project=project, code=code
+    indicator = (
+        existing
+        or Indicator.objects.filter(project=project, code=code).first()
+        or Indicator(project=project, code=code)
     )
+    if Indicator.objects.filter(project=project, code=code).exclude(pk=indicator.pk or 0).exists():
+        raise ValidationError({"code": _("Another indicator of the project has this code.")})
     for field, value in {
+        "code": code,
         "name": name,
         "description": description,
         "measure": measure,

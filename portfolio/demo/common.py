@@ -246,6 +246,8 @@ DIMENSIONS = {
 
 # username → (first name, last name, [(organisation short name, role)])
 USERS = {
+    "mam-admin": ("Sofía", "Ramos", [("MAM", "admin")]),
+    "aspem-admin": ("Diego", "Torres", [("ASPEm", "admin")]),
     "mam-editor": ("Rosa", "Quispe", [("MAM", "editor")]),
     "mam-manager": ("Lucía", "Mendoza", [("MAM", "manager")]),
     "setec-viewer": ("Claire", "Martin", [("setec", "viewer")]),

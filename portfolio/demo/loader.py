@@ -75,7 +75,11 @@ def _load_users(organisations: dict[str, Organisation]) -> dict[str, User]:
     users = {}
     for username, (first_name, last_name, memberships) in USERS.items():
         user = partner_services.save_user(
-            username=username, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@example.org",
         )
         for short_name, role in memberships:
             partner_services.set_membership(

@@ -128,6 +128,18 @@ AXES_VERBOSE = False
 # the application server.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 LOGIN_URL = "login"
+# Invitations and password resets go out by e-mail: printed to the console unless EMAIL_URL
+# names an SMTP server, e.g. smtp+tls://user:password@smtp.example.org:587
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 LOGIN_REDIRECT_URL = "portfolio-home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -13,10 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def aspem_admin(demo):
-    admin = User.objects.create_user("aspem-admin", password="x")
-    Membership.objects.create(
-        user=admin, organisation=Organisation.objects.get(short_name="ASPEm"), role="admin"
-    )
+    admin = User.objects.get(username="aspem-admin")  # the demo's administrator at ASPEm
+    assert Membership.objects.get(user=admin).organisation.short_name == "ASPEm"
     return admin
 
 

@@ -1,0 +1,267 @@
+"""Setting indicators up from the portal's pages: who may, and which changes keep approved
+figures meaningful."""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partners.models import User
+from projects.models import Project
+from projects.selectors import may_set_up
+
+from ..models import Category, Dimension, Indicator, Period, PeriodTarget, ProgressUpdate
+from .checks import refuse_nul_and_oversize
+from .definitions import CategoryTargetInput, DimensionUse, define_indicator
+from .snapshots import approved_figures_changed
+
+# What approved figures were reported in: changing any of these would change their meaning.
+MEANING_FIELDS = ("measure", "unit", "currency", "aggregation", "direction")
+
+
+def require_setup(by: User, project: Project) -> None:
+    if not may_set_up(by, project):
+        raise PermissionDenied(
+            _(
+                "Only administrators and managers of the organisations implementing the project "
+                "may change its set-up."
+            )
+        )
+
+
+def _check_code(code: str) -> None:
+    refuse_nul_and_oversize(code=code)
+    if not code.strip():
+        raise ValidationError({"code": _("Give the indicator a code, such as 1.1.a.")})
+    if len(code) > 32:
+        raise ValidationError({"code": _("A code has at most 32 characters.")})
+
+
+@transaction.atomic
+def create_indicator(*, project: Project, by: User, definition: Mapping[str, Any]) -> Indicator:
+    """Add an indicator to the project. `definition` holds define_indicator's arguments."""
+    require_setup(by, project)
+    code = str(definition.get("code", "")).strip()
+    _check_code(code)
+    if project.indicators.filter(code__iexact=code).exists():
+        raise ValidationError({"code": _("Another indicator of the project has this code.")})
+    order = (project.indicators.aggregate(last=Max("order"))["last"] or 0) + 1
+    return define_indicator(
+        project=project, **{**definition, "code": code, "order": order}, user=by
+    )
+
+
+@transaction.atomic
+def change_indicator(*, indicator: Indicator, by: User, definition: Mapping[str, Any]) -> Indicator:
+    """Change an indicator's definition. Once progress on it has been approved, only changes
+    that leave those figures meaning what they meant are accepted: names, descriptions,
+    targets, dates and new category targets, but not the measure, unit, currency, the way
+    updates combine, the direction, or how a disaggregation adds up."""
+    require_setup(by, indicator.project)
+    code = str(definition.get("code", indicator.code)).strip()
+    _check_code(code)
+    if ProgressUpdate.objects.filter(
+        indicator=indicator, status=ProgressUpdate.Status.APPROVED
+    ).exists():
+        _refuse_changes_of_meaning(indicator, definition)
+    return define_indicator(
+        project=indicator.project,
+        **{**definition, "code": code, "order": indicator.order},
+        user=by,
+        existing=indicator,
+    )
+
+
+def _refuse_changes_of_meaning(indicator: Indicator, definition: Mapping[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    for field in MEANING_FIELDS:
+        if field in definition and (definition[field] or "") != (getattr(indicator, field) or ""):
+            errors[field] = _(
+                "Approved progress was reported as %(value)s: changing it would change what "
+                "those figures mean. Define a new indicator instead."
+            ) % {"value": _display(indicator, field)}
+    current = {use.dimension_id: use.exhaustive for use in indicator.indicator_dimensions.all()}
+    wanted: Sequence[DimensionUse] = definition.get("dimensions", ())
+    for use in wanted:
+        if use.dimension.pk in current and current[use.dimension.pk] != use.exhaustive:
+            errors["dimensions"] = _(
+                "Approved progress was reported by %(dimension)s: whether its categories cover "
+                "everyone can no longer change."
+            ) % {"dimension": use.dimension.name}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _display(indicator: Indicator, field: str) -> str:
+    getter = getattr(indicator, f"get_{field}_display", None)
+    value = getter() if getter else getattr(indicator, field)
+    return f"“{value}”" if value else _("nothing")
+
+
+@transaction.atomic
+def create_dimension(*, by: User, name: str, kind: str, categories: Sequence[str]) -> Dimension:
+    """A new way to disaggregate, with its categories in order, for any project to use."""
+    name = name.strip()
+    names = [category.strip() for category in categories if category.strip()]
+    refuse_nul_and_oversize(name=name, categories="\n".join(names))
+    if not by.is_superuser and not by.memberships.filter(role__in=["admin", "manager"]).exists():
+        raise PermissionDenied(_("Only administrators and managers may add dimensions."))
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the dimension a name.")
+    elif Dimension.objects.filter(name__iexact=name).exists():
+        errors["name"] = _("A dimension with this name exists already: use it.")
+    if kind not in Dimension.Kind.values:
+        errors["kind"] = _("Choose one of the kinds offered.")
+    slugs = [slugify(category)[:64] for category in names]
+    if len(names) < 2:
+        errors["categories"] = _("Give at least two categories, one per line.")
+    elif any(not slug for slug in slugs):
+        errors["categories"] = _("Each category needs letters or digits in its name.")
+    elif len(set(slugs)) != len(slugs):
+        errors["categories"] = _("Two categories have the same name.")
+    if errors:
+        raise ValidationError(errors)
+    base = slugify(name)[:56] or "dimension"
+    slug, suffix = base, 1
+    while Dimension.objects.filter(slug=slug).exists():
+        suffix += 1
+        slug = f"{base}-{suffix}"
+    dimension = Dimension.objects.create(slug=slug, name=name[:255], kind=kind)
+    Category.objects.bulk_create(
+        Category(dimension=dimension, slug=slug, name=category[:255], order=order)
+        for order, (slug, category) in enumerate(zip(slugs, names, strict=True))
+    )
+    return dimension
+
+
+@transaction.atomic
+def add_period(*, project: Project, by: User, name: str, start: Any, end: Any) -> Period:
+    """Add a reporting period within the project's dates, overlapping no other."""
+    require_setup(by, project)
+    name = name.strip()
+    refuse_nul_and_oversize(name=name)
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the period a name, such as “First half 2025”.")
+    elif len(name) > 64:
+        errors["name"] = _("A name has at most 64 characters.")
+    elif project.periods.filter(name__iexact=name).exists():
+        errors["name"] = _("The project already has a period with this name.")
+    if end < start:
+        errors["end"] = _("The end must not come before the start.")
+    elif start < project.start_date or end > project.end_date:
+        errors["start"] = _("A period falls within the project's dates, %(start)s to %(end)s.") % {
+            "start": project.start_date.isoformat(),
+            "end": project.end_date.isoformat(),
+        }
+    else:
+        overlapping = project.periods.filter(start__lte=end, end__gte=start).first()
+        if overlapping is not None:
+            errors["start"] = _("It overlaps the period %(period)s.") % {"period": overlapping.name}
+    if errors:
+        raise ValidationError(errors)
+    period = Period(project=project, name=name, start=start, end=end)
+    period._history_user = by  # type: ignore[attr-defined]
+    period.save()
+    return period
+
+
+@transaction.atomic
+def remove_period(*, period: Period, by: User) -> None:
+    require_setup(by, period.project)
+    if period.is_locked:
+        raise ValidationError(_("The period %(period)s is locked.") % {"period": period.name})
+    if period.updates.exists():
+        raise ValidationError(
+            _("Progress has been reported in %(period)s: it stays.") % {"period": period.name}
+        )
+    period._history_user = by  # type: ignore[attr-defined]
+    period.delete()
+
+
+@transaction.atomic
+def set_period_targets(
+    *, indicator: Indicator, by: User, targets: Mapping[Period, Decimal | None]
+) -> None:
+    """Set, change or clear the indicator's target for each of the given periods."""
+    require_setup(by, indicator.project)
+    errors: dict[str, str] = {}
+    for period, value in targets.items():
+        if period.project_id != indicator.project_id:
+            raise ValidationError(_("The period belongs to another project."))
+        if value is not None and value < 0:
+            errors[f"period_{period.pk}"] = _("Values cannot be negative.")
+        elif (
+            value is not None and indicator.measure == Indicator.Measure.PERCENTAGE and value > 100
+        ):
+            errors[f"period_{period.pk}"] = _("A percentage cannot be above 100 %.")
+    if errors:
+        raise ValidationError(errors)
+    existing = {target.period_id: target for target in indicator.period_targets.all()}
+    for period, value in targets.items():
+        target = existing.get(period.pk)
+        if value is None:
+            if target is not None:
+                target._history_user = by  # type: ignore[attr-defined]
+                target.delete()
+            continue
+        if target is not None and target.target_value == value:
+            continue
+        target = target or PeriodTarget(indicator=indicator, period=period)
+        target.target_value = value
+        target._history_user = by  # type: ignore[attr-defined]
+        target.save()
+    approved_figures_changed(indicator.pk)
+
+
+def current_definition(indicator: Indicator) -> dict[str, Any]:
+    """The indicator's definition as define_indicator takes it, to change a part of it."""
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "description": indicator.description,
+        "measure": indicator.measure,
+        "unit": indicator.unit,
+        "currency": indicator.currency,
+        "result": indicator.result,
+        "beneficiary_group": indicator.beneficiary_group,
+        "aggregation": indicator.aggregation,
+        "direction": indicator.direction,
+        "target_kind": indicator.target_kind,
+        "target_value": indicator.target_value,
+        "target_min": indicator.target_min,
+        "target_max": indicator.target_max,
+        "target_date": indicator.target_date,
+        "baseline_value": indicator.baseline_value,
+        "baseline_date": indicator.baseline_date,
+        "default_denominator": indicator.default_denominator,
+        "dimensions": [
+            DimensionUse(dimension=use.dimension, exhaustive=use.exhaustive)
+            for use in indicator.indicator_dimensions.select_related("dimension")
+        ],
+        "category_targets": [
+            CategoryTargetInput(category=t.category, value=t.target_value, share=t.target_share)
+            for t in indicator.category_targets.select_related("category__dimension")
+        ],
+    }
+
+
+@transaction.atomic
+def set_indicator_targets(
+    *,
+    indicator: Indicator,
+    by: User,
+    category_targets: Sequence[CategoryTargetInput],
+    period_targets: Mapping[Period, Decimal | None],
+) -> Indicator:
+    """Set the targets of the indicator's categories and periods together, or neither."""
+    definition = {**current_definition(indicator), "category_targets": category_targets}
+    indicator = change_indicator(indicator=indicator, by=by, definition=definition)
+    set_period_targets(indicator=indicator, by=by, targets=period_targets)
+    return indicator

@@ -1,0 +1,365 @@
+"""Pages that set up a project's results framework, indicators and reporting periods."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.models import User
+from portfolio.forms import attach
+from projects import services as project_services
+from projects.forms import CopyForm, ImportForm, ResultEditForm, ResultForm
+from projects.models import Result
+from projects.selectors import project_for_setup, visible_projects
+
+from . import services, spreadsheet
+from .models import Indicator, Period
+from .services import CategoryTargetInput, DimensionUse
+from .setup_forms import DimensionForm, IndicatorForm, PeriodForm, TargetsForm, initial_for
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _status(request: HttpRequest) -> int:
+    return 400 if request.method == "POST" else 200
+
+
+@login_required
+def framework(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results framework with its indicators, and the ways to fill it."""
+    user = _user(request)
+    project = project_for_setup(user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    result_form = ResultForm(
+        request.POST if action == "result" else None, project=project, prefix="result"
+    )
+    sources = (
+        visible_projects(user)
+        .exclude(pk=project.pk)
+        .filter(results__isnull=False)
+        .distinct()
+        .order_by("title")
+    )
+    copy_form = CopyForm(
+        request.POST if action == "copy" else None, projects=sources, prefix="copy"
+    )
+    import_form = ImportForm(
+        request.POST if action == "import" else None,
+        request.FILES if action == "import" else None,
+        prefix="import",
+    )
+    if action == "result" and result_form.is_valid():
+        try:
+            result = project_services.add_result(
+                project=project, by=user, **result_form.cleaned_data
+            )
+        except ValidationError as error:
+            attach(result_form, error)
+        else:
+            messages.success(
+                request,
+                _("%(level)s %(number)s is added.")
+                % {"level": result.get_level_display(), "number": result.number},
+            )
+            return redirect("indicators:framework", pk=project.pk)
+    if action == "copy" and copy_form.is_valid():
+        try:
+            copied = services.copy_framework(
+                source=copy_form.cleaned_data["source"], target=project, by=user
+            )
+        except ValidationError as error:
+            attach(copy_form, error)
+        else:
+            messages.success(
+                request,
+                _("Copied %(results)s results and %(indicators)s indicators.")
+                % {"results": copied[0], "indicators": copied[1]},
+            )
+            return redirect("indicators:framework", pk=project.pk)
+    if action == "import" and import_form.is_valid():
+        try:
+            copied = services.import_framework(
+                project=project, by=user, upload=import_form.cleaned_data["spreadsheet"]
+            )
+        except ValidationError as error:
+            attach(import_form, error)
+        else:
+            messages.success(
+                request,
+                _("Imported %(results)s results and %(indicators)s indicators.")
+                % {"results": copied[0], "indicators": copied[1]},
+            )
+            return redirect("indicators:framework", pk=project.pk)
+    results = list(project.results.order_by("order", "number"))
+    indicators = list(project.indicators.order_by("order", "code"))
+    by_result: dict[int | None, list[Indicator]] = {}
+    for indicator in indicators:
+        by_result.setdefault(indicator.result_id, []).append(indicator)
+    return render(
+        request,
+        "indicators/framework.html",
+        {
+            "project": project,
+            "nodes": [(r, r.number.count("."), by_result.get(r.pk, [])) for r in results],
+            "unassigned": by_result.get(None, []),
+            "result_form": result_form,
+            "copy_form": copy_form if sources.exists() else None,
+            "import_form": import_form,
+        },
+        status=_status(request),
+    )
+
+
+def _result(user: User, pk: int, result_pk: int) -> Result:
+    project = project_for_setup(user, pk)
+    return get_object_or_404(
+        Result.objects.select_related("project", "parent"), pk=result_pk, project=project
+    )
+
+
+@login_required
+def edit_result(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
+    user = _user(request)
+    result = _result(user, pk, result_pk)
+    form = ResultEditForm(
+        request.POST or None, initial={"title": result.title, "description": result.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_services.edit_result(result=result, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(level)s %(number)s is saved.")
+                % {"level": result.get_level_display(), "number": result.number},
+            )
+            return redirect("indicators:framework", pk=pk)
+    return render(
+        request,
+        "indicators/result_form.html",
+        {"project": result.project, "result": result, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+@require_POST
+def result_action(request: HttpRequest, pk: int, result_pk: int, action: str) -> HttpResponse:
+    user = _user(request)
+    result = _result(user, pk, result_pk)
+    try:
+        if action in ("up", "down"):
+            project_services.move_result(result=result, by=user, up=action == "up")
+        elif action == "remove":
+            project_services.remove_result(result=result, by=user)
+            messages.success(request, _("The result is removed."))
+        else:
+            return HttpResponse(status=404)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("indicators:framework", pk=pk)
+
+
+@login_required
+def framework_template(request: HttpRequest, pk: int) -> HttpResponse:
+    project_for_setup(_user(request), pk)
+    response = HttpResponse(
+        spreadsheet.template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="results-framework-template.xlsx"'
+    return response
+
+
+def _definition(form: IndicatorForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    uses = form.dimension_uses()
+    for name in list(data):
+        if name.startswith("dimension_"):
+            del data[name]
+    data["dimensions"] = [DimensionUse(dimension=d, exhaustive=e) for d, e in uses]
+    return data
+
+
+@login_required
+def new_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = project_for_setup(user, pk)
+    initial: dict[str, Any] = {}
+    if request.GET.get("result"):
+        initial["result"] = request.GET["result"]
+    form = IndicatorForm(request.POST or None, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.create_indicator(
+                project=project, by=user, definition=_definition(form)
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The indicator is defined. Now set its targets."))
+            return redirect("indicators:targets", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {"project": project, "indicator": None, "form": form},
+        status=_status(request),
+    )
+
+
+def _indicator(user: User, pk: int) -> Indicator:
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("project"), pk=pk, project__in=visible_projects(user)
+    )
+    project_for_setup(user, indicator.project_id)
+    return indicator
+
+
+@login_required
+def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    indicator = _indicator(user, pk)
+    form = IndicatorForm(
+        request.POST or None, project=indicator.project, initial=initial_for(indicator)
+    )
+    if request.method == "POST" and form.is_valid():
+        definition = {**services.current_definition(indicator), **_definition(form)}
+        try:
+            services.change_indicator(indicator=indicator, by=user, definition=definition)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The indicator is saved."))
+            return redirect("indicators:targets", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {"project": indicator.project, "indicator": indicator, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    indicator = _indicator(user, pk)
+    periods = list(indicator.project.periods.order_by("start"))
+    form = TargetsForm(request.POST or None, indicator=indicator, periods=periods)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        category_targets = []
+        for _use, rows in form.groups:
+            for category, value_name, share_name in rows:
+                value, share = data.get(value_name), data.get(share_name)
+                if value is not None or share is not None:
+                    category_targets.append(
+                        CategoryTargetInput(
+                            category=category,
+                            value=value,
+                            share=None
+                            if share is None
+                            else (share / 100).quantize(Decimal("0.0001")),
+                        )
+                    )
+        try:
+            services.set_indicator_targets(
+                indicator=indicator,
+                by=user,
+                category_targets=category_targets,
+                period_targets={period: data.get(name) for period, name in form.periods},
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The targets are saved."))
+            return redirect("indicators:framework", pk=indicator.project_id)
+    return render(
+        request,
+        "indicators/targets_form.html",
+        {"project": indicator.project, "indicator": indicator, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+def new_dimension(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    form = DimensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dimension = services.create_dimension(
+                by=user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                categories=form.cleaned_data["categories"].splitlines(),
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(
+                request,
+                _("The dimension %(name)s is available to every indicator.")
+                % {"name": dimension.name},
+            )
+            return redirect(back or reverse("indicators:mine"))
+    return render(
+        request,
+        "indicators/dimension_form.html",
+        {"form": form, "next": back},
+        status=_status(request),
+    )
+
+
+@login_required
+@require_POST
+def add_period(request: HttpRequest, project_pk: int) -> HttpResponse:
+    user = _user(request)
+    project = project_for_setup(user, project_pk)
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            period = services.add_period(project=project, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The period %(name)s is added.") % {"name": period.name})
+            return redirect("indicators:periods", project_pk=project.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, str(message))
+    return redirect("indicators:periods", project_pk=project.pk)
+
+
+@login_required
+@require_POST
+def remove_period(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    period = get_object_or_404(
+        Period.objects.select_related("project"), pk=pk, project__in=visible_projects(user)
+    )
+    project_for_setup(user, period.project_id)
+    try:
+        services.remove_period(period=period, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The period %(name)s is removed.") % {"name": period.name})
+    return redirect("indicators:periods", project_pk=period.project_id)

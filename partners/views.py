@@ -1,0 +1,283 @@
+"""Accounts and organisations: signing in, one's profile, and administering an organisation's
+details and people."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portfolio.forms import attach
+
+from . import services
+from .forms import AcceptForm, InviteForm, OrganisationForm, ProfileForm, RoleForm
+from .models import Invitation, Membership, User
+from .selectors import (
+    administered_organisation,
+    administered_organisations,
+    open_invitations,
+    people_of,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _speak(response: HttpResponseBase, language: str) -> None:
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )
+
+
+class SignInView(LoginView):
+    """Django's sign-in, answering in the user's preferred language from then on."""
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        _speak(response, form.get_user().preferred_language)
+        return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            if user.preferred_language:
+                translation.activate(user.preferred_language)
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("profile")
+            _speak(response, user.preferred_language)
+            return response
+    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    return render(request, "partners/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "partners/organisations.html",
+        {"organisations": administered_organisations(_user(request)).order_by("name")},
+    )
+
+
+def _send_invitation(request: HttpRequest, invitation: Invitation, key: str) -> None:
+    link = request.build_absolute_uri(reverse("accept-invitation", args=[key]))
+    context = {"invitation": invitation, "link": link, "days": services.INVITATION_LIFETIME.days}
+    subject = _("Invitation to %(organisation)s on the NGO portfolio portal") % {
+        "organisation": invitation.organisation.name
+    }
+    body = render_to_string("partners/invitation_email.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    )
+
+
+@login_required
+@never_cache
+def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organisation's details, people and open invitations, for its administrators."""
+    user = _user(request)
+    organisation = administered_organisation(user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    details = OrganisationForm(
+        request.POST if action == "details" else None,
+        organisation=organisation,
+        initial={
+            "name": organisation.name,
+            "short_name": organisation.short_name,
+            "kind": organisation.kind,
+            "parent": organisation.parent_id,
+            "oversees_members": organisation.oversees_members,
+        },
+    )
+    invite = InviteForm(request.POST if action == "invite" else None)
+    if action == "details" and details.is_valid():
+        try:
+            services.update_organisation(organisation=organisation, by=user, **details.cleaned_data)
+        except ValidationError as error:
+            attach(details, error)
+        else:
+            messages.success(request, _("The organisation's details are saved."))
+            return redirect("organisation", pk=organisation.pk)
+    if action == "invite" and invite.is_valid():
+        try:
+            invitation, key = services.invite(
+                organisation=organisation, by=user, **invite.cleaned_data
+            )
+        except ValidationError as error:
+            attach(invite, error)
+        else:
+            _send_invitation(request, invitation, key)
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("organisation", pk=organisation.pk)
+    organisation.refresh_from_db()
+    people = list(people_of(organisation))
+    return render(
+        request,
+        "partners/organisation.html",
+        {
+            "organisation": organisation,
+            "details": details,
+            "invite": invite,
+            "people": [
+                (membership, RoleForm(initial={"role": membership.role}, prefix=str(membership.pk)))
+                for membership in people
+            ],
+            "invitations": open_invitations(organisation).select_related("invited_by"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = administered_organisation(_user(request), pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_pk,
+        organisation=organisation,
+    )
+    form = RoleForm(request.POST, prefix=str(membership.pk))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles offered."))
+        return redirect("organisation", pk=organisation.pk)
+    try:
+        services.change_role(
+            membership=membership, by=_user(request), role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s is now %(role)s.")
+            % {"person": membership.user, "role": membership.get_role_display().lower()},
+        )
+    return redirect("organisation", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = administered_organisation(_user(request), pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_pk,
+        organisation=organisation,
+    )
+    try:
+        services.remove_member(membership=membership, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(person)s no longer has access.") % {"person": membership.user}
+        )
+    return redirect("organisation", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def withdraw_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    organisation = administered_organisation(_user(request), pk)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
+    try:
+        services.withdraw_invitation(invitation=invitation, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("organisation", pk=organisation.pk)
+
+
+@never_cache
+def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
+    """Where an invitation's link leads: a signed-in person accepts; anyone else creates their
+    account here, with a password of their own."""
+    invitation = services.invitation_for_key(key)
+    if invitation is None:
+        return render(
+            request,
+            "partners/invitation_unusable.html",
+            {"message": services.INVITATION_UNUSABLE},
+            status=404,
+        )
+    signed_in = request.user.is_authenticated
+    form = AcceptForm(request.POST or None) if not signed_in else None
+    if request.method == "POST":
+        try:
+            if signed_in:
+                services.accept_invitation(key=key, user=_user(request))
+            elif form is not None and form.is_valid():
+                data = form.cleaned_data
+                membership = services.accept_invitation(
+                    key=key,
+                    username=data["username"],
+                    password=data["password"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                )
+                login(
+                    request,
+                    membership.user,
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
+            else:
+                raise ValidationError([])
+        except ValidationError as error:
+            if form is not None:
+                attach(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Welcome: you now work with %(organisation)s.")
+                % {"organisation": invitation.organisation.name},
+            )
+            return redirect("portfolio-home")
+    return render(
+        request,
+        "partners/accept_invitation.html",
+        {"invitation": invitation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

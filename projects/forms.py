@@ -1,0 +1,177 @@
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation
+from portfolio.forms import date_field
+
+from .models import Partnership, Project, Result
+from .selectors import location_choices
+
+MAX_MONEY = Decimal("99999999999999")
+
+
+def money_field(label: Any, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_value=MAX_MONEY,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+
+
+def share_field(label: Any) -> forms.DecimalField:
+    """A share typed as a percentage, 0 to 100."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+
+
+class ProjectForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_("Short and unique: letters, digits and hyphens, e.g. mam-women-2025."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices, initial="active")
+    planned_start = date_field(_("Planned start"))
+    planned_end = date_field(_("Planned end"))
+    actual_start = date_field(_("Actual start"), required=False)
+    actual_end = date_field(_("Actual end"), required=False)
+    budget = money_field(_("Total budget"))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, initial="EUR", help_text=_("ISO code: EUR, PEN, USD…")
+    )
+    locations = forms.TypedMultipleChoiceField(
+        label=_("Places"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    is_public = forms.BooleanField(
+        label=_("Public: anyone may see its approved results"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["locations"].choices = location_choices()  # type: ignore[attr-defined]
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class NewProjectForm(ProjectForm):
+    implementer = forms.ModelChoiceField(
+        label=_("Implemented by"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    field_order = ["implementer"]
+
+    def __init__(self, *args: Any, implementers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["implementer"].queryset = implementers  # type: ignore[attr-defined]
+
+
+class OrganisationChoice(forms.Form):
+    """Choose an organisation of the portal, or name a new one."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("— a new organisation —"),
+    )
+    new_name = forms.CharField(
+        label=_("…or the name of one not yet in the portal"), max_length=255, required=False
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if not cleaned.get("organisation") and not cleaned.get("new_name", "").strip():
+            self.add_error("organisation", _("Choose an organisation or give a new one's name."))
+        return cleaned
+
+
+class FundingForm(OrganisationChoice):
+    amount = money_field(_("Amount"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    date = date_field(_("Date"), required=False)
+    instrument = forms.CharField(label=_("Fund or instrument"), max_length=255, required=False)
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class PartnerForm(OrganisationChoice):
+    role = forms.TypedChoiceField(
+        label=_("Role"),
+        coerce=int,
+        choices=Partnership.Role.choices,
+        initial=Partnership.Role.IMPLEMENTING,
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    estimated_size = forms.IntegerField(
+        label=_("Estimated size"), required=False, min_value=0, max_value=2_000_000_000
+    )
+    women_share = share_field(_("Women (%)"))
+    minors_share = share_field(_("Minors (%)"))
+
+
+class ResultForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Result.Level.choices)
+    parent = forms.ModelChoiceField(
+        label=_("Contributes to"),
+        queryset=Result.objects.none(),
+        required=False,
+        empty_label=_("Nothing above it"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parent.queryset = project.results.exclude(level=Result.Level.OUTPUT).order_by("order")
+
+
+class ResultEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CopyForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Copy the framework of"), queryset=Project.objects.none()
+    )
+
+    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = projects  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    spreadsheet = forms.FileField(label=_("Filled-in template (.xlsx)"))

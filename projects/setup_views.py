@@ -1,0 +1,292 @@
+"""Pages where administrators and managers of a project's implementers set it up."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.models import User
+from partners.selectors import managed_organisations
+from portfolio.forms import attach
+
+from . import services
+from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, ProjectForm
+from .models import BeneficiaryGroup, Funding, Location, Partnership, Project
+from .selectors import project_for_setup, setup_page_project
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _details(data: dict[str, Any]) -> services.ProjectDetails:
+    places = tuple(Location.objects.filter(pk__in=data["locations"]))
+    return services.ProjectDetails(
+        code=data["code"].strip(),
+        title=data["title"],
+        summary=data["summary"],
+        status=data["status"],
+        planned_start=data["planned_start"],
+        planned_end=data["planned_end"],
+        actual_start=data["actual_start"],
+        actual_end=data["actual_end"],
+        budget=data["budget"],
+        currency=data["currency"],
+        is_public=data["is_public"],
+        locations=places,
+    )
+
+
+@login_required
+def new_project(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    implementers = managed_organisations(user).order_by("name")
+    if not implementers.exists():
+        raise PermissionDenied
+    form = NewProjectForm(request.POST or None, implementers=implementers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(
+                by=user,
+                implementer=form.cleaned_data["implementer"],
+                details=_details(form.cleaned_data),
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(
+                request, _("The project is created. Now add its funders and partners.")
+            )
+            return redirect("projects:setup", pk=project.pk)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = project_for_setup(user, pk)
+    initial = {
+        field: getattr(project, field)
+        for field in (
+            "code",
+            "title",
+            "summary",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "budget",
+            "currency",
+            "is_public",
+        )
+    }
+    initial["locations"] = list(project.locations.values_list("pk", flat=True))
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_project(project=project, by=user, details=_details(form.cleaned_data))
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The project's details are saved."))
+            return redirect("projects:setup", pk=project.pk)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """Funding, partners and beneficiary groups, each with a form to add one."""
+    user = _user(request)
+    project = setup_page_project(user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    funding = FundingForm(
+        request.POST if action == "funding" else None,
+        prefix="funding",
+        initial={"currency": project.currency},
+    )
+    partner = PartnerForm(request.POST if action == "partner" else None, prefix="partner")
+    group = GroupForm(request.POST if action == "group" else None, prefix="group")
+    try:
+        if action == "funding" and funding.is_valid():
+            data = funding.cleaned_data
+            try:
+                services.add_funding(
+                    project=project,
+                    by=user,
+                    funder=data["organisation"],
+                    new_funder_name=data["new_name"],
+                    amount=data["amount"],
+                    currency=data["currency"],
+                    date=data["date"],
+                    instrument=data["instrument"],
+                )
+            except ValidationError as error:
+                attach(funding, error)
+                raise
+            messages.success(request, _("The funding is recorded."))
+            return redirect("projects:setup", pk=project.pk)
+        if action == "partner" and partner.is_valid():
+            data = partner.cleaned_data
+            try:
+                services.add_partner(
+                    project=project,
+                    by=user,
+                    organisation=data["organisation"],
+                    new_organisation_name=data["new_name"],
+                    role=data["role"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                attach(partner, error)
+                raise
+            messages.success(request, _("The partner is added."))
+            return redirect("projects:setup", pk=project.pk)
+        if action == "group" and group.is_valid():
+            try:
+                services.save_group(project=project, by=user, **_group_data(group.cleaned_data))
+            except ValidationError as error:
+                attach(group, error)
+                raise
+            messages.success(request, _("The beneficiary group is added."))
+            return redirect("projects:setup", pk=project.pk)
+    except ValidationError:
+        pass
+    return render(
+        request,
+        "projects/setup.html",
+        {"project": project, "funding_form": funding, "partner_form": partner, "group_form": group},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _group_data(data: dict[str, Any]) -> dict[str, Any]:
+    def fraction(percent: Decimal | None) -> Decimal | None:
+        return None if percent is None else (percent / 100).quantize(Decimal("0.0001"))
+
+    return {
+        "name": data["name"],
+        "description": data["description"],
+        "estimated_size": data["estimated_size"],
+        "women_share": fraction(data["women_share"]),
+        "minors_share": fraction(data["minors_share"]),
+    }
+
+
+def _percent(share: Decimal | None) -> Decimal | None:
+    return None if share is None else (share * 100).normalize()
+
+
+@login_required
+def edit_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    user = _user(request)
+    project = project_for_setup(user, pk)
+    group = get_object_or_404(BeneficiaryGroup, pk=group_pk, project=project)
+    form = GroupForm(
+        request.POST or None,
+        initial={
+            "name": group.name,
+            "description": group.description,
+            "estimated_size": group.estimated_size,
+            "women_share": _percent(group.women_share),
+            "minors_share": _percent(group.minors_share),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_group(
+                project=project, by=user, group=group, **_group_data(form.cleaned_data)
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The beneficiary group is saved."))
+            return redirect("projects:setup", pk=project.pk)
+    return render(
+        request,
+        "projects/group_form.html",
+        {"project": project, "group": group, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _removal(request: HttpRequest, project: Project, remove: Any, done: str) -> HttpResponse:
+    try:
+        remove()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("projects:setup", pk=project.pk)
+
+
+@login_required
+@require_POST
+def remove_funding(request: HttpRequest, pk: int, funding_pk: int) -> HttpResponse:
+    project = project_for_setup(_user(request), pk)
+    funding = get_object_or_404(Funding, pk=funding_pk, project=project)
+    return _removal(
+        request,
+        project,
+        lambda: services.remove_funding(funding=funding, by=_user(request)),
+        _("The funding is removed."),
+    )
+
+
+@login_required
+@require_POST
+def remove_partner(request: HttpRequest, pk: int, partnership_pk: int) -> HttpResponse:
+    project = project_for_setup(_user(request), pk)
+    partnership = get_object_or_404(Partnership, pk=partnership_pk, project=project)
+    return _removal(
+        request,
+        project,
+        lambda: services.remove_partner(partnership=partnership, by=_user(request)),
+        _("The partner is removed."),
+    )
+
+
+@login_required
+@require_POST
+def remove_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    project = project_for_setup(_user(request), pk)
+    group = get_object_or_404(BeneficiaryGroup, pk=group_pk, project=project)
+    return _removal(
+        request,
+        project,
+        lambda: services.remove_group(group=group, by=_user(request)),
+        _("The beneficiary group is removed."),
+    )
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_setup(_user(request), pk)
+    if request.POST.get("restore"):
+        services.restore_project(project=project, by=_user(request))
+        messages.success(request, _("The project is back in the portfolio."))
+    else:
+        services.archive_project(project=project, by=_user(request))
+        messages.success(
+            request,
+            _("The project is archived: it has left the portfolio list, and all of it is kept."),
+        )
+    return redirect("projects:detail", pk=project.pk)
