@@ -93,6 +93,7 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
                 deleted_updates_history(indicator) if provisional else [],
             ),
             "can_report": has_role(request.user, indicator.project, EDITOR),
+            "can_set_up": may_set_up(request.user, indicator.project),
         },
     )
 

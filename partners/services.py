@@ -146,6 +146,21 @@ def invite(
     is not stored and cannot be recovered. A newer invitation to the same address replaces an
     older one that is still open."""
     _require_admin(by, organisation)
+    return _create_invitation(organisation=organisation, by=by, email=email, role=role)
+
+
+@transaction.atomic
+def invite_administrator(*, organisation: Organisation, email: str) -> tuple[Invitation, str]:
+    """For operators, from the command line: invite an administrator, such as a new
+    organisation's first, who then invites everyone else from the portal."""
+    return _create_invitation(
+        organisation=organisation, by=None, email=email, role=Membership.Role.ADMIN
+    )
+
+
+def _create_invitation(
+    *, organisation: Organisation, by: User | None, email: str, role: str
+) -> tuple[Invitation, str]:
     email = email.strip().lower()
     try:
         validate_email(email)

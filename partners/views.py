@@ -8,11 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_POST
 from portfolio.forms import attach
 
 from . import services
+from .emails import send_invitation
 from .forms import AcceptForm, InviteForm, OrganisationForm, ProfileForm, RoleForm
 from .models import Invitation, Membership, User
 from .selectors import (
@@ -95,14 +94,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 def _send_invitation(request: HttpRequest, invitation: Invitation, key: str) -> None:
     link = request.build_absolute_uri(reverse("accept-invitation", args=[key]))
-    context = {"invitation": invitation, "link": link, "days": services.INVITATION_LIFETIME.days}
-    subject = _("Invitation to %(organisation)s on the NGO portfolio portal") % {
-        "organisation": invitation.organisation.name
-    }
-    body = render_to_string("partners/invitation_email.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    )
+    transaction.on_commit(lambda: send_invitation(invitation, link))
 
 
 @login_required

@@ -6,24 +6,24 @@ from indicators.models import Indicator
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(ReadOnly, admin.TabularInline):
     model = Funding
     extra = 0
     autocomplete_fields = ["funder"]
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(ReadOnly, admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class BeneficiaryGroupInline(admin.TabularInline):
+class BeneficiaryGroupInline(ReadOnly, admin.TabularInline):
     model = BeneficiaryGroup
     extra = 0
 
 
-class ResultInline(admin.TabularInline):
+class ResultInline(ReadOnly, admin.TabularInline):
     model = Result
     extra = 0
     fields = ["number", "level", "title", "parent", "order"]
@@ -48,7 +48,10 @@ class IndicatorInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnly, admin.ModelAdmin):
+    """Shown only: projects are set up, archived and restored in the portal's own pages, whose
+    services check who may and keep the history."""
+
     list_display = ["title", "code", "status", "planned_start", "planned_end", "budget", "currency"]
     list_filter = ["status", "currency", "is_public"]
     search_fields = ["title", "code", "summary"]
@@ -72,14 +75,14 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(BeneficiaryGroup)
-class BeneficiaryGroupAdmin(admin.ModelAdmin):
+class BeneficiaryGroupAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["name", "project", "estimated_size", "women_share"]
     search_fields = ["name", "project__title"]
     list_select_related = ["project"]
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "title", "level", "project"]
     list_filter = ["level"]
     search_fields = ["title", "project__title"]

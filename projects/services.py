@@ -538,13 +538,20 @@ def _check_result(
         errors["title"] = _("A title has at most 500 characters.")
     if parent is not None and parent.project_id != project.pk:
         errors["parent"] = _("A result can only contribute to its own project.")
-    elif parent is not None and level in PARENT_LEVELS and parent.level not in PARENT_LEVELS[level]:
-        errors["parent"] = _("A %(level)s cannot contribute to a %(parent)s.") % {
-            "level": Result.Level(level).label.lower(),
-            "parent": parent.get_level_display().lower(),
-        }
+    elif level in PARENT_LEVELS and (problem := level_problem(level, parent)):
+        errors["parent"] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def level_problem(level: str, parent: Result | None) -> str | None:
+    """Why a result of this level cannot sit under `parent`, if it cannot."""
+    if parent is None or parent.level in PARENT_LEVELS[level]:
+        return None
+    return _("A result at level “%(level)s” cannot contribute to one at level “%(parent)s”.") % {
+        "level": Result.Level(level).label,
+        "parent": parent.get_level_display(),
+    }
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from indicators.models import (
     ProgressUpdate,
 )
 from partners.models import Membership, Organisation, User
-from projects.models import Funding, Partnership, Project, Result
+from projects.models import BeneficiaryGroup, Funding, Partnership, Project, Result
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -74,6 +74,15 @@ class PartnershipFactory(factory.django.DjangoModelFactory[Partnership]):
     project = factory.SubFactory(ProjectFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Partnership.Role.IMPLEMENTING
+
+
+class BeneficiaryGroupFactory(factory.django.DjangoModelFactory[BeneficiaryGroup]):
+    class Meta:
+        model = BeneficiaryGroup
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Beneficiary group {n}")
+    estimated_size = 100
 
 
 class ResultFactory(factory.django.DjangoModelFactory[Result]):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from partners.models import User
 from projects.models import Project, Result
 from projects.selectors import visible_projects
-from projects.services import renumber_results
+from projects.services import level_problem, renumber_results
 
 from .. import spreadsheet
 from ..models import Indicator
@@ -127,8 +127,11 @@ def import_framework(*, project: Project, by: User, upload: BinaryIO) -> tuple[i
             order=order,
         )
         result._history_user = by  # type: ignore[attr-defined]
+        problem = level_problem(row.level, parent)
+        if problem:
+            errors.append(row.problem(problem))
+            continue
         try:
-            _check_level(row.level, parent)
             result.full_clean(exclude=["parent", "project"])
         except ValidationError as error:
             errors.extend(row.problem(message) for message in error.messages)
@@ -185,19 +188,6 @@ def import_framework(*, project: Project, by: User, upload: BinaryIO) -> tuple[i
         raise ValidationError(_("The spreadsheet has no results and no indicators."))
     renumber_results(project, by)
     return len(results), len(sheet.indicators)
-
-
-def _check_level(level: str, parent: Result | None) -> None:
-    from projects.services import PARENT_LEVELS
-
-    if parent is not None and parent.level not in PARENT_LEVELS[Result.Level(level)]:
-        raise ValidationError(
-            _("A %(level)s cannot contribute to a %(parent)s.")
-            % {
-                "level": Result.Level(level).label.lower(),
-                "parent": parent.get_level_display().lower(),
-            }
-        )
 
 
 def _messages(error: ValidationError) -> list[str]:

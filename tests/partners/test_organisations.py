@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners import services
-from partners.models import Invitation, Membership, User
+from partners.models import Invitation, Membership, Organisation, User
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +222,32 @@ def test_password_change_needs_the_old_password(client):
     assert right.status_code == 302
     user.refresh_from_db()
     assert user.check_password("xq-new-pass-77")
+
+
+def test_an_operator_invites_a_new_organisations_first_administrator(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "invite_administrator", "CV", "ana@example.org", "--name", "Ciudad Viva", stdout=out
+    )
+    organisation = Organisation.objects.get(short_name="CV")
+    link = re.search(r"http://127\.0\.0\.1:8000(/invitations/\S+/)", out.getvalue())
+    assert link is not None and mail.outbox[0].to == ["ana@example.org"]
+    details = {"username": "ana", "password": "a-long-new-password"}
+    client.post(link.group(1), {**details, "password_again": details["password"]})
+    assert Membership.objects.get(organisation=organisation).role == "admin"
+
+
+def test_the_django_admin_shows_memberships_and_projects_but_changes_neither(client, ngo):
+    operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    membership = Membership.objects.get(user=ngo["editor"])
+    url = f"/admin/partners/membership/{membership.pk}/change/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"role": "admin"}).status_code == 403
+    assert client.post(f"/admin/partners/membership/{membership.pk}/delete/").status_code == 403
+    membership.refresh_from_db()
+    assert membership.role == "editor"

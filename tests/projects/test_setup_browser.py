@@ -99,6 +99,7 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
         page.get_by_label("End").fill(end)
         page.get_by_role("button", name="Add the period").click()
         page.get_by_text(f"The period {name} is added.").wait_for()
+    assert fits_the_screen(page)
 
     # … and the indicator: at least 40 women trained, 60 % of them from La Ensenada.
     project = Project.objects.get(code="mam-trades-2025")
@@ -121,6 +122,7 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     assert fits_the_screen(page)
     page.get_by_role("button", name="Save and set targets").click()
     page.get_by_label("La Ensenada, share (%)").fill("60")
+    assert fits_the_screen(page)
     page.get_by_label("First half 2025").fill("20")
     page.get_by_label("Second half 2025").fill("40")
     page.get_by_role("button", name="Save the targets").click()
