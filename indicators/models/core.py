@@ -22,6 +22,8 @@ class Dimension(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("dimension")
@@ -38,6 +40,8 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["dimension", "order", "name"]

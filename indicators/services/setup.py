@@ -132,11 +132,15 @@ def create_dimension(*, by: User, name: str, kind: str, categories: Sequence[str
     while Dimension.objects.filter(slug=slug).exists():
         suffix += 1
         slug = f"{base}-{suffix}"
-    dimension = Dimension.objects.create(slug=slug, name=name[:255], kind=kind)
-    Category.objects.bulk_create(
-        Category(dimension=dimension, slug=slug, name=category[:255], order=order)
-        for order, (slug, category) in enumerate(zip(slugs, names, strict=True))
-    )
+    dimension = Dimension(slug=slug, name=name[:255], kind=kind)
+    dimension._history_user = by  # type: ignore[attr-defined]
+    dimension.save()
+    for order, (category_slug, category_name) in enumerate(zip(slugs, names, strict=True)):
+        category = Category(
+            dimension=dimension, slug=category_slug, name=category_name[:255], order=order
+        )
+        category._history_user = by  # type: ignore[attr-defined]
+        category.save()
     return dimension
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -310,3 +310,20 @@ def test_editors_get_403_on_indicator_set_up_and_outsiders_404(client, team):
                 == status
             ), (who, url)
     assert team["project"].periods.count() == 1
+
+
+def test_a_new_dimension_needs_two_distinct_categories_and_a_manager(team):
+    create = services.create_dimension
+    with pytest.raises(ValidationError, match="at least two categories"):
+        create(by=team["manager"], name="Place", kind="location", categories=["La Ensenada"])
+    with pytest.raises(ValidationError, match="same name"):
+        create(by=team["manager"], name="Place", kind="location", categories=["Lima", "lima"])
+    with pytest.raises(PermissionDenied):
+        create(by=team["editor"], name="Place", kind="location", categories=["A", "B"])
+    place = create(
+        by=team["manager"], name="Place", kind="location", categories=["La Ensenada", "Elsewhere"]
+    )
+    assert [c.name for c in place.categories.all()] == ["La Ensenada", "Elsewhere"]
+    assert place.history.get().history_user == team["manager"]
+    with pytest.raises(ValidationError, match="exists already"):
+        create(by=team["admin"], name="place", kind="location", categories=["A", "B"])

@@ -236,6 +236,7 @@ def test_an_operator_invites_a_new_organisations_first_administrator(client):
     organisation = Organisation.objects.get(short_name="CV")
     link = re.search(r"http://127\.0\.0\.1:8000(/invitations/\S+/)", out.getvalue())
     assert link is not None and mail.outbox[0].to == ["ana@example.org"]
+    assert mail.outbox[0].body.startswith("You are invited to work with Ciudad Viva")
     details = {"username": "ana", "password": "a-long-new-password"}
     client.post(link.group(1), {**details, "password_again": details["password"]})
     assert Membership.objects.get(organisation=organisation).role == "admin"
