@@ -61,6 +61,9 @@ def shared_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+WORKER_SESSIONS = "portfolio-test-worker"
+
+
 class CeleryProcess:
     """A `celery worker` or `celery beat` process of this project, with its log."""
 
@@ -103,6 +106,8 @@ def process_env(redis_url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": shared_database_url(),
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # libpq names the worker's sessions, so that only they are ended after a test.
+        "PGAPPNAME": WORKER_SESSIONS,
         **extra,
     }
 
@@ -127,12 +132,13 @@ def real_tasks(settings) -> Iterator[None]:
     yield
     celery_app.conf.task_always_eager = True
     # A killed worker's session lingers until PostgreSQL notices; end it so the test database
-    # can be flushed and dropped.
+    # can be flushed and dropped. Only the workers' sessions: the live server's stay.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND application_name = %s",
+                [WORKER_SESSIONS],
             )
 
 
