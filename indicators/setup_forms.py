@@ -11,6 +11,7 @@ from projects.models import Project
 
 from .forms import quantity_field
 from .models import Category, Dimension, Indicator, IndicatorDimension, Period
+from .services.setup import MEANING_FIELDS
 
 NOT_USED, USED, EXHAUSTIVE = "", "used", "exhaustive"
 USE_CHOICES = [
@@ -72,7 +73,9 @@ class IndicatorForm(forms.Form):
     )
     default_denominator = quantity_field(_("Usual denominator (percentages)"))
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, fixed: bool = False, **kwargs: Any) -> None:
+        """`fixed`: progress has been approved, so what gives the figures their meaning is
+        shown but cannot be changed (the service refuses it too)."""
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = project.results.order_by("order")  # type: ignore[attr-defined]
         self.fields["beneficiary_group"].queryset = project.beneficiary_groups.all()  # type: ignore[attr-defined]
@@ -82,6 +85,11 @@ class IndicatorForm(forms.Form):
             self.fields[f"dimension_{dimension.pk}"] = forms.ChoiceField(
                 label=dimension.name, choices=USE_CHOICES, required=False, help_text=categories
             )
+        if fixed:
+            used = [name for name, value in self.initial.items() if name.startswith("dimension_")]
+            for name in [*MEANING_FIELDS, *used]:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed: progress has been approved in these terms.")
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()

@@ -21,7 +21,7 @@ from projects.models import Result
 from projects.selectors import project_for_setup, visible_projects
 
 from . import services, spreadsheet
-from .models import Indicator, Period
+from .models import Indicator, Period, ProgressUpdate
 from .services import CategoryTargetInput, DimensionUse
 from .setup_forms import DimensionForm, IndicatorForm, PeriodForm, TargetsForm, initial_for
 
@@ -233,7 +233,10 @@ def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     indicator = _indicator(user, pk)
     form = IndicatorForm(
-        request.POST or None, project=indicator.project, initial=initial_for(indicator)
+        request.POST or None,
+        project=indicator.project,
+        initial=initial_for(indicator),
+        fixed=indicator.updates.filter(status=ProgressUpdate.Status.APPROVED).exists(),
     )
     if request.method == "POST" and form.is_valid():
         definition = {**services.current_definition(indicator), **_definition(form)}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Organisation
 from portfolio.forms import date_field
 
-from .models import Partnership, Project, Result
+from .models import Location, Partnership, Project, Result
 from .selectors import location_choices
 
 MAX_MONEY = Decimal("99999999999999")
@@ -175,3 +175,15 @@ class CopyForm(forms.Form):
 
 class ImportForm(forms.Form):
     spreadsheet = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+
+class PlaceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Location.Kind.choices)
+    parent = forms.TypedChoiceField(label=_("Within"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.TypedChoiceField)
+        parent.choices = [("", _("Nothing: it is a country")), *location_choices()]

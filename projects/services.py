@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partners.models import Membership, Organisation, User
-from partners.selectors import acting_organisations
+from partners.selectors import acting_organisations, managed_organisations
 from portfolio.checks import refuse_nul_and_oversize
 
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
@@ -624,3 +624,25 @@ def renumber_results(project: Project, by: User | None) -> None:
         result.number, result.order = wanted[result.pk]
         result._history_user = by  # type: ignore[attr-defined]
         result.save(update_fields=["number", "order"])
+
+
+@transaction.atomic
+def add_place(*, by: User, name: str, kind: str, parent: Location | None) -> Location:
+    """Add a place to the shared list projects choose their places from: a country, or a place
+    within one already listed."""
+    if not managed_organisations(by).exists():
+        raise PermissionDenied(_("Only administrators and managers may add places."))
+    name = name.strip()
+    refuse_nul_and_oversize(name=name)
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the place's name.")
+    elif Location.objects.filter(parent=parent, name__iexact=name).exists():
+        errors["name"] = _("This place is listed already.")
+    if kind not in Location.Kind.values:
+        errors["kind"] = _("Choose one of the kinds offered.")
+    elif (kind == Location.Kind.COUNTRY) != (parent is None):
+        errors["parent"] = _("A country stands alone; every other place lies within another.")
+    if errors:
+        raise ValidationError(errors)
+    return Location.objects.create(name=name[:255], kind=kind, parent=parent)

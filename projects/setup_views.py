@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from partners.selectors import managed_organisations
 from portfolio.forms import attach
 
 from . import services
-from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, ProjectForm
+from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, PlaceForm, ProjectForm
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project
 from .selectors import project_for_setup, setup_page_project
 
@@ -290,3 +292,40 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
             _("The project is archived: it has left the portfolio list, and all of it is kept."),
         )
     return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
+def new_place(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not managed_organisations(user).exists():
+        raise PermissionDenied
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        parent = Location.objects.filter(pk=form.cleaned_data["parent"]).first()
+        try:
+            place = services.add_place(
+                by=user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(place)s is listed: choose it among the project's places.")
+                % {"place": place.name},
+            )
+            return redirect(back or reverse("portfolio-home"))
+    return render(
+        request,
+        "projects/place_form.html",
+        {"form": form, "next": back},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     path("new/", setup_views.new_project, name="new"),
     path("archived/", views.archived_projects, name="archived"),
+    path("places/new/", setup_views.new_place, name="new-place"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", setup_views.edit_project, name="edit"),
     path("<int:pk>/setup/", setup_views.setup, name="setup"),

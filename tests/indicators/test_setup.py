@@ -327,3 +327,31 @@ def test_a_new_dimension_needs_two_distinct_categories_and_a_manager(team):
     assert place.history.get().history_user == team["manager"]
     with pytest.raises(ValidationError, match="exists already"):
         create(by=team["admin"], name="place", kind="location", categories=["A", "B"])
+
+
+def test_after_approval_the_edit_form_shows_the_measure_fixed_and_still_renames(
+    client, team, approved
+):
+    client.force_login(team["manager"])
+    url = reverse("indicators:edit-indicator", args=[team["indicator"].pk])
+    page = client.get(url)
+    assert "Fixed: progress has been approved in these terms." in page.text
+    dimension = team["women"].dimension
+    response = client.post(
+        url,
+        {
+            "code": team["indicator"].code,
+            "name": "Associates, renamed",
+            "measure": "amount",
+            "aggregation": "latest",
+            "direction": "increase",
+            "target_kind": "at_least",
+            "target_value": "160",
+            f"dimension_{dimension.pk}": "used",
+        },
+    )
+    assert response.status_code == 302
+    team["indicator"].refresh_from_db()
+    assert (team["indicator"].name, team["indicator"].measure) == ("Associates, renamed", "count")
+    assert team["indicator"].aggregation == "sum"
+    assert team["indicator"].indicator_dimensions.get().exhaustive

@@ -290,3 +290,27 @@ def test_periods_stay_inside_the_project_and_apart(team):
     with pytest.raises(ValidationError, match="must not come before"):
         add(project=project, by=manager, name="Back", start=date(2025, 9, 1), end=date(2025, 8, 1))
     assert list(Period.objects.values_list("name", flat=True)) == ["H1"]
+
+
+def test_a_manager_adds_a_missing_place_within_another(client, team):
+    from projects.models import Location
+
+    peru = Location.objects.create(name="Peru", kind="country", code="PE")
+    lima = Location.objects.create(name="Lima", kind="region", parent=peru)
+    client.force_login(team["manager"])
+    url = reverse("projects:new-place")
+    orphan = client.post(url, {"name": "Pachacámac", "kind": "district", "parent": ""})
+    assert orphan.status_code == 400 and "lies within another" in orphan.text
+    added = client.post(
+        url, {"name": "Pachacámac", "kind": "district", "parent": lima.pk, "next": "/projects/new/"}
+    )
+    assert added.url == "/projects/new/"
+    assert Location.objects.get(name="Pachacámac").parent == lima
+    again = client.post(url, {"name": "pachacámac", "kind": "district", "parent": lima.pk})
+    assert "listed already" in again.text
+    client.force_login(team["editor"])
+    assert (
+        client.post(url, {"name": "Lurín", "kind": "district", "parent": lima.pk}).status_code
+        == 403
+    )
+    assert not Location.objects.filter(name="Lurín").exists()
