@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -104,10 +105,12 @@ def administered_organisations(user: User) -> "QuerySet[Organisation]":
 
 
 def administered_organisation(user: User, pk: int) -> Organisation:
-    """An organisation the user administers, or 404."""
+    """An organisation the user administers; 403 for its other members, 404 for everyone else."""
     try:
         return administered_organisations(user).get(pk=pk)
     except Organisation.DoesNotExist:
+        if Membership.objects.filter(user=user, organisation_id=pk).exists():
+            raise PermissionDenied from None
         raise Http404 from None
 
 

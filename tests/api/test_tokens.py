@@ -61,11 +61,14 @@ def test_approval_can_only_be_granted_to_write_tokens(client, aspem_admin):
     assert not ApiToken.objects.filter(name="reader").exists()
 
 
-@pytest.mark.parametrize("username", ["aspem-manager", "aspem-editor", "eu-viewer", "outsider"])
-def test_only_the_organisations_admins_reach_its_tokens(client, demo, username):
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("aspem-manager", 403), ("aspem-editor", 403), ("eu-viewer", 404), ("outsider", 404)],
+)
+def test_only_the_organisations_admins_reach_its_tokens(client, demo, username, status):
     client.force_login(User.objects.get(username=username))
-    assert client.get(tokens_url()).status_code == 404
-    assert client.post(tokens_url(), {"name": "x", "scope": "write"}).status_code == 404
+    assert client.get(tokens_url()).status_code == status
+    assert client.post(tokens_url(), {"name": "x", "scope": "write"}).status_code == status
     assert not ApiToken.objects.exists()
 
 

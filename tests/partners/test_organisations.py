@@ -105,11 +105,20 @@ def test_a_weak_password_or_taken_username_creates_no_account(client, ngo):
 
 def test_nobody_invites_into_an_organisation_they_do_not_administer(client, ngo):
     page = reverse("organisation", args=[ngo["organisation"].pk])
-    for who in ("manager", "editor", "other_admin", "outsider"):
+    for who, status in (("manager", 403), ("editor", 403), ("other_admin", 404), ("outsider", 404)):
         client.force_login(ngo[who])
         response = client.post(page, {"action": "invite", "email": "a@b.org", "role": "admin"})
-        assert response.status_code == 404, who
-        assert client.get(page).status_code == 404, who
+        assert response.status_code == status, who
+        assert client.get(page).status_code == status, who
+    admin = Membership.objects.get(user=ngo["admin"])
+    people = f"/organisations/{ngo['organisation'].pk}/people/{admin.pk}"
+    client.force_login(ngo["manager"])
+    assert client.post(f"{people}/role/", {f"{admin.pk}-role": "viewer"}).status_code == 403
+    assert client.post(f"{people}/remove/").status_code == 403
+    client.force_login(ngo["other_admin"])
+    assert client.post(f"{people}/remove/").status_code == 404
+    admin.refresh_from_db()
+    assert admin.role == "admin"
     with pytest.raises(PermissionDenied):
         services.invite(
             organisation=ngo["organisation"], by=ngo["manager"], email="a@b.org", role="admin"
