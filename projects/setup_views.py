@@ -1,5 +1,6 @@
 """Pages where administrators and managers of a project's implementers set it up."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -126,51 +127,49 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
     )
     partner = PartnerForm(request.POST if action == "partner" else None, prefix="partner")
     group = GroupForm(request.POST if action == "group" else None, prefix="group")
-    try:
-        if action == "funding" and funding.is_valid():
-            data = funding.cleaned_data
+    forms: dict[str, tuple[Any, Callable[[dict[str, Any]], object], str]] = {
+        "funding": (
+            funding,
+            lambda data: services.add_funding(
+                project=project,
+                by=user,
+                funder=data["organisation"],
+                new_funder_name=data["new_name"],
+                amount=data["amount"],
+                currency=data["currency"],
+                date=data["date"],
+                instrument=data["instrument"],
+            ),
+            _("The funding is recorded."),
+        ),
+        "partner": (
+            partner,
+            lambda data: services.add_partner(
+                project=project,
+                by=user,
+                organisation=data["organisation"],
+                new_organisation_name=data["new_name"],
+                role=data["role"],
+                note=data["note"],
+            ),
+            _("The partner is added."),
+        ),
+        "group": (
+            group,
+            lambda data: services.save_group(project=project, by=user, **_group_data(data)),
+            _("The beneficiary group is added."),
+        ),
+    }
+    if action in forms:
+        form, save, done = forms[action]
+        if form.is_valid():
             try:
-                services.add_funding(
-                    project=project,
-                    by=user,
-                    funder=data["organisation"],
-                    new_funder_name=data["new_name"],
-                    amount=data["amount"],
-                    currency=data["currency"],
-                    date=data["date"],
-                    instrument=data["instrument"],
-                )
+                save(form.cleaned_data)
             except ValidationError as error:
-                attach(funding, error)
-                raise
-            messages.success(request, _("The funding is recorded."))
-            return redirect("projects:setup", pk=project.pk)
-        if action == "partner" and partner.is_valid():
-            data = partner.cleaned_data
-            try:
-                services.add_partner(
-                    project=project,
-                    by=user,
-                    organisation=data["organisation"],
-                    new_organisation_name=data["new_name"],
-                    role=data["role"],
-                    note=data["note"],
-                )
-            except ValidationError as error:
-                attach(partner, error)
-                raise
-            messages.success(request, _("The partner is added."))
-            return redirect("projects:setup", pk=project.pk)
-        if action == "group" and group.is_valid():
-            try:
-                services.save_group(project=project, by=user, **_group_data(group.cleaned_data))
-            except ValidationError as error:
-                attach(group, error)
-                raise
-            messages.success(request, _("The beneficiary group is added."))
-            return redirect("projects:setup", pk=project.pk)
-    except ValidationError:
-        pass
+                attach(form, error)
+            else:
+                messages.success(request, done)
+                return redirect("projects:setup", pk=project.pk)
     return render(
         request,
         "projects/setup.html",
