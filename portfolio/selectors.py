@@ -111,6 +111,19 @@ def dashboard_projects(
     )
 
 
+def report_projects(
+    user: User | AnonymousUser, organisation: Organisation, kind: str
+) -> QuerySet[Project]:
+    """The portfolio's projects for its report file: only what the user may see, in order."""
+    return (
+        Project.objects.filter(
+            pk__in=Project.objects.filter(portfolio_projects(organisation, kind)).values("pk")
+        )
+        .filter(pk__in=visible_projects(user).values("pk"))
+        .order_by("title", "pk")
+    )
+
+
 def contribution_share(project: Project, fundings: list[Funding]) -> Decimal | None:
     """What the organisation's fundings are of the project's budget, in percent."""
     amounts = [

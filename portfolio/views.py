@@ -1,11 +1,14 @@
 from itertools import groupby
+from typing import IO
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
 from indicators.models import PortfolioSnapshot
@@ -13,6 +16,7 @@ from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
 
 from .charts import STATUS_ORDER, category_bars, period_chart, progress_bar, status_segments
+from .iptt import write_iptt
 from .selectors import (
     contribution_share,
     dashboard_choices,
@@ -23,6 +27,7 @@ from .selectors import (
     network_rollup,
     oldest_computation,
     portfolio_snapshot,
+    report_projects,
     stale_count,
 )
 
@@ -164,3 +169,24 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(output: IO[bytes], filename: str) -> FileResponse:
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+def dashboard_report(request: HttpRequest, pk: int) -> FileResponse:
+    """The indicator performance tracking table of a portfolio: a sheet per project."""
+    kind = request.GET.get("kind", PortfolioSnapshot.Kind.FUNDER)
+    organisation = dashboard_organisation(request.user, pk, kind)
+    projects = report_projects(request.user, organisation, kind).iterator(chunk_size=500)
+    title = _("%(organisation)s: %(portfolio)s") % {
+        "organisation": organisation.name,
+        "portfolio": PortfolioSnapshot.Kind(kind).label,
+    }
+    output = write_iptt(projects, title=title)
+    return xlsx_response(output, f"iptt-{slugify(organisation.short_name)}-{kind}.xlsx")

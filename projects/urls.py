@@ -8,6 +8,7 @@ urlpatterns = [
     path("archived/", views.archived_projects, name="archived"),
     path("places/new/", setup_views.new_place, name="new-place"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/report.xlsx", views.project_report, name="report-xlsx"),
     path("<int:pk>/edit/", setup_views.edit_project, name="edit"),
     path("<int:pk>/setup/", setup_views.setup, name="setup"),
     path("<int:pk>/archive/", setup_views.archive, name="archive"),

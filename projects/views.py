@@ -1,12 +1,15 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from indicators.selectors import figures_for, indicators_of_projects
+from portfolio.iptt import write_iptt
+from portfolio.views import xlsx_response
 
+from .models import Project
 from .selectors import (
     funding_rows,
     location_paths,
@@ -14,6 +17,7 @@ from .selectors import (
     project_for_page,
     projects_for_portfolio,
     sees_provisional,
+    visible_projects,
 )
 
 
@@ -60,3 +64,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_set_up": may_set_up(request.user, project),
         },
     )
+
+
+@login_required
+def project_report(request: HttpRequest, pk: int) -> FileResponse:
+    """The project's indicator performance tracking table, approved figures only."""
+    try:
+        project = visible_projects(request.user).get(pk=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+    output = write_iptt([project], title=f"{project.code} · {project.title}")
+    return xlsx_response(output, f"iptt-{project.code}.xlsx")

@@ -1,0 +1,170 @@
+"""The indicator performance tracking table, opened with openpyxl as a user's spreadsheet would,
+and compared figure by figure with the API."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from indicators import services
+from indicators.models import Indicator, ProgressUpdate
+from indicators.services.snapshots import portfolio_projects
+from partners.models import Organisation, User
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+
+
+def as_user(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def rows_by_code(sheet):
+    header = [cell.value for cell in sheet[2]]
+    rows = {}
+    for row in sheet.iter_rows(min_row=3):
+        code = row[1].value
+        if code:
+            rows[code] = dict(zip(header, row, strict=True))
+    return header, rows
+
+
+def test_a_funders_project_table_matches_the_api_figure_for_figure(client, demo):
+    project = Project.objects.get(code__startswith="mam")
+    client = as_user(client, "setec-viewer")
+    book = workbook(client.get(f"/projects/{project.pk}/report.xlsx"))
+    sheet = book[book.sheetnames[1]]
+    assert sheet.freeze_panes == "D3"
+    _header, rows = rows_by_code(sheet)
+    api = client.get(f"/api/v1/indicators/?project={project.pk}&page_size=100").json()["results"]
+    assert {indicator["code"] for indicator in api} == set(rows)
+    for indicator in api:
+        row = rows[indicator["code"]]
+        achieved = row["Cumulative actual"].value
+        expected = indicator["achieved_value"]
+        assert (None if achieved is None else Decimal(str(achieved))) == (
+            None if expected is None else Decimal(str(expected))
+        ), indicator["code"]
+        percent = indicator["percent_of_target"]
+        if percent is not None:
+            assert row["% of target"].number_format == "0.0%"
+            assert Decimal(str(row["% of target"].value)) == Decimal(str(percent)) / 100
+        assert Decimal(str(row["Target"].value or 0)) == Decimal(
+            str(indicator["target_value"] or 0)
+        )
+
+
+def test_categories_sit_under_their_indicator_with_target_and_achieved_shares(
+    client, demo, django_capture_on_commit_callbacks
+):
+    associates = Indicator.objects.get(code="CE-5")
+    parts = dict(zip(categories(associates), (Decimal(50), Decimal(30)), strict=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        update = services.create_update(
+            indicator=associates,
+            author=User.objects.get(username="aspem-editor"),
+            figures=services.Figures(as_of=associates.project.start_date, parts=parts),
+            submit=True,
+        )
+        services.approve_update(update=update, reviewer=User.objects.get(username="aspem-manager"))
+    book = workbook(
+        as_user(client, "eu-viewer").get(f"/projects/{associates.project_id}/report.xlsx")
+    )
+    sheet = book[book.sheetnames[1]]
+    header = [cell.value for cell in sheet[2]]
+    lines = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    at = next(i for i, line in enumerate(lines) if line[1] == "CE-5")
+    women = dict(zip(header, lines[at + 1], strict=True))
+    assert women["Indicator or category"].strip() == "Women (Sex)"
+    assert Decimal(str(women["Target share"])) == Decimal("0.6")
+    assert Decimal(str(women["Cumulative actual"])) == 50
+    assert Decimal(str(women["Achieved share"])) == Decimal("0.625")
+
+
+def categories(indicator):
+    return [
+        category
+        for use in indicator.indicator_dimensions.select_related("dimension")
+        for category in use.dimension.categories.order_by("order")
+    ]
+
+
+def test_funders_see_approved_figures_only(client, demo):
+    associates = Indicator.objects.get(code="CE-5")
+    services.create_update(
+        indicator=associates,
+        author=User.objects.get(username="aspem-editor"),
+        figures=services.Figures(
+            as_of=associates.project.start_date,
+            parts={c: Decimal(v) for c, v in zip(categories(associates), (5, 5), strict=True)},
+        ),
+        submit=True,
+    )
+    assert ProgressUpdate.objects.filter(indicator=associates, status="submitted").exists()
+    book = workbook(
+        as_user(client, "eu-viewer").get(f"/projects/{associates.project_id}/report.xlsx")
+    )
+    _header, rows = rows_by_code(book[book.sheetnames[1]])
+    assert rows["CE-5"]["Cumulative actual"].value is None
+
+
+def test_outsiders_get_404_on_every_report(client, demo):
+    project = Project.objects.get(code__startswith="mam")
+    setec = Organisation.objects.get(short_name="setec")
+    as_user(client, "outsider")
+    assert client.get(f"/projects/{project.pk}/report.xlsx").status_code == 404
+    assert client.get(f"/dashboards/{setec.pk}/report.xlsx").status_code == 404
+    as_user(client, "eu-viewer")
+    assert client.get(f"/projects/{project.pk}/report.xlsx").status_code == 404
+    assert client.get(f"/dashboards/{setec.pk}/report.xlsx").status_code == 404
+
+
+def test_a_funders_portfolio_file_has_a_sheet_per_funded_project(client, demo):
+    eu = Organisation.objects.get(short_name="EU")
+    book = workbook(as_user(client, "eu-viewer").get(f"/dashboards/{eu.pk}/report.xlsx"))
+    funded = Project.objects.filter(portfolio_projects(eu, "funder")).distinct()
+    assert funded.exists()
+    assert len(book.sheetnames) == 1 + funded.count()
+    assert {book[name]["A1"].value.split(" · ")[0] for name in book.sheetnames[1:]} == {
+        project.code for project in funded
+    }
+
+
+def test_the_portfolio_file_costs_the_same_queries_for_more_projects(client, demo):
+    conamovidi = Organisation.objects.get(short_name="CONAMOVIDI")
+    as_user(client, "conamovidi-manager")
+    url = f"/dashboards/{conamovidi.pk}/report.xlsx?kind=implementer"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            workbook(client.get(url))
+        return len(captured)
+
+    before = queries()
+    original = Project.objects.get(code__startswith="conamovidi")
+    for n in range(5):
+        copy = Project.objects.create(
+            code=f"copy-{n}",
+            title=f"Copy {n}",
+            planned_start=original.planned_start,
+            planned_end=original.planned_end,
+        )
+        copy.partnerships.create(organisation=conamovidi, role=4)
+    assert queries() == before
