@@ -22,5 +22,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # The same HXL exports under the file names a spreadsheet user expects.
+    path("indicators.csv", views.IndicatorViewSet.as_view({"get": "hxl"}), name="indicators-csv"),
+    path("updates.csv", views.UpdateViewSet.as_view({"get": "hxl"}), name="updates-csv"),
     path("", include(router.urls)),
 ]

@@ -1,10 +1,11 @@
 """API v1 endpoints: querysets come from the selectors, writes go through the services."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from indicators import services
-from indicators.models import Category, Indicator, ProgressUpdate, UpdateValue
+from indicators.models import Category, CategoryTarget, Indicator, ProgressUpdate, UpdateValue
 from indicators.selectors import authority_of, visible_updates
 from indicators.services import workflow
 from partners.models import Organisation, User
@@ -22,10 +23,16 @@ from partners.selectors import visible_organisations
 from projects.models import Funding, Partnership
 from projects.selectors import visible_projects
 
-from . import filters, serializers
+from . import filters, hxl, serializers
 from .iati import project_as_iati
 
 ID_PATTERN = "[0-9]{1,18}"  # any larger number is no id the database can hold
+
+
+def csv_response(rows: Iterator[str], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def principal(request: Request) -> User:
@@ -89,6 +96,35 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("id")
         )
 
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description=(
+            "Every indicator the filters select, as HXL-tagged CSV: the first row names the "
+            "columns, the second holds their HXL hashtags. Approved figures only."
+        ),
+        operation_id="indicators_csv",
+        tags=["indicators"],
+        filters=True,
+    )
+    def hxl(self, request: Request) -> StreamingHttpResponse:
+        indicators = (
+            self.filter_queryset(self.get_queryset())
+            .select_related("project")
+            .prefetch_related(
+                "project__locations__parent__parent__parent",
+                Prefetch(
+                    "project__partnerships",
+                    queryset=Partnership.objects.select_related("organisation"),
+                ),
+                Prefetch(
+                    "category_targets",
+                    queryset=CategoryTarget.objects.select_related("category"),
+                ),
+            )
+        )
+        rows = hxl.indicator_rows(indicators.iterator(chunk_size=500))
+        return csv_response(hxl.stream(hxl.INDICATOR_COLUMNS, rows), "indicators.csv")
+
     @extend_schema(responses=serializers.PeriodFiguresSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def periods(self, request: Request, pk: str | None = None) -> Response:
@@ -134,6 +170,25 @@ class UpdateViewSet(
             )
             .order_by("id")
         )
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description=(
+            "Every update the filters select, as HXL-tagged CSV: the first row names the "
+            "columns, the second holds their HXL hashtags. Funders get approved updates only."
+        ),
+        operation_id="updates_csv",
+        tags=["updates"],
+        filters=True,
+    )
+    def hxl(self, request: Request) -> StreamingHttpResponse:
+        updates = (
+            self.filter_queryset(self.get_queryset())
+            .select_related("indicator__project", "organisation", "period")
+            .prefetch_related("indicator__project__locations__parent__parent__parent")
+        )
+        rows = hxl.update_rows(updates.iterator(chunk_size=500))
+        return csv_response(hxl.stream(hxl.UPDATE_COLUMNS, rows), "updates.csv")
 
     def _visible_indicator(self, pk: int) -> Indicator:
         try:
