@@ -356,3 +356,19 @@ def authority_of(user: User | AnonymousUser) -> Authority:
         project_roles=working,
         single_manager_organisations=frozenset(single),
     )
+
+
+def approved_narratives(project: Project, period: Period | None) -> QuerySet[ProgressUpdate]:
+    """The approved updates of a project that tell something, in the period (by its dates, or
+    reported for it) or in the whole project when no period is given; in framework order."""
+    updates = (
+        ProgressUpdate.objects.filter(
+            indicator__project=project, status=ProgressUpdate.Status.APPROVED
+        )
+        .exclude(narrative="")
+        .select_related("indicator", "organisation", "period")
+    )
+    if period is not None:
+        in_its_dates = Q(period__isnull=True, as_of__gte=period.start, as_of__lte=period.end)
+        updates = updates.filter(Q(period=period) | in_its_dates)
+    return updates.order_by("indicator__order", "indicator__code", "as_of", "pk")

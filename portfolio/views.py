@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
-from indicators.models import PortfolioSnapshot
+from indicators.models import Indicator, PortfolioSnapshot
 from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
 
@@ -125,6 +125,29 @@ def dashboard_project_page(
     organisation = dashboard_organisation(request.user, pk, kind)
     project = dashboard_project(request.user, organisation, kind, project_pk)
     indicators = indicator_snapshots(project)
+    blocks = indicator_blocks(indicators)
+    rollup = None
+    if kind == PortfolioSnapshot.Kind.NETWORK:
+        reported, rows = network_rollup(organisation, indicators)
+        if reported:
+            rollup = {"indicators": reported, "rows": rows}
+    return render(
+        request,
+        "dashboards/project.html",
+        {
+            "organisation": organisation,
+            "kind": kind,
+            "project": project,
+            "blocks": blocks,
+            "rollup": rollup,
+            "computed_at": oldest_computation(indicators),
+            "stale": stale_count(indicators),
+        },
+    )
+
+
+def indicator_blocks(indicators: list[Indicator]) -> list[dict]:
+    """The indicators grouped by result, each with the charts of its approved figures."""
     blocks = []
     for result, group in groupby(indicators, key=lambda i: i.result):
         items = []
@@ -144,24 +167,7 @@ def dashboard_project_page(
                 }
             )
         blocks.append({"result": result, "items": items})
-    rollup = None
-    if kind == PortfolioSnapshot.Kind.NETWORK:
-        reported, rows = network_rollup(organisation, indicators)
-        if reported:
-            rollup = {"indicators": reported, "rows": rows}
-    return render(
-        request,
-        "dashboards/project.html",
-        {
-            "organisation": organisation,
-            "kind": kind,
-            "project": project,
-            "blocks": blocks,
-            "rollup": rollup,
-            "computed_at": oldest_computation(indicators),
-            "stale": stale_count(indicators),
-        },
-    )
+    return blocks
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

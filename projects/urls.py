@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portfolio import reports
+
 from . import setup_views, views
 
 app_name = "projects"
@@ -9,6 +11,8 @@ urlpatterns = [
     path("places/new/", setup_views.new_place, name="new-place"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/report.xlsx", views.project_report, name="report-xlsx"),
+    path("<int:pk>/report/", reports.project_report, name="report"),
+    path("<int:pk>/report.pdf", reports.project_report_pdf, name="report-pdf"),
     path("<int:pk>/edit/", setup_views.edit_project, name="edit"),
     path("<int:pk>/setup/", setup_views.setup, name="setup"),
     path("<int:pk>/archive/", setup_views.archive, name="archive"),

@@ -1,0 +1,99 @@
+"""The printable project report for funders, on screen, on paper (A4) and as PDF."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from indicators.models import Period
+from indicators.selectors import approved_narratives
+from projects.models import Project
+from projects.selectors import funding_rows, location_paths, project_for_page
+
+from .apps import pdf_renderer_available
+from .selectors import indicator_snapshots, oldest_computation
+from .views import indicator_blocks
+
+
+def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    project: Project = project_for_page(request.user, pk)
+    periods = list(project.periods.order_by("start"))
+    period = _chosen_period(request, periods)
+    indicators = indicator_snapshots(project)
+    return {
+        "project": project,
+        "fundings": funding_rows(project),
+        "places": location_paths(project.locations.all()),
+        "blocks": indicator_blocks(indicators),
+        "computed_at": oldest_computation(indicators),
+        "periods": periods,
+        "period": period,
+        "narratives": list(approved_narratives(project, period)),
+        "generated_at": timezone.now(),
+        "pdf_available": pdf_renderer_available(),
+    }
+
+
+def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
+    """The period asked for; by default the latest that has begun; none for "all"."""
+    wanted = request.GET.get("period", "")
+    if wanted == "all":
+        return None
+    if wanted:
+        for period in periods:
+            if str(period.pk) == wanted:
+                return period
+        raise Http404
+    today = timezone.localdate()
+    started = [period for period in periods if period.start <= today]
+    return started[-1] if started else None
+
+
+@login_required
+def project_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/project.html", _context(request, pk))
+
+
+def static_fetcher(base: str) -> Any:
+    """A fetcher that gives WeasyPrint the portal's own static files, read from disk, and
+    refuses every other address: rendering a report never makes a network request."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+    static = base.rstrip("/") + "/" + settings.STATIC_URL.strip("/") + "/"
+
+    class StaticFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(static):
+                name = url[len(static) :].split("?")[0]
+                path = finders.find(name)
+                if path:
+                    with open(path, "rb") as stream:
+                        return URLFetcherResponse(url, stream.read(), {"Content-Type": "text/css"})
+                if staticfiles_storage.exists(name):
+                    with staticfiles_storage.open(name) as stream:
+                        return URLFetcherResponse(url, stream.read(), {"Content-Type": "text/css"})
+            raise URLFetchingError(f"Not fetched: {url}")
+
+    return StaticFetcher()
+
+
+@login_required
+def project_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _context(request, pk)
+    if not context["pdf_available"]:
+        return render(request, "reports/pdf_unavailable.html", context, status=503)
+    from weasyprint import HTML
+
+    html = render_to_string("reports/project.html", {**context, "for_pdf": True}, request)
+    base = request.build_absolute_uri("/")
+    pdf = HTML(string=html, url_fetcher=static_fetcher(base), base_url=base).write_pdf()
+    project = context["project"]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="report-{project.code}.pdf"'
+    return response

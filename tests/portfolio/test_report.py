@@ -1,0 +1,102 @@
+"""The printable report: what a funder reads on screen, on paper and as PDF."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from indicators import services
+from indicators.models import Indicator, Period, ProgressUpdate
+from partners.models import User
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+
+
+@pytest.fixture
+def mam():
+    return Project.objects.get(code__startswith="mam")
+
+
+def as_user(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def report(indicator, narrative, *, approve, period=None):
+    update = services.create_update(
+        indicator=indicator,
+        author=User.objects.get(username="mam-editor"),
+        figures=services.Figures(
+            as_of=period.end if period else indicator.project.start_date,
+            value=Decimal(1),
+            narrative=narrative,
+        ),
+        submit=True,
+    )
+    if approve:
+        services.approve_update(update=update, reviewer=User.objects.get(username="mam-manager"))
+    return update
+
+
+def test_the_funders_report_shows_budget_shares_results_and_approved_narratives(client, demo, mam):
+    indicator = mam.indicators.order_by("order").first()
+    period = mam.periods.order_by("start").last()
+    report(indicator, "Twelve women finished the gardening course.", approve=True, period=period)
+    report(indicator, "Draft: numbers still being checked.", approve=False, period=period)
+    page = as_user(client, "setec-viewer").get(f"/projects/{mam.pk}/report/?period={period.pk}")
+    assert page.status_code == 200
+    text = page.text
+    assert "69,966 EUR" in text and "23.3 %" in text  # the budget and setec’s share of it
+    assert all(code in text for code in mam.indicators.values_list("code", flat=True))
+    assert "Twelve women finished the gardening course." in text
+    assert "Draft: numbers still being checked." not in text
+    assert f"What happened in {period.name}" in text
+
+
+def test_narratives_follow_the_chosen_period(client, demo, mam):
+    indicator = mam.indicators.order_by("order").first()
+    first, last = mam.periods.order_by("start").first(), mam.periods.order_by("start").last()
+    report(indicator, "Early news from the first period.", approve=True, period=first)
+    client = as_user(client, "setec-viewer")
+    assert "Early news" in client.get(f"/projects/{mam.pk}/report/?period={first.pk}").text
+    assert "Early news" not in client.get(f"/projects/{mam.pk}/report/?period={last.pk}").text
+    assert "Early news" in client.get(f"/projects/{mam.pk}/report/?period=all").text
+    other = Period.objects.exclude(project=mam).first()
+    assert client.get(f"/projects/{mam.pk}/report/?period={other.pk}").status_code == 404
+
+
+def test_the_pdf_is_a_pdf_with_the_project_in_its_name(client, demo, mam):
+    response = as_user(client, "setec-viewer").get(f"/projects/{mam.pk}/report.pdf?period=all")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(response.content) > 10_000
+    assert f"report-{mam.code}.pdf" in response["Content-Disposition"]
+
+
+def test_without_pango_the_pdf_link_explains_and_the_page_still_works(
+    client, demo, mam, monkeypatch
+):
+    monkeypatch.setattr("portfolio.reports.pdf_renderer_available", lambda: False)
+    client = as_user(client, "setec-viewer")
+    response = client.get(f"/projects/{mam.pk}/report.pdf")
+    assert response.status_code == 503
+    assert "lacks the Pango text library" in response.text
+    page = client.get(f"/projects/{mam.pk}/report/")
+    assert page.status_code == 200 and "Download as PDF" not in page.text
+
+
+def test_outsiders_and_other_funders_get_404(client, demo, mam):
+    for username in ("outsider", "eu-viewer"):
+        as_user(client, username)
+        assert client.get(f"/projects/{mam.pk}/report/").status_code == 404
+        assert client.get(f"/projects/{mam.pk}/report.pdf").status_code == 404
+    assert not ProgressUpdate.objects.filter(narrative__startswith="Draft").exists()
+    assert Indicator.objects.exists()
