@@ -1,13 +1,34 @@
-"""A project as an IATI 2.03 `iati-activities` document (https://iatistandard.org)."""
+"""Projects as an IATI 2.03 `iati-activities` document (https://iatistandard.org): identifiers
+that begin with the reporting organisation's, sectors, places, and results whose indicators
+carry a period per reporting period, with targets and approved actuals disaggregated by every
+category as `<dimension>`s."""
 
+import re
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from indicators.models import Indicator
+from indicators import progress
+from indicators.models import (
+    Category,
+    CategoryTarget,
+    Indicator,
+    Period,
+    PeriodTarget,
+    ProgressUpdate,
+    UpdateValue,
+)
+from indicators.selectors import reading_for, spec_for
+from partners.models import Organisation
 from projects.models import Location, Project, Result
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 ACTIVITY_STATUS = {
     "pipeline": "1",
@@ -17,6 +38,8 @@ ACTIVITY_STATUS = {
     "cancelled": "5",
     "suspended": "6",
 }
+# By kind, where an organisation does not name its IATI type: a funder is taken for a
+# foundation unless it says it is multilateral (the EU) or an international NGO.
 ORGANISATION_TYPE = {
     "government": "10",
     "ngo": "22",
@@ -27,6 +50,25 @@ ORGANISATION_TYPE = {
     "university": "80",
     "network": "90",
 }
+
+
+def organisation_type(organisation: Organisation) -> str:
+    return organisation.iati_type or ORGANISATION_TYPE.get(organisation.kind, "90")
+
+
+def organisation_identifier(organisation: Organisation) -> str:
+    """Its registered IATI identifier, or one made from the publisher prefix and its short
+    name, with no spaces."""
+    if organisation.iati_identifier:
+        return organisation.iati_identifier
+    prefix = getattr(settings, "IATI_PUBLISHER_PREFIX", "XM-PORTAL")
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9._-]+', '-', organisation.short_name).strip('-')}"
+
+
+def number(value: Decimal | None) -> str:
+    return format(Decimal(value).normalize(), "f") if value is not None else ""
+
+
 RESULT_TYPE = {"output": "1", "outcome": "2", "objective": "3"}
 MEASURE = {"count": "1", "amount": "1", "milestone": "1", "percentage": "2", "qualitative": "5"}
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
@@ -69,43 +111,67 @@ def country_codes(project: Project) -> list[str]:
 
 
 def project_as_iati(project: Project) -> bytes:
-    prefix = getattr(settings, "IATI_PUBLISHER_PREFIX", "XM-PORTAL")
+    return activities_as_iati([project])
+
+
+def activities_as_iati(
+    projects: Iterable[Project], reporting_for: Organisation | None = None
+) -> bytes:
     now = timezone.now().replace(microsecond=0).isoformat()
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now})
+    for project in projects:
+        _activity(root, project, reporting_for)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _activity(root: ET.Element, project: Project, reporting_for: Organisation | None) -> None:
     activity = element(
         root,
         "iati-activity",
         {
             "last-updated-datetime": project.updated_at.replace(microsecond=0).isoformat(),
+            XML_LANG: "en",
             "default-currency": project.currency,
         },
     )
-    element(activity, "iati-identifier", text=f"{prefix}-{project.code}")
     partnerships = list(project.partnerships.select_related("organisation"))
-    reporter = next((p for p in partnerships if p.role in (2, 4)), None)
+    # The organisation a file is made for reports its own view of the activity, as IATI asks of
+    # each publisher; otherwise the lead (accountable) partner, or else the first implementer.
+    candidates = sorted(
+        (p for p in partnerships if p.role in (2, 4)), key=lambda p: (p.role != 2, p.pk)
+    )
+    reporter = next(
+        (
+            p
+            for p in candidates
+            if reporting_for is not None and p.organisation_id == reporting_for.pk
+        ),
+        candidates[0] if candidates else None,
+    )
+    prefix = (
+        organisation_identifier(reporter.organisation)
+        if reporter
+        else getattr(settings, "IATI_PUBLISHER_PREFIX", "XM-PORTAL")
+    )
+    element(activity, "iati-identifier", text=f"{prefix}-{project.code}")
     if reporter is not None:
         narrative(
             activity,
             "reporting-org",
             reporter.organisation.name,
-            {
-                "ref": f"{prefix}-{reporter.organisation.short_name}",
-                "type": ORGANISATION_TYPE.get(reporter.organisation.kind, "90"),
-            },
+            {"ref": prefix, "type": organisation_type(reporter.organisation)},
         )
     narrative(activity, "title", project.title)
     if project.summary:
         narrative(activity, "description", project.summary, {"type": "1"})
     for partnership in partnerships:
-        narrative(
-            activity,
-            "participating-org",
-            partnership.organisation.name,
-            {
-                "role": str(partnership.role),
-                "type": ORGANISATION_TYPE.get(partnership.organisation.kind, "90"),
-            },
-        )
+        attributes = {
+            "role": str(partnership.role),
+            "type": organisation_type(partnership.organisation),
+        }
+        if partnership.organisation.iati_identifier:
+            attributes["ref"] = partnership.organisation.iati_identifier
+        narrative(activity, "participating-org", partnership.organisation.name, attributes)
     element(activity, "activity-status", {"code": ACTIVITY_STATUS[project.status]})
     for code, day in (
         (PLANNED_START, project.planned_start),
@@ -117,8 +183,15 @@ def project_as_iati(project: Project) -> bytes:
             element(activity, "activity-date", {"type": code, **iso(day)})
     countries = country_codes(project)
     for code in countries:
-        share = f"{100 / len(countries):.2f}".rstrip("0").rstrip(".")
-        element(activity, "recipient-country", {"code": code, "percentage": share})
+        element(activity, "recipient-country", {"code": code, "percentage": _share(countries)})
+    for location in project.locations.order_by("name"):
+        place = element(activity, "location")
+        narrative(place, "name", location.name)
+    sectors = project.sector_codes
+    for code in sectors:
+        element(
+            activity, "sector", {"vocabulary": "1", "code": code, "percentage": _share(sectors)}
+        )
     if project.budget is not None:
         budget = element(activity, "budget", {"type": "1", "status": "2"})
         element(budget, "period-start", iso(project.planned_start))
@@ -144,16 +217,44 @@ def project_as_iati(project: Project) -> bytes:
         )
         narrative(transaction, "provider-org", funding.funder.name)
     _results(activity, project)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _share(items: list[str]) -> str:
+    """An equal share of 100 for each item, the last taking what rounding leaves."""
+    return f"{100 / len(items):.2f}".rstrip("0").rstrip(".")
 
 
 def _results(activity: ET.Element, project: Project) -> None:
-    """Each result with its indicators: baseline, target and approved actual."""
-    indicators = (
+    """Each result with its indicators: baseline, and per reporting period the target and the
+    approved actual, each also per category."""
+    indicators = list(
         Indicator.objects.filter(project=project)
-        .select_related("result", "snapshot")
+        .select_related("result", "project")
+        .prefetch_related(
+            Prefetch(
+                "category_targets",
+                queryset=CategoryTarget.objects.select_related("category__dimension"),
+            )
+        )
         .order_by("result__order", "order", "code")
     )
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    approved = ProgressUpdate.objects.filter(
+        indicator__project=project, status=ProgressUpdate.Status.APPROVED
+    ).prefetch_related(
+        Prefetch("values", queryset=UpdateValue.objects.select_related("category__dimension"))
+    )
+    for update in approved:
+        readings[update.indicator_id].append(reading_for(update, update.values.all()))
+    periods = list(Period.objects.filter(project=project).order_by("start"))
+    period_targets = {
+        (t.indicator_id, t.period_id): t.target_value
+        for t in PeriodTarget.objects.filter(indicator__project=project)
+    }
+    names = {
+        (c.dimension.slug, c.slug): (c.dimension.name, c.name)
+        for c in Category.objects.select_related("dimension")
+    }
     by_result: dict[Result | None, list[Indicator]] = {}
     for indicator in indicators:
         by_result.setdefault(indicator.result, []).append(indicator)
@@ -168,28 +269,71 @@ def _results(activity: ET.Element, project: Project) -> None:
         )
         narrative(node, "title", result.title if result else project.title)
         for indicator in members:
-            item = element(
-                node,
-                "indicator",
-                {
-                    "measure": MEASURE[indicator.measure],
-                    "ascending": "0" if indicator.direction == "decrease" else "1",
-                },
-            )
-            narrative(item, "title", indicator.name)
-            if indicator.baseline_value is not None:
-                year = (indicator.baseline_date or project.planned_start).year
-                element(
-                    item, "baseline", {"year": str(year), "value": str(indicator.baseline_value)}
-                )
-            period = element(item, "period")
-            element(period, "period-start", iso(project.start_date))
-            element(period, "period-end", iso(indicator.target_date or project.end_date))
-            target = (
-                indicator.target_min if indicator.target_kind == "range" else indicator.target_value
-            )
+            _indicator(node, indicator, readings[indicator.pk], periods, period_targets, names)
+
+
+def _indicator(
+    node: ET.Element,
+    indicator: Indicator,
+    readings: list[progress.Reading],
+    periods: list[Period],
+    period_targets: dict[tuple[int, int], Decimal],
+    names: dict[tuple[str, str], tuple[str, str]],
+) -> None:
+    project = indicator.project
+    item = element(
+        node,
+        "indicator",
+        {
+            "measure": MEASURE[indicator.measure],
+            "ascending": "0" if indicator.direction == "decrease" else "1",
+        },
+    )
+    narrative(item, "title", indicator.name)
+    if indicator.baseline_value is not None:
+        year = (indicator.baseline_date or project.planned_start).year
+        element(item, "baseline", {"year": str(year), "value": number(indicator.baseline_value)})
+    spec = spec_for(indicator, indicator.category_targets.all())
+    overall = indicator.target_min if indicator.target_kind == "range" else indicator.target_value
+    windows: list[tuple[date, date, Decimal | None]] = [
+        (p.start, p.end, period_targets.get((indicator.pk, p.pk))) for p in periods
+    ] or [(project.start_date, indicator.target_date or project.end_date, overall)]
+    last = len(windows) - 1
+    for position, (start, end, target) in enumerate(windows):
+        period = element(item, "period")
+        element(period, "period-start", iso(start))
+        element(period, "period-end", iso(end))
+        # The indicator's own target, with its category targets, is the last period's unless
+        # that period has a target of its own.
+        if position == last and target is None:
+            target = overall
             if target is not None:
-                element(period, "target", {"value": str(target)})
-            snapshot = getattr(indicator, "snapshot", None)
-            if snapshot is not None and snapshot.achieved is not None:
-                element(period, "actual", {"value": str(snapshot.achieved)})
+                element(period, "target", {"value": number(target)})
+                for category_target in indicator.category_targets.all():
+                    value = category_target.target_value
+                    if value is None and category_target.target_share is not None:
+                        value = category_target.target_share * target
+                    if value is not None:
+                        _dimensioned(
+                            period,
+                            "target",
+                            value,
+                            category_target.category.dimension.name,
+                            category_target.category.name,
+                        )
+        elif target is not None:
+            element(period, "target", {"value": number(target)})
+        inside = [r for r in readings if start <= r.as_of <= end]
+        figure = progress.achieved(spec.measure, spec.aggregation, inside)
+        if figure.value is not None:
+            element(period, "actual", {"value": number(figure.value)})
+            for key, value in sorted(figure.parts.items()):
+                dimension, category = names.get(key, key)
+                _dimensioned(period, "actual", value, dimension, category)
+
+
+def _dimensioned(
+    period: ET.Element, tag: str, value: Decimal, dimension: str, category: str
+) -> None:
+    node = element(period, tag, {"value": number(value)})
+    element(node, "dimension", {"name": dimension, "value": category})

@@ -24,7 +24,7 @@ from projects.models import Funding, Partnership
 from projects.selectors import visible_projects
 
 from . import filters, hxl, serializers
-from .iati import project_as_iati
+from .iati import activities_as_iati, project_as_iati
 
 ID_PATTERN = "[0-9]{1,18}"  # any larger number is no id the database can hold
 
@@ -50,6 +50,27 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return visible_organisations(self.request.user).order_by("id")
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def iati(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """Every project the organisation reports on (as implementer or lead) that the caller
+        may see, as one IATI 2.03 iati-activities document."""
+        organisation = self.get_object()
+        projects = (
+            visible_projects(request.user)
+            .filter(
+                partnerships__organisation=organisation,
+                partnerships__role__in=[
+                    Partnership.Role.ACCOUNTABLE,
+                    Partnership.Role.IMPLEMENTING,
+                ],
+            )
+            .distinct()
+            .order_by("code")
+        )
+        document = activities_as_iati(projects, reporting_for=organisation)
+        return HttpResponse(document, content_type="application/xml")
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):

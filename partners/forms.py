@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation
+from .models import IATI_ORGANISATION_TYPES, Membership, Organisation
 from .selectors import descendants
 
 
@@ -18,6 +18,18 @@ class OrganisationForm(forms.Form):
     )
     oversees_members = forms.BooleanField(
         label=_("Our people see the work of our member organisations"), required=False
+    )
+    iati_identifier = forms.CharField(
+        label=_("IATI organisation identifier"),
+        max_length=100,
+        required=False,
+        validators=Organisation._meta.get_field("iati_identifier").validators,
+        help_text=_("As registered with IATI, e.g. XM-DAC-41114."),
+    )
+    iati_type = forms.ChoiceField(
+        label=_("IATI organisation type"),
+        choices=[("", _("Derived from the kind")), *IATI_ORGANISATION_TYPES],
+        required=False,
     )
 
     def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:

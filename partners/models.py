@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+# IATI's OrganisationType codelist (https://iatistandard.org/en/iati-standard/203/codelists/organisationtype/).
+IATI_ORGANISATION_TYPES = [
+    ("10", _("Government")),
+    ("11", _("Local Government")),
+    ("15", _("Other Public Sector")),
+    ("21", _("International NGO")),
+    ("22", _("National NGO")),
+    ("23", _("Regional NGO")),
+    ("24", _("Partner Country based NGO")),
+    ("30", _("Public Private Partnership")),
+    ("40", _("Multilateral")),
+    ("60", _("Foundation")),
+    ("70", _("Private Sector")),
+    ("71", _("Private Sector in Provider Country")),
+    ("72", _("Private Sector in Aid Recipient Country")),
+    ("73", _("Private Sector in Third Country")),
+    ("80", _("Academic, Training and Research")),
+    ("90", _("Other")),
+]
 
 
 class Organisation(models.Model):
@@ -69,6 +91,27 @@ class Organisation(models.Model):
         _("has a single manager"),
         default=False,
         help_text=_("Its only manager may approve their own progress updates."),
+    )
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9:._/-]*$",
+                _("An identifier has letters, digits and - . _ : / only, and no spaces."),
+            )
+        ],
+        help_text=_(
+            "As registered with IATI, e.g. XM-DAC-41114. Activities' identifiers start with it."
+        ),
+    )
+    iati_type = models.CharField(
+        _("IATI organisation type"),
+        max_length=2,
+        blank=True,
+        choices=IATI_ORGANISATION_TYPES,
+        help_text=_("Leave empty to derive it from the kind."),
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -32,6 +32,8 @@ def save_organisation(
     single_manager: bool = False,
     description: str = "",
     website: str = "",
+    iati_identifier: str = "",
+    iati_type: str = "",
 ) -> Organisation:
     """Create the organisation with this short name, or bring it up to date."""
     organisation, _created = Organisation.objects.update_or_create(
@@ -45,6 +47,8 @@ def save_organisation(
             "single_manager": single_manager,
             "description": description,
             "website": website,
+            "iati_identifier": iati_identifier,
+            "iati_type": iati_type,
         },
     )
     organisation.full_clean()
@@ -100,6 +104,8 @@ def update_organisation(
     kind: str,
     parent: Organisation | None,
     oversees_members: bool,
+    iati_identifier: str = "",
+    iati_type: str = "",
 ) -> Organisation:
     """Change an organisation's details, as one of its administrators."""
     _require_admin(by, organisation)
@@ -117,6 +123,9 @@ def update_organisation(
         errors["short_name"] = _("Another organisation already has this short name.")
     if kind not in Organisation.Kind.values:
         errors["kind"] = _("Choose one of the kinds offered.")
+    iati_identifier = iati_identifier.strip()
+    if iati_identifier and others.filter(iati_identifier__iexact=iati_identifier).exists():
+        errors["iati_identifier"] = _("Another organisation has this IATI identifier.")
     if parent is not None and parent.pk in descendants([organisation.pk]):
         errors["parent"] = _(
             "An organisation cannot belong to itself or to one of its own members."
@@ -128,6 +137,8 @@ def update_organisation(
     organisation.kind = kind
     organisation.parent = parent
     organisation.oversees_members = oversees_members
+    organisation.iati_identifier = iati_identifier
+    organisation.iati_type = iati_type
     organisation._history_user = by  # type: ignore[attr-defined]
     organisation.full_clean()
     organisation.save()

@@ -113,6 +113,8 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
             "kind": organisation.kind,
             "parent": organisation.parent_id,
             "oversees_members": organisation.oversees_members,
+            "iati_identifier": organisation.iati_identifier,
+            "iati_type": organisation.iati_type,
         },
     )
     invite = InviteForm(request.POST if action == "invite" else None)

@@ -61,6 +61,12 @@ class ProjectForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+    sectors = forms.CharField(
+        label=_("DAC sectors"),
+        max_length=200,
+        required=False,
+        help_text=_("OECD DAC 5-digit purpose codes, separated by commas: 15170, 43030."),
+    )
     is_public = forms.BooleanField(
         label=_("Public: anyone may see its approved results"), required=False
     )

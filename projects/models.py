@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,18 @@ class Project(models.Model):
     locations = models.ManyToManyField(
         Location, verbose_name=_("locations"), blank=True, related_name="projects"
     )
+    sectors = models.CharField(
+        _("DAC sectors"),
+        max_length=200,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\d{5}(, ?\d{5})*)?$",
+                _("Give 5-digit DAC purpose codes separated by commas, e.g. 15170, 43030."),
+            )
+        ],
+        help_text=_("OECD DAC 5-digit purpose codes, separated by commas: 15170, 43030."),
+    )
     is_public = models.BooleanField(_("public"), default=False)
     source = models.CharField(
         _("source"), max_length=255, blank=True, help_text=_("The document the project comes from.")
@@ -134,6 +147,10 @@ class Project(models.Model):
     @property
     def end_date(self):
         return self.actual_end or self.planned_end
+
+    @property
+    def sector_codes(self) -> list[str]:
+        return [code.strip() for code in self.sectors.split(",") if code.strip()]
 
 
 class Funding(models.Model):

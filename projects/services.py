@@ -46,6 +46,7 @@ def save_project(
     source: str = "",
     is_public: bool = False,
     locations: list[Location] | None = None,
+    sectors: str = "",
 ) -> Project:
     """Create the project with this code, or bring it up to date."""
     if planned_end < planned_start:
@@ -65,6 +66,7 @@ def save_project(
             "dates_note": dates_note,
             "source": source,
             "is_public": is_public,
+            "sectors": sectors,
         },
     )
     if locations is not None:
@@ -188,6 +190,10 @@ class ProjectDetails:
     currency: str = "EUR"
     is_public: bool = False
     locations: tuple[Location, ...] = field(default_factory=tuple)
+    sectors: str = ""
+
+
+SECTORS = re.compile(r"(\d{5}(, ?\d{5})*)?")
 
 
 def _check_details(details: ProjectDetails, project: Project | None) -> None:
@@ -214,6 +220,10 @@ def _check_details(details: ProjectDetails, project: Project | None) -> None:
         errors["currency"] = _("Give the currency's three-letter ISO code, such as EUR or PEN.")
     if details.status not in Project.Status.values:
         errors["status"] = _("Choose one of the statuses offered.")
+    if not SECTORS.fullmatch(details.sectors):
+        errors["sectors"] = _(
+            "Give 5-digit DAC purpose codes separated by commas, e.g. 15170, 43030."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -231,6 +241,7 @@ def _store_details(project: Project, details: ProjectDetails, by: User) -> Proje
         "budget",
         "currency",
         "is_public",
+        "sectors",
     ):
         setattr(project, name, getattr(details, name))
     project.title = project.title.strip()

@@ -44,6 +44,7 @@ def _details(data: dict[str, Any]) -> services.ProjectDetails:
         currency=data["currency"],
         is_public=data["is_public"],
         locations=places,
+        sectors=data["sectors"].strip(),
     )
 
 
@@ -94,6 +95,7 @@ def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
             "budget",
             "currency",
             "is_public",
+            "sectors",
         )
     }
     initial["locations"] = list(project.locations.values_list("pk", flat=True))

@@ -8,6 +8,7 @@ LA_ENSENADA = ("Peru", "Lima", "La Ensenada")
 MANO_A_MANO = {
     "reporters": ("mam-editor", "mam-manager"),
     "code": "mam-la-ensenada",
+    "sectors": "15170, 43030",  # women's rights organisations; urban development
     "title": (
         "Supporting women's emancipation by promoting inclusion and participation in "
         "sustainable urban development in their neighborhoods"
@@ -188,6 +189,7 @@ MANO_A_MANO = {
 CIRCULAR_ECONOMY = {
     "reporters": ("aspem-editor", "aspem-manager"),
     "code": "circular-la-victoria-el-agustino",
+    "sectors": "14050, 32130",  # waste management; SME development
     "title": "La Victoria and El Agustino: Alliances for a Circular Economy",
     "summary": (
         "Our general goal is to contribute to a sustainable city, promoting a comprehensive "
@@ -338,6 +340,7 @@ CIRCULAR_ECONOMY = {
 SANTA_ANITA = {
     "reporters": ("ciudadviva-editor", "ciudadviva-manager"),
     "code": "santa-anita-public-spaces",
+    "sectors": "43030, 16061",  # urban development; culture and recreation
     "title": "Santa Anita: public spaces, dance and the collaborative platform",
     "summary": (
         "The initiative will promote a space for citizen participation or Collaborative "

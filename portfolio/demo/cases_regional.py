@@ -31,6 +31,7 @@ READ_AS_HALF = (
 DISPLACEMENT = {
     "reporters": ("weworld-editor", "weworld-manager"),
     "code": "lid-displacement-integration",
+    "sectors": "15190, 16010",  # orderly migration; social protection
     "title": (
         "From displacement to integration: building productive and protective communities "
         "in Peru and Ecuador"
@@ -273,6 +274,7 @@ DISPLACEMENT = {
 SOUP_KITCHENS = {
     "reporters": ("conamovidi-editor", "conamovidi-manager"),
     "code": "conamovidi-network",
+    "sectors": "15170, 52010",  # women's rights organisations; food assistance
     "title": "CONAMOVIDI: women's leadership and soup kitchens across the network",
     "summary": (
         "CONAMOVIDI is a national-level social organization, whose members are provincial and "

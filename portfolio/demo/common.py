@@ -62,12 +62,14 @@ ORGANISATIONS: dict[str, dict[str, Any]] = {
     "EU": {
         "name": "European Union",
         "kind": "funder",
+        "iati_type": "40",  # multilateral, not a foundation
         "country": "",
         "oversees_members": True,
     },
     "LiD": {
         "name": "EU-UNOPS Lives in Dignity Grant Facility",
         "kind": "funder",
+        "iati_type": "40",
         "parent": "EU",
         "description": "Founded in 2020; funds development-oriented responses to displacement.",
     },
@@ -113,7 +115,7 @@ ORGANISATIONS: dict[str, dict[str, Any]] = {
         "country": "PE",
     },
     "Luz Del Sur": {"name": "Luz Del Sur", "kind": "company", "country": "PE"},
-    "Huairou": {"name": "Huairou Commission", "kind": "funder", "country": ""},
+    "Huairou": {"name": "Huairou Commission", "kind": "funder", "iati_type": "21", "country": ""},
     "CONAMOVIDI": {
         "name": "CONAMOVIDI",
         "kind": "grassroots",

@@ -112,6 +112,7 @@ def _load_case(
         currency=case["currency"],
         source=case["source"],
         locations=[places[path] for path in case["locations"]],
+        sectors=case.get("sectors", ""),
     )
     for funding in case["fundings"]:
         values = dict(funding)

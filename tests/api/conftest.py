@@ -34,6 +34,7 @@ def tokens(demo):
         "mam_write": make("MAM", "write"),
         "setec_read": make("setec", "read"),
         "eu_read": make("EU", "read"),
+        "ciudadviva_read": make("Ciudad Viva", "read"),
     }
 
 
