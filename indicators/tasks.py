@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from webhooks import services as webhook_services
+
 from .services import snapshots
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,8 @@ def cache_delete_quietly(key: str) -> None:
 def recompute_indicator(indicator_id: int) -> None:
     # Cleared first: an approval committing from now on schedules its own job.
     cache_delete_quietly(pending_key(indicator_id))
-    snapshots.recompute_for_indicator(indicator_id)
+    project_ids = snapshots.recompute_for_indicator(indicator_id)
+    webhook_services.snapshots_computed(project_ids=project_ids)
 
 
 def schedule_batch(indicator_ids: list[int]) -> None:

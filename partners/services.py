@@ -82,7 +82,7 @@ def set_membership(*, user: User, organisation: Organisation, role: str) -> Memb
 INVITATION_LIFETIME = timedelta(days=7)
 
 
-def _require_admin(by: User, organisation: Organisation) -> None:
+def require_admin(by: User, organisation: Organisation) -> None:
     if by.is_superuser and by.is_active:
         return
     if not Membership.objects.filter(
@@ -108,7 +108,7 @@ def update_organisation(
     iati_type: str = "",
 ) -> Organisation:
     """Change an organisation's details, as one of its administrators."""
-    _require_admin(by, organisation)
+    require_admin(by, organisation)
     name, short_name = name.strip(), short_name.strip()
     refuse_nul_and_oversize(name=name, short_name=short_name)
     errors: dict[str, str] = {}
@@ -156,7 +156,7 @@ def invite(
     """Offer someone a role by e-mail. Returns the invitation and the key for its link, which
     is not stored and cannot be recovered. A newer invitation to the same address replaces an
     older one that is still open."""
-    _require_admin(by, organisation)
+    require_admin(by, organisation)
     return _create_invitation(organisation=organisation, by=by, email=email, role=role)
 
 
@@ -316,7 +316,7 @@ def _keep_an_administrator(membership: Membership) -> None:
 
 @transaction.atomic
 def change_role(*, membership: Membership, by: User, role: str) -> Membership:
-    _require_admin(by, membership.organisation)
+    require_admin(by, membership.organisation)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose one of the roles offered.")})
     if role != Membership.Role.ADMIN:
@@ -330,7 +330,7 @@ def change_role(*, membership: Membership, by: User, role: str) -> Membership:
 @transaction.atomic
 def remove_member(*, membership: Membership, by: User) -> None:
     """Take away someone's access to an organisation; their past work keeps their name."""
-    _require_admin(by, membership.organisation)
+    require_admin(by, membership.organisation)
     _keep_an_administrator(membership)
     membership._history_user = by  # type: ignore[attr-defined]
     membership.delete()
@@ -338,7 +338,7 @@ def remove_member(*, membership: Membership, by: User) -> None:
 
 @transaction.atomic
 def withdraw_invitation(*, invitation: Invitation, by: User) -> Invitation:
-    _require_admin(by, invitation.organisation)
+    require_admin(by, invitation.organisation)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has been accepted already."))
     if invitation.withdrawn_at is None:

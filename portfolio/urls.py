@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api import web as api_web
 from partners import views as partner_views
+from webhooks import views as webhook_views
 
 from . import views
 
@@ -59,6 +60,17 @@ urlpatterns = [
     path("organisations/<int:pk>/tokens/", api_web.tokens, name="api-tokens"),
     path("organisations/", partner_views.organisations, name="organisations"),
     path("organisations/<int:pk>/", partner_views.organisation_page, name="organisation"),
+    path("organisations/<int:pk>/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path(
+        "organisations/<int:pk>/webhooks/<int:webhook_pk>/test/",
+        webhook_views.test_event,
+        name="webhook-test",
+    ),
+    path(
+        "organisations/<int:pk>/webhooks/<int:webhook_pk>/disable/",
+        webhook_views.disable,
+        name="webhook-disable",
+    ),
     path(
         "organisations/<int:pk>/people/<int:membership_pk>/role/",
         partner_views.change_role,

@@ -330,13 +330,15 @@ def recompute_portfolios(organisation_ids: Sequence[int]) -> None:
     )
 
 
-def recompute_for_indicator(indicator_id: int) -> None:
-    """What an approval sets off: the indicator, then its project, then the portfolios above."""
+def recompute_for_indicator(indicator_id: int) -> list[int]:
+    """What an approval sets off: the indicator, then its project, then the portfolios above.
+    Returns the projects whose figures were recomputed."""
     project_ids = recompute_indicators([indicator_id])
     # Counted so that coalescing can be seen working: a burst of approvals, a few recomputes.
     IndicatorSnapshot.objects.filter(pk=indicator_id).update(recomputes=F("recomputes") + 1)
     if project_ids:
         recompute_portfolios(recompute_projects(project_ids))
+    return project_ids
 
 
 def stale_indicator_ids() -> list[int]:

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from partners.models import Membership, Organisation, User
 from projects.models import Project
 from projects.selectors import has_role, reporting_organisations
+from webhooks.services import update_reviewed
 
 from .. import progress
 from ..models import Category, Indicator, Period, ProgressUpdate, UpdateValue
@@ -424,6 +425,7 @@ def approve_update(
     current.review_note = ""
     _save(current, reviewer)
     approved_figures_changed(current.indicator_id)
+    update_reviewed(update_id=current.pk, event="update.approved")
     return current
 
 
@@ -459,6 +461,7 @@ def reopen_update(
     current.review_note = _("Reopened: %(reason)s") % {"reason": reason}
     _save(current, user)
     approved_figures_changed(current.indicator_id)
+    update_reviewed(update_id=current.pk, event="update.reopened")
     return current
 
 

@@ -1,0 +1,201 @@
+"""Webhooks: signed events a partner's system can trust, that never hold up an approval."""
+
+import contextlib
+import json
+import threading
+import time
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from celery.exceptions import Retry
+from django.core.exceptions import ValidationError
+
+from indicators import services as indicator_services
+from indicators.models import Indicator
+from partners.models import Organisation, User
+from portfolio.celery import app as celery_app
+from webhooks import services
+from webhooks.models import Delivery
+from webhooks.tasks import MAX_RETRIES, deliver
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """A partner's endpoint on localhost that records what it gets and answers as told."""
+
+    def __init__(self, status: int = 200, delay: float = 0):
+        received: list[tuple[dict, bytes]] = []
+        self.received = received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((dict(self.headers), body))
+                time.sleep(delay)
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def make(**kwargs):
+        made.append(Receiver(**kwargs))
+        return made[-1]
+
+    yield make
+    for item in made:
+        item.close()
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+
+
+def register(short_name, url):
+    admin = User.objects.get(username="admin")
+    return services.add_webhook(
+        organisation=Organisation.objects.get(short_name=short_name), by=admin, url=url
+    )
+
+
+def approve_an_update():
+    associates = Indicator.objects.get(code="CE-5")
+    women, men = (
+        category
+        for use in associates.indicator_dimensions.all()
+        for category in use.dimension.categories.order_by("order")
+    )
+    update = indicator_services.create_update(
+        indicator=associates,
+        author=User.objects.get(username="aspem-editor"),
+        figures=indicator_services.Figures(
+            as_of=associates.project.start_date, parts={women: Decimal(6), men: Decimal(4)}
+        ),
+        submit=True,
+    )
+    return indicator_services.approve_update(
+        update=update, reviewer=User.objects.get(username="aspem-manager")
+    )
+
+
+def test_an_approval_reaches_partners_and_funders_signed_and_nobody_else(
+    demo, receiver, django_capture_on_commit_callbacks
+):
+    aspem, eu, setec = receiver(), receiver(), receiver()
+    _hook, aspem_secret = register("ASPEm", aspem.url)
+    register("EU", eu.url)
+    register("setec", setec.url)  # funds another project only
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_an_update()
+    events = [json.loads(body)["event"] for _headers, body in aspem.received]
+    assert "update.approved" in events and "snapshots.computed" in events
+    headers, body = next(
+        (h, b) for h, b in aspem.received if json.loads(b)["event"] == "update.approved"
+    )
+    assert headers["X-Portal-Signature"] == services.signature(aspem_secret, body)
+    assert headers["X-Portal-Event"] == "update.approved"
+    event = json.loads(body)
+    assert (event["indicator_code"], event["value"], event["status"]) == (
+        "CE-5",
+        "10.0000",
+        "approved",
+    )
+    assert [json.loads(b)["event"] for _h, b in eu.received].count("update.approved") == 1
+    assert setec.received == []
+    assert Delivery.objects.filter(status="delivered").count() == len(aspem.received) + len(
+        eu.received
+    )
+
+
+def test_a_slow_receiver_never_holds_up_the_approval(
+    demo, receiver, django_capture_on_commit_callbacks
+):
+    slow = receiver(delay=3)
+    register("ASPEm", slow.url)
+    celery_app.conf.task_always_eager = False
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            approve_an_update()
+        elapsed = time.monotonic() - started
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.control.purge()
+    assert elapsed < 2, elapsed
+    delivery = Delivery.objects.get(event="update.approved")
+    assert delivery.status == "pending"
+    deliver.apply(args=[delivery.pk])  # what the worker does next
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.response_status) == ("delivered", 200)
+
+
+def test_a_failing_receiver_is_retried_then_marked_failed(demo, receiver):
+    broken = receiver(status=500)
+    webhook, _secret = register("ASPEm", broken.url)
+    delivery = services.send_test_event(webhook=webhook, by=User.objects.get(username="admin"))
+    for attempt in range(MAX_RETRIES + 1):  # as the worker runs it, backing off in between
+        with contextlib.suppress(Retry):  # the worker would schedule the next attempt
+            deliver.apply(args=[delivery.pk], retries=attempt)
+        delivery.refresh_from_db()
+        assert delivery.status == ("failed" if attempt == MAX_RETRIES else "pending"), attempt
+    assert (delivery.status, delivery.attempts, delivery.response_status) == (
+        "failed",
+        MAX_RETRIES + 1,
+        500,
+    )
+    assert len(broken.received) == MAX_RETRIES + 1
+    deliver.apply(args=[delivery.pk])  # idempotent: a failed delivery is not sent again
+    assert len(broken.received) == MAX_RETRIES + 1
+
+
+def test_addresses_inside_the_network_are_refused_outside_development(settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    for url in ("http://127.0.0.1:8000/x", "http://169.254.169.254/latest", "ftp://example.org/"):
+        with pytest.raises(ValidationError):
+            services.check_address(url)
+
+
+def test_only_administrators_manage_webhooks_and_see_the_secret_once(
+    client, demo, receiver, django_capture_on_commit_callbacks
+):
+    aspem = Organisation.objects.get(short_name="ASPEm")
+    url = f"/organisations/{aspem.pk}/webhooks/"
+    for username, status in (("aspem-manager", 403), ("eu-viewer", 404), ("outsider", 404)):
+        client.force_login(User.objects.get(username=username))
+        assert client.get(url).status_code == status
+        assert client.post(url, {"url": "https://example.org/hook"}).status_code == status
+    client.force_login(User.objects.get(username="aspem-admin"))
+    endpoint = receiver()
+    page = client.post(url, {"url": endpoint.url})
+    webhook = aspem.webhooks.get()
+    assert webhook.secret in page.text
+    assert webhook.secret not in client.get(url).text
+    assert page["Cache-Control"].startswith("max-age=0")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{url}{webhook.pk}/test/")
+    assert [json.loads(body)["event"] for _headers, body in endpoint.received] == ["ping"]
+    assert "ping" in client.get(url).text
+    client.post(f"{url}{webhook.pk}/disable/")
+    webhook.refresh_from_db()
+    assert webhook.disabled_at is not None
+    with pytest.raises(ValidationError):
+        services.send_test_event(webhook=webhook, by=User.objects.get(username="aspem-admin"))

@@ -1,0 +1,173 @@
+"""Registering webhooks and queuing the events they receive."""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Organisation, User
+from partners.services import require_admin
+from projects.models import Funding, Partnership, Project
+
+from .models import Delivery, Webhook
+
+SIGNATURE_HEADER = "X-Portal-Signature"
+EVENT_HEADER = "X-Portal-Event"
+MAX_WEBHOOKS = 5
+
+
+def signature(secret: str, body: bytes) -> str:
+    """What the receiver recomputes to trust the event: sha256=HMAC-SHA256(secret, body)."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def body_of(delivery: Delivery) -> bytes:
+    return json.dumps(
+        {"id": delivery.pk, "event": delivery.event, **delivery.payload},
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+
+
+def check_address(url: str) -> None:
+    """Refuse what is not an http(s) address, and, outside development, addresses inside the
+    portal's own network: a webhook must not become a way to probe it."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({"url": _("Give an http or https address.")}) from None
+    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        raise ValidationError({"url": _("This address's host name does not resolve.")}) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
+            raise ValidationError(
+                {"url": _("Webhooks go to public addresses, not into a private network.")}
+            )
+
+
+@transaction.atomic
+def add_webhook(*, organisation: Organisation, by: User, url: str) -> tuple[Webhook, str]:
+    """Register an address; returns the webhook and its signing secret, to show once."""
+    require_admin(by, organisation)
+    url = url.strip()
+    check_address(url)
+    active = Webhook.objects.filter(organisation=organisation, disabled_at=None)
+    if active.filter(url=url).exists():
+        raise ValidationError({"url": _("This address is registered already.")})
+    if active.count() >= MAX_WEBHOOKS:
+        raise ValidationError(
+            {"url": _("An organisation has at most %(count)s webhooks.") % {"count": MAX_WEBHOOKS}}
+        )
+    secret = secrets.token_hex(32)
+    webhook = Webhook.objects.create(
+        organisation=organisation, url=url, secret=secret, created_by=by
+    )
+    return webhook, secret
+
+
+@transaction.atomic
+def disable_webhook(*, webhook: Webhook, by: User) -> Webhook:
+    require_admin(by, webhook.organisation)
+    if webhook.disabled_at is None:
+        webhook.disabled_at = timezone.now()
+        webhook.save(update_fields=["disabled_at"])
+    return webhook
+
+
+@transaction.atomic
+def send_test_event(*, webhook: Webhook, by: User) -> Delivery:
+    require_admin(by, webhook.organisation)
+    if webhook.disabled_at is not None:
+        raise ValidationError(_("This webhook is disabled."))
+    payload = {"organisation": webhook.organisation_id, "sent_at": timezone.now().isoformat()}
+    return _queue([webhook], "ping", payload)[0]
+
+
+def _interested(project_id: int) -> list[Webhook]:
+    """Active webhooks of the organisations that take part in or fund the project."""
+    partners = Partnership.objects.filter(project_id=project_id).values("organisation_id")
+    funders = Funding.objects.filter(project_id=project_id).values("funder_id")
+    return list(
+        Webhook.objects.filter(disabled_at=None).filter(
+            Q(organisation_id__in=partners) | Q(organisation_id__in=funders)
+        )
+    )
+
+
+def _queue(webhooks: Iterable[Webhook], event: str, payload: dict[str, Any]) -> list[Delivery]:
+    from .tasks import deliver
+
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(webhook=webhook, event=event, payload=payload) for webhook in webhooks
+    )
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: [deliver.delay(pk) for pk in ids])
+    return deliveries
+
+
+def update_reviewed(*, update_id: int, event: str) -> None:
+    """Call in the transaction that approved or reopened an update: its project's partners
+    and funders hear of it once it commits. Approved figures only, so funders may hear too."""
+    from indicators.models import ProgressUpdate
+
+    update = ProgressUpdate.objects.select_related("indicator__project").get(pk=update_id)
+    webhooks = _interested(update.indicator.project_id)
+    if not webhooks:
+        return
+    payload = {
+        "project": update.indicator.project_id,
+        "project_code": update.indicator.project.code,
+        "indicator": update.indicator_id,
+        "indicator_code": update.indicator.code,
+        "update": update.pk,
+        "status": update.status,
+        "as_of": update.as_of.isoformat(),
+        "value": None if event != "update.approved" or update.value is None else str(update.value),
+    }
+    _queue(webhooks, event, payload)
+
+
+def snapshots_computed(*, project_ids: Iterable[int]) -> None:
+    """After a recompute: each project's partners and funders hear that its figures changed."""
+    for project in Project.objects.filter(pk__in=set(project_ids)):
+        webhooks = _interested(project.pk)
+        if webhooks:
+            payload = {
+                "project": project.pk,
+                "project_code": project.code,
+                "computed_at": timezone.now().isoformat(),
+            }
+            with transaction.atomic():
+                _queue(webhooks, "snapshots.computed", payload)
+
+
+def record_attempt(delivery: Delivery, *, status_code: int | None, error: str, final: bool) -> None:
+    delivery.attempts += 1
+    delivery.response_status = status_code
+    delivery.error = error[:500]
+    if status_code is not None and 200 <= status_code < 300:
+        delivery.status = Delivery.Status.DELIVERED
+        delivery.finished_at = timezone.now()
+    elif final:
+        delivery.status = Delivery.Status.FAILED
+        delivery.finished_at = timezone.now()
+    delivery.save(update_fields=["attempts", "response_status", "error", "status", "finished_at"])
