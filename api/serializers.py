@@ -380,3 +380,32 @@ class DeleteQuerySerializer(serializers.Serializer):
         required=False,
         help_text="The version you read; a stale one is refused with 409.",
     )
+
+
+class ProgressImportSerializer(StrictSerializer):
+    project = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
+    csv = serializers.CharField(
+        max_length=5_000_000,
+        trim_whitespace=False,
+        help_text="The filled-in CSV template of the project (GET /projects/{id}/import/"
+        "template.csv in the portal), header row first.",
+    )
+    submit = serializers.BooleanField(default=False, help_text="Submit for review, not draft.")
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Check every row and store nothing."
+    )
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The file's row number; 0 for the whole file.")
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    checked = serializers.IntegerField()
+    created = serializers.IntegerField()
+
+
+class ImportProblemsSerializer(serializers.Serializer):
+    problems = ImportProblemSerializer(many=True)

@@ -1,9 +1,11 @@
 """API v1 endpoints: querysets come from the selectors, writes go through the services."""
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -18,10 +20,10 @@ from indicators import services
 from indicators.models import Category, CategoryTarget, Indicator, ProgressUpdate, UpdateValue
 from indicators.selectors import authority_of, visible_updates
 from indicators.services import workflow
-from partners.models import Organisation, User
+from partners.models import Membership, Organisation, User
 from partners.selectors import visible_organisations
-from projects.models import Funding, Partnership
-from projects.selectors import visible_projects
+from projects.models import Funding, Partnership, Project
+from projects.selectors import has_role, visible_projects
 
 from . import filters, hxl, serializers
 from .iati import activities_as_iati, project_as_iati
@@ -261,6 +263,51 @@ class UpdateViewSet(
     def _respond(self, update: ProgressUpdate, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=update.pk)
         return Response(serializers.UpdateSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=serializers.ProgressImportSerializer,
+        responses={
+            200: OpenApiResponse(serializers.ImportResultSerializer, description="Checked only."),
+            201: OpenApiResponse(serializers.ImportResultSerializer, description="All stored."),
+            422: OpenApiResponse(
+                serializers.ImportProblemsSerializer,
+                description="Problems by row and column; nothing was stored.",
+            ),
+        },
+        description=(
+            "Report progress in bulk from the project's CSV template: every row goes through "
+            "the same checks as POST /updates/, and either all are stored or none."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="import", filter_backends=[])
+    def bulk_import(self, request: Request) -> Response:
+        data = serializers.ProgressImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            project = visible_projects(request.user).get(pk=data.validated_data["project"])
+        except Project.DoesNotExist:
+            raise Http404 from None
+        if not has_role(request.user, project, Membership.Role.EDITOR):
+            raise PermissionDenied
+        try:
+            outcome = services.import_progress(
+                project=project,
+                author=principal(request),
+                upload=io.BytesIO(data.validated_data["csv"].encode()),
+                name="import.csv",
+                submit=data.validated_data["submit"],
+                commit=not data.validated_data["dry_run"],
+            )
+        except DjangoValidationError as error:
+            problems = [{"row": 0, "column": "", "message": m} for m in error.messages]
+            return Response({"problems": problems}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        if outcome.problems:
+            rows = [
+                {"row": p.row, "column": p.column, "message": p.message} for p in outcome.problems
+            ]
+            return Response({"problems": rows}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        code = status.HTTP_200_OK if data.validated_data["dry_run"] else status.HTTP_201_CREATED
+        return Response({"checked": outcome.checked, "created": outcome.created}, status=code)
 
     @extend_schema(
         request=serializers.UpdateWriteSerializer,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import setup_views, views
+from . import import_views, setup_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -40,4 +40,10 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", setup_views.edit_indicator, name="edit-indicator"),
     path("indicators/<int:pk>/targets/", setup_views.indicator_targets, name="targets"),
     path("dimensions/new/", setup_views.new_dimension, name="new-dimension"),
+    path("projects/<int:pk>/import/", import_views.import_page, name="import"),
+    path(
+        "projects/<int:pk>/import/template.<slug:kind>",
+        import_views.template,
+        name="import-template",
+    ),
 ]

@@ -6,12 +6,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from indicators.selectors import figures_for, indicators_of_projects
+from partners.models import Membership
 from portfolio.iptt import write_iptt
 from portfolio.views import xlsx_response
 
 from .models import Project
 from .selectors import (
     funding_rows,
+    has_role,
     location_paths,
     may_set_up,
     project_for_page,
@@ -62,6 +64,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unassigned": by_result.get(None, []),
             "sees_provisional": provisional,
             "may_set_up": may_set_up(request.user, project),
+            "can_report": has_role(request.user, project, Membership.Role.EDITOR),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator, save_dimension
 from .frameworks import copy_framework, import_framework
+from .imports import ImportOutcome, import_progress
 from .periods import lock_period, save_period, unlock_period
 from .setup import (
     add_period,
@@ -15,9 +16,12 @@ from .setup import (
 )
 from .updates import (
     Figures,
+    NewUpdate,
+    RowErrors,
     StaleUpdate,
     approve_update,
     create_update,
+    create_updates,
     delete_update,
     edit_update,
     reopen_update,
@@ -31,6 +35,9 @@ __all__ = [
     "Conflict",
     "DimensionUse",
     "Figures",
+    "ImportOutcome",
+    "NewUpdate",
+    "RowErrors",
     "StaleUpdate",
     "add_period",
     "allowed_transitions",
@@ -40,11 +47,13 @@ __all__ = [
     "create_dimension",
     "create_indicator",
     "create_update",
+    "create_updates",
     "current_definition",
     "define_indicator",
     "delete_update",
     "edit_update",
     "import_framework",
+    "import_progress",
     "lock_period",
     "remove_period",
     "reopen_update",

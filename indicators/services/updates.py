@@ -7,7 +7,7 @@ nothing.
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,7 +25,7 @@ from projects.selectors import has_role, reporting_organisations
 from webhooks.services import update_reviewed
 
 from .. import progress
-from ..models import Category, Indicator, Period, ProgressUpdate, UpdateValue
+from ..models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate, UpdateValue
 from . import workflow
 from .checks import problem_message, refuse_nul_and_oversize
 from .evidence import check_evidence_file, forget_evidence_file
@@ -143,13 +143,16 @@ def _validate_figures(*, indicator: Indicator, figures: Figures, value: Decimal 
 
 
 def _validate_parts(
-    *, indicator: Indicator, value: Decimal | None, parts: Mapping[Category, Decimal]
+    *,
+    indicator: Indicator,
+    value: Decimal | None,
+    parts: Mapping[Category, Decimal],
+    links: Sequence[IndicatorDimension] | None = None,
 ) -> Decimal | None:
     """Check the per-category values; return the total, derived from them where it may be."""
-    uses = {
-        link.dimension_id: link
-        for link in indicator.indicator_dimensions.select_related("dimension")
-    }
+    if links is None:
+        links = list(indicator.indicator_dimensions.select_related("dimension"))
+    uses = {link.dimension_id: link for link in links}
     for category in parts:
         if category.dimension_id not in uses:
             raise ValidationError(
@@ -173,9 +176,15 @@ def _validate_parts(
 
 
 def _checked(
-    *, indicator: Indicator, figures: Figures, today: date | None
+    *,
+    indicator: Indicator,
+    figures: Figures,
+    today: date | None,
+    links: Sequence[IndicatorDimension] | None = None,
+    periods: Sequence[Period] | None = None,
 ) -> tuple[Decimal | None, Period | None]:
-    """Validate everything about the figures; return the total to store and the period."""
+    """Validate everything about the figures; return the total to store and the period.
+    A batch passes the indicator's disaggregation and the project's periods (locked) in."""
     refuse_nul_and_oversize(narrative=figures.narrative, evidence_url=figures.evidence_url)
     project = indicator.project
     today = today or timezone.localdate()
@@ -188,9 +197,14 @@ def _checked(
                 % {"start": project.start_date, "end": project.end_date}
             }
         )
-    value = _validate_parts(indicator=indicator, value=figures.value, parts=figures.parts or {})
+    value = _validate_parts(
+        indicator=indicator, value=figures.value, parts=figures.parts or {}, links=links
+    )
     _validate_figures(indicator=indicator, figures=figures, value=value)
-    period = _period_for(project, figures.as_of)
+    if periods is None:
+        period = _period_for(project, figures.as_of)
+    else:
+        period = next((p for p in periods if p.start <= figures.as_of <= p.end), None)
     _refuse_locked(period)
     return value, period
 
@@ -200,7 +214,12 @@ def _reporting_for(
 ) -> Organisation | None:
     """The organisation a new update is reported for: one the user is an editor (or more) for.
     With a single choice it need not be given."""
-    choices = reporting_organisations(user, project)
+    return _choose_organisation(reporting_organisations(user, project), organisation)
+
+
+def _choose_organisation(
+    choices: Sequence[Organisation], organisation: Organisation | None
+) -> Organisation | None:
     if organisation is None:
         if len(choices) == 1:
             return choices[0]
@@ -483,3 +502,95 @@ def delete_update(
     if evidence:
         forget_evidence_file(evidence)
     approved_figures_changed(indicator_id)
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    """One row of a batch: what create_update takes for one update."""
+
+    indicator: Indicator
+    figures: Figures
+    organisation: Organisation | None = None
+
+
+class RowErrors(ValidationError):
+    """A batch refused: the problems of each row, by its position in the batch."""
+
+    def __init__(self, problems: dict[int, ValidationError]):
+        self.problems = problems
+        super().__init__(
+            _("%(count)s rows have problems: nothing was stored.") % {"count": len(problems)}
+        )
+
+
+@transaction.atomic
+def create_updates(
+    *,
+    project: Project,
+    author: User,
+    rows: Sequence[NewUpdate],
+    submit: bool = False,
+    today: date | None = None,
+) -> list[ProgressUpdate]:
+    """Record many updates on one project at once, all or nothing, with create_update's checks
+    on each (role, organisation, dates, figures, categories, locked periods) and its history.
+    Everything a row is checked against is read once, so a batch of ten thousand stays quick.
+    Raises RowErrors naming every row that fails."""
+    _require(author, project, Membership.Role.EDITOR)
+    choices = reporting_organisations(author, project)
+    periods = list(Period.objects.select_for_update().filter(project=project).order_by("start"))
+    links: dict[int, list[IndicatorDimension]] = {}
+    for link in IndicatorDimension.objects.filter(indicator__project=project).select_related(
+        "dimension"
+    ):
+        links.setdefault(link.indicator_id, []).append(link)
+    now = timezone.now()
+    problems: dict[int, ValidationError] = {}
+    updates: list[ProgressUpdate] = []
+    parts: list[Mapping[Category, Decimal]] = []
+    for position, row in enumerate(rows):
+        try:
+            if row.indicator.project_id != project.pk:
+                raise ValidationError({"indicator": _("The indicator belongs to another project.")})
+            organisation = _choose_organisation(choices, row.organisation)
+            value, period = _checked(
+                indicator=row.indicator,
+                figures=row.figures,
+                today=today,
+                links=links.get(row.indicator.pk, []),
+                periods=periods,
+            )
+        except ValidationError as error:
+            problems[position] = error
+            continue
+        update = ProgressUpdate(
+            indicator=row.indicator,
+            period=period,
+            organisation=organisation,
+            as_of=row.figures.as_of,
+            value=value,
+            numerator=row.figures.numerator,
+            denominator=row.figures.denominator,
+            narrative=row.figures.narrative,
+            evidence_url=row.figures.evidence_url,
+            created_by=author,
+            figures_changed_by=author,
+            version=1,
+        )
+        if submit:
+            update.status = Status.SUBMITTED
+            update.submitted_by = author
+            update.submitted_at = now
+        updates.append(update)
+        parts.append(row.figures.parts or {})
+    if problems:
+        raise RowErrors(problems)
+    created = bulk_create_with_history(updates, ProgressUpdate, default_user=author)
+    values = [
+        UpdateValue(update=update, category=category, value=amount)
+        for update, row_parts in zip(created, parts, strict=True)
+        for category, amount in row_parts.items()
+    ]
+    if values:
+        bulk_create_with_history(values, UpdateValue, default_user=author)
+    return created

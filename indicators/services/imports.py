@@ -1,0 +1,51 @@
+"""Importing progress from a filled-in template: checked whole first, then stored all or
+nothing through create_updates."""
+
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+
+from partners.models import User
+from projects.models import Project
+
+from .updates import RowErrors, create_updates
+
+
+class _CheckOnly(Exception):
+    """Rolls back a dry run once every row has been through the services."""
+
+
+@dataclass
+class ImportOutcome:
+    checked: int = 0
+    created: int = 0
+    problems: list = field(default_factory=list)
+
+
+def import_progress(
+    *, project: Project, author: User, upload: IO[bytes], name: str, submit: bool, commit: bool
+) -> ImportOutcome:
+    """Check every row of the file against the services (and, with `commit`, store them all)
+    or store nothing; the outcome lists each problem by row and column."""
+    from .. import progress_import
+
+    sheet = progress_import.read(project, upload, name)
+    numbers = [number for number, _row in sheet.rows]
+    outcome = ImportOutcome(checked=len(sheet.rows), problems=list(sheet.problems))
+    try:
+        with transaction.atomic():
+            created = create_updates(
+                project=project, author=author, rows=[row for _n, row in sheet.rows], submit=submit
+            )
+            if outcome.problems or not commit:
+                raise _CheckOnly
+            outcome.created = len(created)
+    except RowErrors as refused:
+        names = [name for name, _category in progress_import.category_columns(project)]
+        for position, error in refused.problems.items():
+            outcome.problems.extend(progress_import.row_problems(error, numbers[position], names))
+    except _CheckOnly:
+        pass
+    outcome.problems.sort(key=lambda problem: (problem.row, problem.column))
+    return outcome
