@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from partners.models import User
+from portfolio.http import signed_in
 
 from . import services
 from .models import ApiToken
@@ -26,24 +26,19 @@ class TokenForm(forms.Form):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def organisations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/organisations.html",
-        {"organisations": administered_organisations(_user(request)).order_by("name")},
+        {"organisations": administered_organisations(signed_in(request)).order_by("name")},
     )
 
 
 @login_required
 @never_cache  # the page shows a new key once: no browser or proxy may keep a copy
 def tokens(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -53,7 +48,7 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 can_approve=form.cleaned_data["can_approve"],
-                created_by=_user(request),
+                created_by=signed_in(request),
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -76,8 +71,8 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     token = get_object_or_404(ApiToken, pk=token_pk, organisation=organisation)
-    services.revoke_token(token=token, user=_user(request))
+    services.revoke_token(token=token, user=signed_in(request))
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("api-tokens", pk=organisation.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Membership, User
+from portfolio.http import signed_in
 from projects.models import Project
 from projects.selectors import has_role, project_for_page
 
@@ -30,11 +31,6 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Submit the updates for review (otherwise they are kept as drafts)"),
         required=False,
     )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _reporting_project(request: HttpRequest, pk: int) -> Project:
@@ -57,7 +53,7 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
         suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
         stored = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}{suffix}", upload)
         with default_storage.open(stored, "rb") as stream:
-            outcome = _check(project, _user(request), stream, stored, submit=False)
+            outcome = _check(project, signed_in(request), stream, stored, submit=False)
         if outcome.problems:
             default_storage.delete(stored)
         else:
@@ -102,7 +98,7 @@ def _commit(request: HttpRequest, project: Project, token: str) -> HttpResponse:
         with default_storage.open(path, "rb") as stream:
             outcome = services.import_progress(
                 project=project,
-                author=_user(request),
+                author=signed_in(request),
                 upload=stream,
                 name=Path(path).name,
                 submit=job["submit"],

@@ -372,3 +372,10 @@ def approved_narratives(project: Project, period: Period | None) -> QuerySet[Pro
         in_its_dates = Q(period__isnull=True, as_of__gte=period.start, as_of__lte=period.end)
         updates = updates.filter(Q(period=period) | in_its_dates)
     return updates.order_by("indicator__order", "indicator__code", "as_of", "pk")
+
+
+def has_approved_progress(indicator: Indicator) -> bool:
+    """Whether figures have been approved on the indicator, fixing what they were reported in."""
+    return ProgressUpdate.objects.filter(
+        indicator=indicator, status=ProgressUpdate.Status.APPROVED
+    ).exists()

@@ -9,26 +9,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import User
 from portfolio.forms import attach
+from portfolio.http import safe_next, signed_in
 from projects import services as project_services
 from projects.forms import CopyForm, ImportForm, ResultEditForm, ResultForm
 from projects.models import Result
 from projects.selectors import project_for_setup, visible_projects
 
 from . import services, spreadsheet
-from .models import Indicator, Period, ProgressUpdate
+from .models import Indicator, Period
+from .selectors import has_approved_progress
 from .services import CategoryTargetInput, DimensionUse
 from .setup_forms import DimensionForm, IndicatorForm, PeriodForm, TargetsForm, initial_for
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _status(request: HttpRequest) -> int:
@@ -38,7 +34,7 @@ def _status(request: HttpRequest) -> int:
 @login_required
 def framework(request: HttpRequest, pk: int) -> HttpResponse:
     """The results framework with its indicators, and the ways to fill it."""
-    user = _user(request)
+    user = signed_in(request)
     project = project_for_setup(user, pk)
     action = request.POST.get("action") if request.method == "POST" else None
     result_form = ResultForm(
@@ -130,7 +126,7 @@ def _result(user: User, pk: int, result_pk: int) -> Result:
 
 @login_required
 def edit_result(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     result = _result(user, pk, result_pk)
     form = ResultEditForm(
         request.POST or None, initial={"title": result.title, "description": result.description}
@@ -158,7 +154,7 @@ def edit_result(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def result_action(request: HttpRequest, pk: int, result_pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     result = _result(user, pk, result_pk)
     try:
         if action in ("up", "down"):
@@ -175,7 +171,7 @@ def result_action(request: HttpRequest, pk: int, result_pk: int, action: str) ->
 
 @login_required
 def framework_template(request: HttpRequest, pk: int) -> HttpResponse:
-    project_for_setup(_user(request), pk)
+    project_for_setup(signed_in(request), pk)
     response = HttpResponse(
         spreadsheet.template(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -196,7 +192,7 @@ def _definition(form: IndicatorForm) -> dict[str, Any]:
 
 @login_required
 def new_indicator(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     project = project_for_setup(user, pk)
     initial: dict[str, Any] = {}
     if request.GET.get("result"):
@@ -230,13 +226,13 @@ def _indicator(user: User, pk: int) -> Indicator:
 
 @login_required
 def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     indicator = _indicator(user, pk)
     form = IndicatorForm(
         request.POST or None,
         project=indicator.project,
         initial=initial_for(indicator),
-        fixed=indicator.updates.filter(status=ProgressUpdate.Status.APPROVED).exists(),
+        fixed=has_approved_progress(indicator),
     )
     if request.method == "POST" and form.is_valid():
         definition = {**services.current_definition(indicator), **_definition(form)}
@@ -257,7 +253,7 @@ def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     indicator = _indicator(user, pk)
     periods = list(indicator.project.periods.order_by("start"))
     form = TargetsForm(request.POST or None, indicator=indicator, periods=periods)
@@ -299,12 +295,8 @@ def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def new_dimension(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    back = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = ""
+    user = signed_in(request)
+    back = safe_next(request)
     form = DimensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,7 +326,7 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add_period(request: HttpRequest, project_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     project = project_for_setup(user, project_pk)
     form = PeriodForm(request.POST)
     if form.is_valid():
@@ -354,7 +346,7 @@ def add_period(request: HttpRequest, project_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove_period(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     period = get_object_or_404(
         Period.objects.select_related("project"), pk=pk, project__in=visible_projects(user)
     )

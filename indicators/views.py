@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from partners.models import Membership, User
+from partners.models import Membership
+from portfolio.http import signed_in
 from projects.selectors import (
     has_role,
     may_set_up,
@@ -44,12 +45,6 @@ from .setup_forms import PeriodForm
 
 EDITOR = Membership.Role.EDITOR
 MANAGER = Membership.Role.MANAGER
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The user of a view behind @login_required."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required

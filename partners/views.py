@@ -18,22 +18,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portfolio.forms import attach
+from portfolio.http import signed_in
 
 from . import services
 from .emails import send_invitation
 from .forms import AcceptForm, InviteForm, OrganisationForm, ProfileForm, RoleForm
-from .models import Invitation, Membership, User
+from .models import Invitation, Membership
 from .selectors import (
     administered_organisation,
     administered_organisations,
     open_invitations,
     people_of,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _speak(response: HttpResponseBase, language: str) -> None:
@@ -57,7 +53,7 @@ class SignInView(LoginView):
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     form = ProfileForm(
         request.POST or None,
         initial={
@@ -88,7 +84,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/organisations.html",
-        {"organisations": administered_organisations(_user(request)).order_by("name")},
+        {"organisations": administered_organisations(signed_in(request)).order_by("name")},
     )
 
 
@@ -101,7 +97,7 @@ def _send_invitation(request: HttpRequest, invitation: Invitation, key: str) -> 
 @never_cache
 def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An organisation's details, people and open invitations, for its administrators."""
-    user = _user(request)
+    user = signed_in(request)
     organisation = administered_organisation(user, pk)
     action = request.POST.get("action") if request.method == "POST" else None
     details = OrganisationForm(
@@ -162,7 +158,7 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organisation"),
         pk=membership_pk,
@@ -174,7 +170,7 @@ def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         return redirect("organisation", pk=organisation.pk)
     try:
         services.change_role(
-            membership=membership, by=_user(request), role=form.cleaned_data["role"]
+            membership=membership, by=signed_in(request), role=form.cleaned_data["role"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -190,14 +186,14 @@ def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organisation"),
         pk=membership_pk,
         organisation=organisation,
     )
     try:
-        services.remove_member(membership=membership, by=_user(request))
+        services.remove_member(membership=membership, by=signed_in(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -210,10 +206,10 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 @login_required
 @require_POST
 def withdraw_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
     try:
-        services.withdraw_invitation(invitation=invitation, by=_user(request))
+        services.withdraw_invitation(invitation=invitation, by=signed_in(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -235,12 +231,12 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
             {"message": services.INVITATION_UNUSABLE},
             status=404,
         )
-    signed_in = request.user.is_authenticated
-    form = AcceptForm(request.POST or None) if not signed_in else None
+    member = request.user.is_authenticated
+    form = AcceptForm(request.POST or None) if not member else None
     if request.method == "POST":
         try:
-            if signed_in:
-                services.accept_invitation(key=key, user=_user(request))
+            if member:
+                services.accept_invitation(key=key, user=signed_in(request))
             elif form is not None and form.is_valid():
                 data = form.cleaned_data
                 membership = services.accept_invitation(

@@ -166,7 +166,8 @@ def save_result(
 # Set-up from the portal's pages: each write names who makes it and checks they may.
 
 
-def _require_setup(by: User, project: Project) -> None:
+def require_setup(by: User, project: Project) -> None:
+    """Refuse anyone but the administrators and managers who set the project up."""
     if not may_set_up(by, project):
         raise PermissionDenied(
             _(
@@ -193,7 +194,21 @@ class ProjectDetails:
     sectors: str = ""
 
 
-SECTORS = re.compile(r"(\d{5}(, ?\d{5})*)?")
+# The fields of a project that ProjectDetails carries, besides its places.
+DETAIL_FIELDS = (
+    "code",
+    "title",
+    "planned_start",
+    "planned_end",
+    "summary",
+    "status",
+    "actual_start",
+    "actual_end",
+    "budget",
+    "currency",
+    "is_public",
+    "sectors",
+)
 
 
 def _check_details(details: ProjectDetails, project: Project | None) -> None:
@@ -220,29 +235,16 @@ def _check_details(details: ProjectDetails, project: Project | None) -> None:
         errors["currency"] = _("Give the currency's three-letter ISO code, such as EUR or PEN.")
     if details.status not in Project.Status.values:
         errors["status"] = _("Choose one of the statuses offered.")
-    if not SECTORS.fullmatch(details.sectors):
-        errors["sectors"] = _(
-            "Give 5-digit DAC purpose codes separated by commas, e.g. 15170, 43030."
-        )
+    try:
+        Project._meta.get_field("sectors").run_validators(details.sectors)
+    except ValidationError as error:
+        errors["sectors"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
 
 
 def _store_details(project: Project, details: ProjectDetails, by: User) -> Project:
-    for name in (
-        "code",
-        "title",
-        "planned_start",
-        "planned_end",
-        "summary",
-        "status",
-        "actual_start",
-        "actual_end",
-        "budget",
-        "currency",
-        "is_public",
-        "sectors",
-    ):
+    for name in DETAIL_FIELDS:
         setattr(project, name, getattr(details, name))
     project.title = project.title.strip()
     project._history_user = by  # type: ignore[attr-defined]
@@ -273,7 +275,7 @@ def create_project(*, by: User, implementer: Organisation, details: ProjectDetai
 @transaction.atomic
 def edit_project(*, project: Project, by: User, details: ProjectDetails) -> Project:
     """Change a project's details. Its reporting periods must stay within its dates."""
-    _require_setup(by, project)
+    require_setup(by, project)
     _check_details(details, project)
     start = details.actual_start or details.planned_start
     end = details.actual_end or details.planned_end
@@ -293,7 +295,7 @@ def edit_project(*, project: Project, by: User, details: ProjectDetails) -> Proj
 @transaction.atomic
 def archive_project(*, project: Project, by: User) -> Project:
     """Take a finished project off the portfolio list. Nothing of it is deleted."""
-    _require_setup(by, project)
+    require_setup(by, project)
     if project.archived_at is None:
         project.archived_at = timezone.now()
         project._history_user = by  # type: ignore[attr-defined]
@@ -303,7 +305,7 @@ def archive_project(*, project: Project, by: User) -> Project:
 
 @transaction.atomic
 def restore_project(*, project: Project, by: User) -> Project:
-    _require_setup(by, project)
+    require_setup(by, project)
     if project.archived_at is not None:
         project.archived_at = None
         project._history_user = by  # type: ignore[attr-defined]
@@ -349,7 +351,7 @@ def add_funding(
 ) -> Funding:
     """Record a funder's contribution (or change the one from the same fund), naming an
     organisation of the portal or a new one."""
-    _require_setup(by, project)
+    require_setup(by, project)
     refuse_nul_and_oversize(instrument=instrument)
     if funder is None:
         funder = _organisation_named(new_funder_name, Organisation.Kind.FUNDER, by)
@@ -371,7 +373,7 @@ def add_funding(
 def remove_funding(*, funding: Funding, by: User) -> None:
     """Remove a contribution; the funder stays a funding partner while it has another."""
     project = funding.project
-    _require_setup(by, project)
+    require_setup(by, project)
     funding._history_user = by  # type: ignore[attr-defined]
     funding.delete()
     if not project.fundings.filter(funder_id=funding.funder_id).exists():
@@ -392,7 +394,7 @@ def add_partner(
     role: int,
     note: str = "",
 ) -> Partnership:
-    _require_setup(by, project)
+    require_setup(by, project)
     refuse_nul_and_oversize(note=note)
     if role not in Partnership.Role.values:
         raise ValidationError({"role": _("Choose one of the roles offered.")})
@@ -416,7 +418,7 @@ def remove_partner(*, partnership: Partnership, by: User) -> None:
     """Remove an organisation's role in the project, unless the project would be left with no
     implementer or the organisation's reported progress with no working role behind it."""
     project = partnership.project
-    _require_setup(by, project)
+    require_setup(by, project)
     others = project.partnerships.exclude(pk=partnership.pk)
     if (
         partnership.role == Partnership.Role.IMPLEMENTING
@@ -457,7 +459,7 @@ def save_group(
     minors_share: Decimal | None = None,
 ) -> BeneficiaryGroup:
     """Add a beneficiary group, or change one of the project's."""
-    _require_setup(by, project)
+    require_setup(by, project)
     name = name.strip()
     refuse_nul_and_oversize(name=name, description=description)
     errors: dict[str, str] = {}
@@ -490,7 +492,7 @@ def save_group(
 
 @transaction.atomic
 def remove_group(*, group: BeneficiaryGroup, by: User) -> None:
-    _require_setup(by, group.project)
+    require_setup(by, group.project)
     if group.indicators.exists():
         raise ValidationError(_("Indicators measure this group: change them before removing it."))
     group._history_user = by  # type: ignore[attr-defined]
@@ -517,7 +519,7 @@ def add_result(
     description: str = "",
 ) -> Result:
     """Add a result at the end of its parent's (or the project's) list; numbers follow."""
-    _require_setup(by, project)
+    require_setup(by, project)
     _check_result(project, level, title, parent, description)
     siblings = project.results.filter(parent=parent)
     result = Result(
@@ -567,7 +569,7 @@ def level_problem(level: str, parent: Result | None) -> str | None:
 
 @transaction.atomic
 def edit_result(*, result: Result, by: User, title: str, description: str = "") -> Result:
-    _require_setup(by, result.project)
+    require_setup(by, result.project)
     _check_result(result.project, result.level, title, result.parent, description)
     result.title = title.strip()
     result.description = description
@@ -579,7 +581,7 @@ def edit_result(*, result: Result, by: User, title: str, description: str = "") 
 @transaction.atomic
 def move_result(*, result: Result, by: User, up: bool) -> Result:
     """Swap a result with its neighbour among its siblings; it and their children renumber."""
-    _require_setup(by, result.project)
+    require_setup(by, result.project)
     siblings = list(result.project.results.filter(parent_id=result.parent_id).order_by("order"))
     index = siblings.index(result)
     other = index - 1 if up else index + 1
@@ -597,7 +599,7 @@ def move_result(*, result: Result, by: User, up: bool) -> Result:
 
 @transaction.atomic
 def remove_result(*, result: Result, by: User) -> None:
-    _require_setup(by, result.project)
+    require_setup(by, result.project)
     if result.children.exists():
         raise ValidationError(_("Remove or move the results under it first."))
     if result.indicators.exists():

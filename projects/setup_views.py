@@ -10,23 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners.models import User
 from partners.selectors import managed_organisations
 from portfolio.forms import attach
+from portfolio.http import safe_next, signed_in
 
 from . import services
 from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, PlaceForm, ProjectForm
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project
 from .selectors import project_for_setup, setup_page_project
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _details(data: dict[str, Any]) -> services.ProjectDetails:
@@ -50,7 +44,7 @@ def _details(data: dict[str, Any]) -> services.ProjectDetails:
 
 @login_required
 def new_project(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     implementers = managed_organisations(user).order_by("name")
     if not implementers.exists():
         raise PermissionDenied
@@ -79,25 +73,9 @@ def new_project(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     project = project_for_setup(user, pk)
-    initial = {
-        field: getattr(project, field)
-        for field in (
-            "code",
-            "title",
-            "summary",
-            "status",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
-            "budget",
-            "currency",
-            "is_public",
-            "sectors",
-        )
-    }
+    initial = {field: getattr(project, field) for field in services.DETAIL_FIELDS}
     initial["locations"] = list(project.locations.values_list("pk", flat=True))
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +97,7 @@ def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def setup(request: HttpRequest, pk: int) -> HttpResponse:
     """Funding, partners and beneficiary groups, each with a form to add one."""
-    user = _user(request)
+    user = signed_in(request)
     project = setup_page_project(user, pk)
     action = request.POST.get("action") if request.method == "POST" else None
     funding = FundingForm(
@@ -199,7 +177,7 @@ def _percent(share: Decimal | None) -> Decimal | None:
 
 @login_required
 def edit_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     project = project_for_setup(user, pk)
     group = get_object_or_404(BeneficiaryGroup, pk=group_pk, project=project)
     form = GroupForm(
@@ -243,12 +221,12 @@ def _removal(request: HttpRequest, project: Project, remove: Any, done: str) -> 
 @login_required
 @require_POST
 def remove_funding(request: HttpRequest, pk: int, funding_pk: int) -> HttpResponse:
-    project = project_for_setup(_user(request), pk)
+    project = project_for_setup(signed_in(request), pk)
     funding = get_object_or_404(Funding, pk=funding_pk, project=project)
     return _removal(
         request,
         project,
-        lambda: services.remove_funding(funding=funding, by=_user(request)),
+        lambda: services.remove_funding(funding=funding, by=signed_in(request)),
         _("The funding is removed."),
     )
 
@@ -256,12 +234,12 @@ def remove_funding(request: HttpRequest, pk: int, funding_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def remove_partner(request: HttpRequest, pk: int, partnership_pk: int) -> HttpResponse:
-    project = project_for_setup(_user(request), pk)
+    project = project_for_setup(signed_in(request), pk)
     partnership = get_object_or_404(Partnership, pk=partnership_pk, project=project)
     return _removal(
         request,
         project,
-        lambda: services.remove_partner(partnership=partnership, by=_user(request)),
+        lambda: services.remove_partner(partnership=partnership, by=signed_in(request)),
         _("The partner is removed."),
     )
 
@@ -269,12 +247,12 @@ def remove_partner(request: HttpRequest, pk: int, partnership_pk: int) -> HttpRe
 @login_required
 @require_POST
 def remove_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
-    project = project_for_setup(_user(request), pk)
+    project = project_for_setup(signed_in(request), pk)
     group = get_object_or_404(BeneficiaryGroup, pk=group_pk, project=project)
     return _removal(
         request,
         project,
-        lambda: services.remove_group(group=group, by=_user(request)),
+        lambda: services.remove_group(group=group, by=signed_in(request)),
         _("The beneficiary group is removed."),
     )
 
@@ -282,12 +260,12 @@ def remove_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
-    project = project_for_setup(_user(request), pk)
+    project = project_for_setup(signed_in(request), pk)
     if request.POST.get("restore"):
-        services.restore_project(project=project, by=_user(request))
+        services.restore_project(project=project, by=signed_in(request))
         messages.success(request, _("The project is back in the portfolio."))
     else:
-        services.archive_project(project=project, by=_user(request))
+        services.archive_project(project=project, by=signed_in(request))
         messages.success(
             request,
             _("The project is archived: it has left the portfolio list, and all of it is kept."),
@@ -297,14 +275,10 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def new_place(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     if not managed_organisations(user).exists():
         raise PermissionDenied
-    back = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = ""
+    back = safe_next(request)
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         parent = Location.objects.filter(pk=form.cleaned_data["parent"]).first()

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from partners.models import User
 from partners.selectors import administered_organisation
 from portfolio.forms import attach
+from portfolio.http import signed_in
 
 from . import services
 from .models import Delivery, Webhook
@@ -23,21 +23,16 @@ class WebhookForm(forms.Form):
     url = forms.URLField(label=gettext_lazy("Address"), max_length=500, assume_scheme="https")
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @never_cache  # the page shows a new secret once: no browser or proxy may keep a copy
 def webhooks(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     form = WebhookForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
             _webhook, new_secret = services.add_webhook(
-                organisation=organisation, by=_user(request), url=form.cleaned_data["url"]
+                organisation=organisation, by=signed_in(request), url=form.cleaned_data["url"]
             )
         except ValidationError as error:
             attach(form, error)
@@ -64,7 +59,7 @@ def webhooks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _webhook(request: HttpRequest, pk: int, webhook_pk: int) -> Webhook:
-    organisation = administered_organisation(_user(request), pk)
+    organisation = administered_organisation(signed_in(request), pk)
     return get_object_or_404(Webhook, pk=webhook_pk, organisation=organisation)
 
 
@@ -73,7 +68,7 @@ def _webhook(request: HttpRequest, pk: int, webhook_pk: int) -> Webhook:
 def test_event(request: HttpRequest, pk: int, webhook_pk: int) -> HttpResponse:
     webhook = _webhook(request, pk, webhook_pk)
     try:
-        services.send_test_event(webhook=webhook, by=_user(request))
+        services.send_test_event(webhook=webhook, by=signed_in(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -87,6 +82,6 @@ def test_event(request: HttpRequest, pk: int, webhook_pk: int) -> HttpResponse:
 @require_POST
 def disable(request: HttpRequest, pk: int, webhook_pk: int) -> HttpResponse:
     webhook = _webhook(request, pk, webhook_pk)
-    services.disable_webhook(webhook=webhook, by=_user(request))
+    services.disable_webhook(webhook=webhook, by=signed_in(request))
     messages.success(request, _("The webhook to %(url)s is disabled.") % {"url": webhook.url})
     return redirect("webhooks", pk=pk)

@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from partners.models import User
 from projects.models import Project, Result
 from projects.selectors import visible_projects
-from projects.services import level_problem, renumber_results
+from projects.services import level_problem, renumber_results, require_setup
 
 from .. import spreadsheet
 from ..models import Indicator
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
-from .setup import require_setup
 
 
 def _within(project: Project, day: date | None) -> date | None:

@@ -13,25 +13,16 @@ from django.utils.translation import gettext as _
 
 from partners.models import User
 from projects.models import Project
-from projects.selectors import may_set_up
+from projects.services import require_setup
 
-from ..models import Category, Dimension, Indicator, Period, PeriodTarget, ProgressUpdate
+from ..models import Category, Dimension, Indicator, Period, PeriodTarget
+from ..selectors import has_approved_progress
 from .checks import refuse_nul_and_oversize
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 from .snapshots import approved_figures_changed
 
 # What approved figures were reported in: changing any of these would change their meaning.
 MEANING_FIELDS = ("measure", "unit", "currency", "aggregation", "direction")
-
-
-def require_setup(by: User, project: Project) -> None:
-    if not may_set_up(by, project):
-        raise PermissionDenied(
-            _(
-                "Only administrators and managers of the organisations implementing the project "
-                "may change its set-up."
-            )
-        )
 
 
 def _check_code(code: str) -> None:
@@ -65,9 +56,7 @@ def change_indicator(*, indicator: Indicator, by: User, definition: Mapping[str,
     require_setup(by, indicator.project)
     code = str(definition.get("code", indicator.code)).strip()
     _check_code(code)
-    if ProgressUpdate.objects.filter(
-        indicator=indicator, status=ProgressUpdate.Status.APPROVED
-    ).exists():
+    if has_approved_progress(indicator):
         _refuse_changes_of_meaning(indicator, definition)
     return define_indicator(
         project=indicator.project,
