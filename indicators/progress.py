@@ -88,6 +88,9 @@ class Reading:
     sequence: int = 0  # last resort tie-break (the update's id)
     source: int | None = None  # the reporting organisation, where a network reports
     parts: Mapping[CategoryKey, Decimal] = field(default_factory=dict)
+    # How many updates this reading stands for: the database may hand over one reading that
+    # already sums several updates of a `sum` indicator (see services/readings.py).
+    updates: int = 1
 
 
 @dataclass(frozen=True)
@@ -415,7 +418,7 @@ def evaluate(
         within_range=within_range(spec, total.value),
         status=status(spec, total.value, bool(used), today),
         categories=category_progress(spec, total),
-        readings_counted=len(used),
+        readings_counted=sum(reading.updates for reading in used),
     )
 
 

@@ -11,7 +11,7 @@ starts.
 
 import logging
 
-from celery import shared_task
+from celery import chord, shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.core.cache import cache
@@ -88,9 +88,25 @@ def repair_stale_snapshots() -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
-def recompute_all_snapshots() -> int:
-    """Recompute everything, repairing any drift between snapshots and approved updates."""
-    return snapshots.recompute()
+def recompute_all_snapshots(chunk_projects: int = snapshots.CHUNK_PROJECTS) -> int:
+    """Recompute everything, repairing any drift between snapshots and approved updates: the
+    projects in chunks that every free worker takes a share of, then the portfolios once all
+    chunks are done. Returns how many chunks were queued."""
+    chunks = snapshots.project_chunks(chunk_projects)
+    chord(recompute_snapshot_chunk.si(chunk) for chunk in chunks)(
+        recompute_portfolio_snapshots.si()
+    )
+    return len(chunks)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+def recompute_snapshot_chunk(project_ids: list[int]) -> int:
+    return snapshots.recompute_chunk(project_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+def recompute_portfolio_snapshots() -> int:
+    return snapshots.recompute_all_portfolios()
 
 
 @worker_ready.connect

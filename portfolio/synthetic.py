@@ -20,6 +20,7 @@ from indicators.models import (
     CategoryTarget,
     Indicator,
     IndicatorDimension,
+    Period,
     ProgressUpdate,
     UpdateValue,
 )
@@ -43,6 +44,14 @@ INDICATOR_SHAPES = [
 ]
 
 Progress = Callable[[int], object]
+
+
+@dataclass
+class Structure:
+    indicators: list[Indicator]
+    categories: dict[int, Category]
+    implementers: dict[int, list[int]]  # project id -> implementing organisation ids
+    periods: dict[int, list[Period]]  # project id -> its yearly periods
 
 
 @dataclass
@@ -71,9 +80,7 @@ def _organisations(rng: random.Random, count: int, kind: str, label: str) -> lis
 
 
 @transaction.atomic
-def _structure(
-    rng: random.Random, project_count: int, today: date
-) -> tuple[list[Indicator], dict[int, Category]]:
+def _structure(rng: random.Random, project_count: int, today: date) -> Structure:
     sex = indicator_services.save_dimension(
         slug="sex", name="Sex", kind="sex", categories=[("women", "Women"), ("men", "Men")]
     )
@@ -86,7 +93,7 @@ def _structure(
     projects = []
     for number in range(first, first + project_count):
         start = date(2021, 1, 1) + timedelta(days=rng.randrange(0, 4 * 365))
-        end = start + timedelta(days=rng.choice([365, 730, 1095, 1460]))
+        end = start + timedelta(days=rng.choice([365, 730, 1095, 1460]) - 1)
         projects.append(
             Project(
                 code=f"{PREFIX}-{number:06d}",
@@ -100,8 +107,16 @@ def _structure(
         )
     projects = Project.objects.bulk_create(projects, batch_size=CHUNK)
 
-    fundings, partnerships, results = [], [], []
+    fundings, partnerships, results, periods = [], [], [], []
+    implementing: dict[int, list[int]] = {}
     for project in projects:
+        year_start, year = project.planned_start, 1
+        while year_start <= project.planned_end:
+            year_end = min(project.planned_end, year_start + timedelta(days=364))
+            periods.append(
+                Period(project=project, name=f"Year {year}", start=year_start, end=year_end)
+            )
+            year_start, year = year_end + timedelta(days=1), year + 1
         for funder in rng.sample(funders, k=min(len(funders), rng.randint(1, 2))):
             share = Decimal(rng.randint(10, 60)) / 100
             assert project.budget is not None
@@ -116,7 +131,9 @@ def _structure(
             partnerships.append(
                 Partnership(project=project, organisation=funder, role=Partnership.Role.FUNDING)
             )
-        for implementer in rng.sample(implementers, k=rng.randint(1, 2)):
+        chosen = rng.sample(implementers, k=rng.randint(1, 2))
+        implementing[project.pk] = [organisation.pk for organisation in chosen]
+        for implementer in chosen:
             partnerships.append(
                 Partnership(
                     project=project, organisation=implementer, role=Partnership.Role.IMPLEMENTING
@@ -133,6 +150,9 @@ def _structure(
         )
     Funding.objects.bulk_create(fundings, batch_size=CHUNK)
     Partnership.objects.bulk_create(partnerships, batch_size=CHUNK)
+    by_project: dict[int, list[Period]] = {}
+    for period in Period.objects.bulk_create(periods, batch_size=CHUNK):
+        by_project.setdefault(period.project_id, []).append(period)
     objectives = {r.project_id: r for r in Result.objects.bulk_create(results, batch_size=CHUNK)}
 
     indicators = []
@@ -163,10 +183,12 @@ def _structure(
             )
     IndicatorDimension.objects.bulk_create(links, batch_size=CHUNK)
     CategoryTarget.objects.bulk_create(targets, batch_size=CHUNK)
-    return indicators, categories
+    return Structure(indicators, categories, implementing, by_project)
 
 
-def _update_for(rng: random.Random, indicator: Indicator, today: date) -> ProgressUpdate:
+def _update_for(
+    rng: random.Random, indicator: Indicator, today: date, structure: Structure
+) -> ProgressUpdate:
     project = indicator.project
     last_day = min(project.planned_end, today)
     span = max(0, (last_day - project.planned_start).days)
@@ -179,7 +201,16 @@ def _update_for(rng: random.Random, indicator: Indicator, today: date) -> Progre
         ],
         weights=[80, 12, 8],
     )[0]
-    update = ProgressUpdate(indicator=indicator, as_of=as_of, status=status, version=1)
+    period = next((p for p in structure.periods[project.pk] if p.start <= as_of <= p.end), None)
+    update = ProgressUpdate(
+        indicator=indicator,
+        period=period,
+        # Each implementer reports its own share of the work.
+        organisation_id=rng.choice(structure.implementers[project.pk]),
+        as_of=as_of,
+        status=status,
+        version=1,
+    )
     target = indicator.target_value or Decimal(1)
     if indicator.measure == Indicator.Measure.PERCENTAGE:
         denominator = Decimal(rng.randint(10, 200))
@@ -206,7 +237,8 @@ def generate_portfolio(
         raise ValueError("Ask for at least one project and no negative number of updates.")
     rng = random.Random(seed)
     today = timezone.localdate()
-    indicators, categories = _structure(rng, projects, today)
+    structure = _structure(rng, projects, today)
+    indicators, categories = structure.indicators, structure.categories
     women = next(c for c in categories.values() if c.slug == "women")
     men = next(c for c in categories.values() if c.slug == "men")
     by_sex = {ind.pk for ind in indicators if INDICATOR_SHAPES[ind.order][4]}
@@ -214,7 +246,9 @@ def generate_portfolio(
     while written < updates:
         size = min(CHUNK, updates - written)
         with transaction.atomic():
-            batch = [_update_for(rng, rng.choice(indicators), today) for _ in range(size)]
+            batch = [
+                _update_for(rng, rng.choice(indicators), today, structure) for _ in range(size)
+            ]
             batch = ProgressUpdate.objects.bulk_create(batch)
             parts = []
             for update in batch:

@@ -7,20 +7,22 @@ locks are FOR NO KEY UPDATE: an approval marking a snapshot stale meanwhile need
 lock on the indicator for its foreign key, and must not deadlock with the job.
 """
 
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from partners.models import Organisation
-from partners.selectors import ancestors, descendants
+from partners.selectors import ancestors, descendants, descendants_by_root
 from projects.models import Funding, Partnership, Project
 from projects.selectors import WORKING_ROLES
 
@@ -33,14 +35,14 @@ from ..models import (
     Period,
     PeriodTarget,
     PortfolioSnapshot,
-    ProgressUpdate,
     ProjectSnapshot,
-    UpdateValue,
 )
-from ..selectors import reading_for, spec_for
+from ..selectors import spec_for
+from .readings import approved_readings
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "achieved")
-BATCH = 200
+BATCH = 2000  # indicators (or projects, or organisations) recomputed in one transaction
+CHUNK_PROJECTS = 100  # projects per chunk of a full recompute spread over workers
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -77,7 +79,7 @@ def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) ->
 
 
 @transaction.atomic
-def recompute_indicators(indicator_ids: Sequence[int], *, today=None) -> list[int]:
+def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = None) -> list[int]:
     """Recompute the snapshots (and network roll-ups) of these indicators; return their
     projects' ids."""
     today = today or timezone.localdate()
@@ -96,21 +98,7 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today=None) -> list[in
         "category__dimension"
     ):
         targets[target.indicator_id].append(target)
-    readings: dict[int, list[progress.Reading]] = defaultdict(list)
-    reporters: dict[int, list[tuple[int, progress.Reading]]] = defaultdict(list)
-    approved = ProgressUpdate.objects.filter(
-        indicator_id__in=ids, status=ProgressUpdate.Status.APPROVED
-    ).prefetch_related(
-        Prefetch("values", queryset=UpdateValue.objects.select_related("category__dimension"))
-    )
-    last_update: dict[int, Any] = {}
-    for update in approved:
-        reading = reading_for(update, update.values.all())
-        readings[update.indicator_id].append(reading)
-        if update.organisation_id is not None:
-            reporters[update.indicator_id].append((update.organisation_id, reading))
-        previous = last_update.get(update.indicator_id)
-        last_update[update.indicator_id] = max(previous, update.as_of) if previous else update.as_of
+    readings = approved_readings(indicators, with_parts=set(targets))
     project_ids = {indicator.project_id for indicator in indicators}
     periods: dict[int, list[Period]] = defaultdict(list)
     for period in Period.objects.filter(project_id__in=project_ids).order_by("start"):
@@ -124,12 +112,13 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today=None) -> list[in
     rows = []
     for indicator in indicators:
         spec = spec_for(indicator, targets[indicator.pk])
-        figures = progress.evaluate(spec, readings[indicator.pk], today=today)
+        mine = readings.get(indicator.pk, [])
+        figures = progress.evaluate(spec, mine, today=today)
         windows = [
             progress.PeriodWindow(p.start, p.end, period_targets.get((indicator.pk, p.pk)))
             for p in periods[indicator.project_id]
         ]
-        series = progress.period_figures(spec, readings[indicator.pk], windows)
+        series = progress.period_figures(spec, mine, windows)
         rows.append(
             IndicatorSnapshot(
                 indicator=indicator,
@@ -141,7 +130,7 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today=None) -> list[in
                 within_range=figures.within_range,
                 status=str(figures.status),
                 updates_counted=figures.readings_counted,
-                last_update=last_update.get(indicator.pk),
+                last_update=max((r.as_of for r in mine), default=None),
                 categories=_category_rows(targets[indicator.pk], figures),
                 periods=[
                     {
@@ -166,28 +155,41 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today=None) -> list[in
     )
     # Clear the stale mark only where nothing changed since this job read it: a change that
     # came in meanwhile keeps its mark, and the job it scheduled (or the repair) follows.
-    for pk, stamp in stale_before.items():
-        if stamp is not None:
-            IndicatorSnapshot.objects.filter(pk=pk, stale_since=stamp).update(stale_since=None)
+    unchanged = [Q(pk=pk, stale_since=stamp) for pk, stamp in stale_before.items() if stamp]
+    if unchanged:
+        IndicatorSnapshot.objects.filter(reduce(operator.or_, unchanged)).update(stale_since=None)
+    reporters = {
+        pk: [(reading.source, reading) for reading in rows if reading.source is not None]
+        for pk, rows in readings.items()
+    }
     _recompute_network_rollups(indicators, reporters, now)
     return sorted(project_ids)
 
 
 def _recompute_network_rollups(
     indicators: list[Indicator],
-    reporters: dict[int, list[tuple[int, progress.Reading]]],
+    reporters: Mapping[int, list[tuple[int, progress.Reading]]],
     now: datetime,
 ) -> None:
-    """Each reporting organisation's figure, and each one's with everything below it."""
+    """Each reporting organisation's figure, and each one's with everything below it.
+
+    Only organisations in a network (with a parent or with members) get rows: network pages
+    are the only ones that show them.
+    """
     ids = [indicator.pk for indicator in indicators]
     OrganisationIndicatorSnapshot.objects.filter(indicator_id__in=ids).delete()
     reporting = {org for rows in reporters.values() for org, _reading in rows}
     if not reporting:
         return
     above = ancestors(reporting)
+    networked = {org for org in reporting if above[org]} | set(
+        Organisation.objects.filter(pk__in=reporting, members__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
     rows = []
     for indicator in indicators:
-        by_org = reporters.get(indicator.pk, [])
+        by_org = [(org, r) for org, r in reporters.get(indicator.pk, []) if org in networked]
         if not by_org:
             continue
         subtree: dict[int, list[progress.Reading]] = defaultdict(list)
@@ -220,18 +222,33 @@ def _capped_mean(percents: list[Decimal]) -> Decimal | None:
     return (sum(capped, Decimal(0)) / len(capped)).quantize(Decimal("0.01"))
 
 
+Counts = dict[str, int]  # "indicators" and each status → how many
+
+
+def _counts_of(snapshot: ProjectSnapshot | None) -> Counts:
+    fields = ("indicators", *STATUSES)
+    return {f: getattr(snapshot, f) if snapshot else 0 for f in fields}
+
+
 @transaction.atomic
-def recompute_projects(project_ids: Sequence[int]) -> list[int]:
-    """Recompute these projects' snapshots; return the organisations whose portfolios show them."""
+def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = False) -> list[int]:
+    """Recompute these projects' snapshots; return the organisations whose portfolios show them.
+
+    With `adjust_portfolios`, the portfolios showing these projects are brought up to date in
+    the same transaction by the change in each project's counts, which costs the same however
+    many projects a portfolio holds (what a single approval needs). Without it the caller
+    recomputes the portfolios whole.
+    """
     projects = list(
         Project.objects.select_for_update(no_key=True).filter(pk__in=project_ids).order_by("pk")
     )
     ids = [project.pk for project in projects]
-    snapshots: dict[int, list[IndicatorSnapshot]] = defaultdict(list)
-    for snapshot in IndicatorSnapshot.objects.filter(indicator__project_id__in=ids).annotate(
-        project_pk=F("indicator__project_id")
-    ):
-        snapshots[snapshot.project_pk].append(snapshot)
+    before = {s.project_id: s for s in ProjectSnapshot.objects.filter(project_id__in=ids)}
+    snapshots: dict[int, list[tuple[str, Decimal | None, Any]]] = defaultdict(list)
+    for project_id, status, percent, last_update in IndicatorSnapshot.objects.filter(
+        indicator__project_id__in=ids
+    ).values_list("indicator__project_id", "status", "percent_of_target", "last_update"):
+        snapshots[project_id].append((status, percent, last_update))
     counts = dict(
         Indicator.objects.filter(project_id__in=ids)
         .order_by()
@@ -243,17 +260,15 @@ def recompute_projects(project_ids: Sequence[int]) -> list[int]:
     rows = []
     for project in projects:
         mine = snapshots[project.pk]
-        by_status = {status: sum(1 for s in mine if s.status == status) for status in STATUSES}
+        by_status = {status: sum(1 for s in mine if s[0] == status) for status in STATUSES}
         # Indicators not yet computed count as not started.
         by_status["not_started"] += counts.get(project.pk, 0) - len(mine)
-        dates = [s.last_update for s in mine if s.last_update]
+        dates = [s[2] for s in mine if s[2]]
         rows.append(
             ProjectSnapshot(
                 project=project,
                 indicators=counts.get(project.pk, 0),
-                overall_percent=_capped_mean(
-                    [s.percent_of_target for s in mine if s.percent_of_target is not None]
-                ),
+                overall_percent=_capped_mean([s[1] for s in mine if s[1] is not None]),
                 last_update=max(dates) if dates else None,
                 computed_at=now,
                 **by_status,
@@ -265,11 +280,82 @@ def recompute_projects(project_ids: Sequence[int]) -> list[int]:
         unique_fields=["project"],
         update_fields=["indicators", *STATUSES, "overall_percent", "last_update", "computed_at"],
     )
-    involved = set(
-        Partnership.objects.filter(project_id__in=ids).values_list("organisation_id", flat=True)
-    ) | set(Funding.objects.filter(project_id__in=ids).values_list("funder_id", flat=True))
-    above = ancestors(involved)
-    return sorted(involved.union(*above.values()) if above else involved)
+    shown_in = _portfolios_showing(ids)
+    if adjust_portfolios:
+        changes = {
+            row.project_id: {
+                field: value - _counts_of(before.get(row.project_id))[field]
+                for field, value in _counts_of(row).items()
+            }
+            for row in rows
+        }
+        _adjust_portfolios(shown_in, changes, now)
+    return sorted({organisation for organisation, _kind in shown_in})
+
+
+def _portfolios_showing(project_ids: Sequence[int]) -> dict[tuple[int, str], set[int]]:
+    """(organisation, kind) → which of these projects that portfolio shows."""
+    kinds = PortfolioSnapshot.Kind
+    shown: dict[tuple[int, str], set[int]] = defaultdict(set)
+    involved: list[tuple[int, int]] = []
+    for organisation, project, role in Partnership.objects.filter(
+        project_id__in=project_ids
+    ).values_list("organisation_id", "project_id", "role"):
+        involved.append((organisation, project))
+        if role in WORKING_ROLES:
+            shown[(organisation, kinds.IMPLEMENTER)].add(project)
+    for funder, project in Funding.objects.filter(project_id__in=project_ids).values_list(
+        "funder_id", "project_id"
+    ):
+        involved.append((funder, project))
+        shown[(funder, kinds.FUNDER)].add(project)
+    above = ancestors({organisation for organisation, _project in involved})
+    for organisation, project in involved:
+        for network in {organisation, *above[organisation]}:
+            shown[(network, kinds.NETWORK)].add(project)
+    return shown
+
+
+def _adjust_portfolios(
+    shown_in: dict[tuple[int, str], set[int]], changes: dict[int, Counts], now: datetime
+) -> None:
+    organisations = sorted({organisation for organisation, _kind in shown_in})
+    # Locked in the same order as a whole recompute of portfolios takes them, which then reads
+    # the project snapshots only once this change is committed.
+    list(
+        Organisation.objects.select_for_update(no_key=True)
+        .filter(pk__in=organisations)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    existing = set(
+        PortfolioSnapshot.objects.filter(organisation_id__in=organisations).values_list(
+            "organisation_id", "kind"
+        )
+    )
+    missing = {
+        organisation
+        for organisation, kind in shown_in
+        if (organisation, kind) not in existing and kind != PortfolioSnapshot.Kind.NETWORK
+    }
+    by_change: dict[tuple[tuple[str, int], ...], list[Q]] = defaultdict(list)
+    for (organisation, kind), projects in shown_in.items():
+        if (organisation, kind) not in existing:
+            continue
+        total = {
+            field: sum(changes[p][field] for p in projects)
+            for field in changes[next(iter(projects))]
+        }
+        if any(total.values()):
+            by_change[tuple(sorted(total.items()))].append(
+                Q(organisation_id=organisation, kind=kind)
+            )
+    for change, where in by_change.items():
+        PortfolioSnapshot.objects.filter(reduce(operator.or_, where)).update(
+            computed_at=now, **{field: F(field) + amount for field, amount in change}
+        )
+    if missing:
+        recompute_portfolios(sorted(missing))
 
 
 def portfolio_projects(organisation: Organisation, kind: str) -> Q:
@@ -282,46 +368,84 @@ def portfolio_projects(organisation: Organisation, kind: str) -> Q:
     return Q(partnerships__organisation_id__in=members) | Q(fundings__funder_id__in=members)
 
 
+def _portfolio_contents(organisation_ids: Sequence[int]) -> dict[tuple[int, str], set[int]]:
+    """(organisation, kind) → every project in that portfolio, for these organisations: their
+    funded and implemented projects, and for those with members, their network's projects."""
+    kinds = PortfolioSnapshot.Kind
+    wanted = set(organisation_ids)
+    contents: dict[tuple[int, str], set[int]] = {}
+    for organisation in wanted:
+        contents[(organisation, kinds.FUNDER)] = set()
+        contents[(organisation, kinds.IMPLEMENTER)] = set()
+    networks = set(
+        Organisation.objects.filter(parent_id__in=wanted).values_list("parent_id", flat=True)
+    )
+    below = descendants_by_root(networks)
+    network_of: dict[int, list[int]] = defaultdict(list)
+    for network, members in below.items():
+        contents[(network, kinds.NETWORK)] = set()
+        for member in members:
+            network_of[member].append(network)
+    reach = wanted | set(network_of)
+    for organisation, project, role in Partnership.objects.filter(
+        organisation_id__in=reach
+    ).values_list("organisation_id", "project_id", "role"):
+        if organisation in wanted and role in WORKING_ROLES:
+            contents[(organisation, kinds.IMPLEMENTER)].add(project)
+        for network in network_of.get(organisation, ()):
+            contents[(network, kinds.NETWORK)].add(project)
+    for funder, project in Funding.objects.filter(funder_id__in=reach).values_list(
+        "funder_id", "project_id"
+    ):
+        if funder in wanted:
+            contents[(funder, kinds.FUNDER)].add(project)
+        for network in network_of.get(funder, ()):
+            contents[(network, kinds.NETWORK)].add(project)
+    return contents
+
+
 @transaction.atomic
 def recompute_portfolios(organisation_ids: Sequence[int]) -> None:
-    """Recompute the funder, implementer and network portfolios of these organisations."""
+    """Recompute the funder, implementer and network portfolios of these organisations, from
+    their projects' snapshots, in a fixed number of queries."""
     organisations = list(
         Organisation.objects.select_for_update(no_key=True)
         .filter(pk__in=organisation_ids)
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    contents = _portfolio_contents(organisations)
+    in_any = set().union(*contents.values()) if contents else set()
+    counts = {
+        snapshot.project_id: _counts_of(snapshot)
+        for snapshot in ProjectSnapshot.objects.filter(project_id__in=in_any)
+    }
+    contributions: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for funder, currency, amount in (
+        Funding.objects.filter(funder_id__in=organisations, amount__isnull=False)
+        .values_list("funder_id", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        contributions[funder][currency] += amount
     now = timezone.now()
     rows = []
-    for organisation in organisations:
-        kinds = [PortfolioSnapshot.Kind.FUNDER, PortfolioSnapshot.Kind.IMPLEMENTER]
-        if organisation.members.exists():
-            kinds.append(PortfolioSnapshot.Kind.NETWORK)
-        for kind in kinds:
-            project_ids = list(
-                Project.objects.filter(portfolio_projects(organisation, kind))
-                .values_list("pk", flat=True)
-                .distinct()
+    empty = _counts_of(None)
+    for (organisation, kind), projects in sorted(contents.items()):
+        totals = {field: sum(counts.get(p, empty)[field] for p in projects) for field in empty}
+        funded = (
+            contributions.get(organisation, {}) if kind == PortfolioSnapshot.Kind.FUNDER else {}
+        )
+        rows.append(
+            PortfolioSnapshot(
+                organisation_id=organisation,
+                kind=kind,
+                projects=len(projects),
+                contributions={currency: str(amount) for currency, amount in funded.items()},
+                computed_at=now,
+                **totals,
             )
-            snapshots = list(ProjectSnapshot.objects.filter(project_id__in=project_ids))
-            contributions: dict[str, Decimal] = defaultdict(Decimal)
-            if kind == PortfolioSnapshot.Kind.FUNDER:
-                for funding in Funding.objects.filter(
-                    funder=organisation, amount__isnull=False, project_id__in=project_ids
-                ):
-                    contributions[funding.currency] += funding.amount or Decimal(0)
-            rows.append(
-                PortfolioSnapshot(
-                    organisation=organisation,
-                    kind=kind,
-                    projects=len(project_ids),
-                    indicators=sum(s.indicators for s in snapshots),
-                    contributions={
-                        currency: str(amount) for currency, amount in contributions.items()
-                    },
-                    computed_at=now,
-                    **{status: sum(getattr(s, status) for s in snapshots) for status in STATUSES},
-                )
-            )
+        )
     PortfolioSnapshot.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -337,7 +461,7 @@ def recompute_for_indicator(indicator_id: int) -> list[int]:
     # Counted so that coalescing can be seen working: a burst of approvals, a few recomputes.
     IndicatorSnapshot.objects.filter(pk=indicator_id).update(recomputes=F("recomputes") + 1)
     if project_ids:
-        recompute_portfolios(recompute_projects(project_ids))
+        recompute_projects(project_ids, adjust_portfolios=True)
     return project_ids
 
 
@@ -354,6 +478,7 @@ def recompute(
     indicator_ids: Sequence[int] | None = None,
     *,
     progress_callback: Callable[[int], object] = lambda done: None,
+    today: date | None = None,
 ) -> int:
     """Recompute the given indicators (all when None) in batches, then their projects and every
     portfolio above them. Returns how many indicators were recomputed."""
@@ -364,7 +489,7 @@ def recompute(
     projects: set[int] = set()
     for start in range(0, len(indicator_ids), BATCH):
         batch = indicator_ids[start : start + BATCH]
-        projects.update(recompute_indicators(batch))
+        projects.update(recompute_indicators(batch, today=today))
         progress_callback(len(batch))
     organisations: set[int] = set()
     project_list = sorted(projects)
@@ -374,6 +499,40 @@ def recompute(
     for start in range(0, len(organisation_list), BATCH):
         recompute_portfolios(organisation_list[start : start + BATCH])
     return len(indicator_ids)
+
+
+def project_chunks(size: int = CHUNK_PROJECTS) -> list[list[int]]:
+    """Every project, in chunks of about `size`, for workers to recompute side by side."""
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def recompute_chunk(project_ids: Sequence[int]) -> int:
+    """Recompute every indicator of these projects and the projects themselves (not their
+    portfolios, which `recompute_all_portfolios` does once every chunk is done). Chunks hold
+    different projects, so workers running them side by side never wait for each other."""
+    indicator_ids = list(
+        Indicator.objects.filter(project_id__in=project_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(indicator_ids), BATCH):
+        recompute_indicators(indicator_ids[start : start + BATCH])
+    recompute_projects(project_ids)
+    return len(indicator_ids)
+
+
+def recompute_all_portfolios() -> int:
+    """Recompute the portfolio of every organisation that funds, works on, or has members
+    working on a project."""
+    involved = set(Partnership.objects.values_list("organisation_id", flat=True)) | set(
+        Funding.objects.values_list("funder_id", flat=True)
+    )
+    above = ancestors(involved)
+    organisations = sorted(involved.union(*above.values()))
+    for start in range(0, len(organisations), BATCH):
+        recompute_portfolios(organisations[start : start + BATCH])
+    return len(organisations)
 
 
 _deferred: ContextVar[set[int] | None] = ContextVar("deferred_recomputes", default=None)

@@ -1,0 +1,229 @@
+"""Approved readings, reduced in the database to the few that decide the figures.
+
+Loading every approved update into Python costs time in proportion to the whole history. The
+figures need much less: for a `sum` indicator, the sums per reporting organisation and per
+stretch of time (inside a reporting period, or in the gap before it); for a `latest` indicator
+or a milestone, the most recent update of each organisation in each of those stretches. Grouped
+queries hand over exactly that, as `progress.Reading`s, and the pure progress module evaluates
+them as it would every update:
+
+- a `sum` reading carries the summed value, numerator and denominator of its stretch, the
+  newest as-of date in it (so it falls in the same period as the updates it stands for) and how
+  many updates it stands for;
+- the category values of a `sum` indicator are summed per organisation and carried by one of
+  that organisation's readings: only the indicator's overall figure uses them, never a period's;
+- a `latest` reading is a real update, with its category values.
+
+A project's periods do not overlap (the services refuse it), so each update falls in exactly
+one stretch: after the end of the period before and up to the end of its own period, or after
+the last period.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from .. import progress
+from ..models import Category, Dimension, Indicator, Period, ProgressUpdate, UpdateValue
+
+QUANTUM = Decimal("0.0001")  # the places of every stored quantity
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    # PostgreSQL returns numerics as Decimal; SQLite stores them as integers or floats.
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(QUANTUM)
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _datetime(value: Any) -> datetime | None:
+    # SQLite hands back text, in UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _in(ids: Sequence[int]) -> str:
+    return "(" + ", ".join(["%s"] * len(ids)) + ")"
+
+
+def _stretches(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """The FROM clause both queries share, with its parameters: approved updates of these
+    indicators, each with the period whose stretch it falls in (NULL after the last period)."""
+    q = connection.ops.quote_name
+    sql = f"""
+        {_table(ProgressUpdate)} u
+        JOIN {_table(Indicator)} i ON i.id = u.indicator_id
+        LEFT JOIN (
+            SELECT p.id, p.project_id, p.{q("start")} AS starts, p.{q("end")} AS ends,
+                   LAG(p.{q("end")}) OVER (
+                       PARTITION BY p.project_id ORDER BY p.{q("start")}
+                   ) AS previous_end
+            FROM {_table(Period)} p
+            WHERE p.project_id IN (
+                SELECT project_id FROM {_table(Indicator)} WHERE id IN {_in(ids)}
+            )
+        ) b ON b.project_id = i.project_id AND u.as_of <= b.ends
+            AND (b.previous_end IS NULL OR u.as_of > b.previous_end)
+        WHERE u.status = %s AND u.indicator_id IN {_in(ids)}
+    """
+    return sql, [*ids, ProgressUpdate.Status.APPROVED, *ids]
+
+
+# Whether an update lies inside its stretch's period rather than in the gap before it.
+INSIDE = "CASE WHEN u.as_of >= b.starts THEN 1 ELSE 0 END"
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[progress.Reading]]:
+    stretches, params = _stretches(ids)
+    rows = _fetch(
+        f"""
+        SELECT u.indicator_id, u.organisation_id, b.id, {INSIDE},
+               COUNT(*), SUM(u.value), COUNT(u.numerator), SUM(u.numerator),
+               SUM(u.denominator), MAX(u.as_of)
+        FROM {stretches}
+        GROUP BY u.indicator_id, u.organisation_id, b.id, {INSIDE}
+        """,
+        params,
+    )
+    parts = _summed_parts(with_parts) if with_parts else {}
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    for (
+        indicator_id,
+        source,
+        _period,
+        _inside,
+        updates,
+        value,
+        numerators,
+        numerator,
+        denominator,
+        newest,
+    ) in sorted(rows, key=lambda row: (row[0], row[1] or 0, row[9])):
+        readings[indicator_id].append(
+            progress.Reading(
+                as_of=_date(newest),
+                value=_decimal(value),
+                # A sum of percentages needs a fraction on every update; leaving the
+                # numerator out when one lacks it keeps the arithmetic's own refusal.
+                numerator=_decimal(numerator) if numerators == updates else None,
+                denominator=_decimal(denominator),
+                source=source,
+                parts=parts.pop((indicator_id, source), {}),
+                updates=updates,
+            )
+        )
+    return readings
+
+
+def _summed_parts(
+    ids: Sequence[int],
+) -> dict[tuple[int, int | None], dict[progress.CategoryKey, Decimal]]:
+    """(indicator, organisation) → its summed value per category."""
+    parts: dict[tuple[int, int | None], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
+    for indicator_id, source, dimension, category, total in _fetch(
+        f"""
+        SELECT u.indicator_id, u.organisation_id, d.slug, c.slug, SUM(v.value)
+        FROM {_table(UpdateValue)} v
+        JOIN {_table(ProgressUpdate)} u ON u.id = v.update_id
+        JOIN {_table(Category)} c ON c.id = v.category_id
+        JOIN {_table(Dimension)} d ON d.id = c.dimension_id
+        WHERE u.status = %s AND u.indicator_id IN {_in(ids)}
+        GROUP BY u.indicator_id, u.organisation_id, d.slug, c.slug
+        """,
+        [ProgressUpdate.Status.APPROVED, *ids],
+    ):
+        parts[(indicator_id, source)][(dimension, category)] = _decimal(total) or Decimal(0)
+    return parts
+
+
+def _latest(ids: Sequence[int]) -> dict[int, list[progress.Reading]]:
+    stretch = f"u.indicator_id, u.organisation_id, b.id, {INSIDE}"
+    stretches, params = _stretches(ids)
+    rows = _fetch(
+        f"""
+        SELECT id, indicator_id, organisation_id, as_of, value, numerator, denominator,
+               recorded_at, updates
+        FROM (
+            SELECT u.id, u.indicator_id, u.organisation_id, u.as_of, u.value, u.numerator,
+                   u.denominator, COALESCE(u.reviewed_at, u.submitted_at) AS recorded_at,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY {stretch}
+                       ORDER BY u.as_of DESC,
+                                COALESCE(u.reviewed_at, u.submitted_at) DESC NULLS LAST,
+                                u.id DESC
+                   ) AS position,
+                   COUNT(*) OVER (PARTITION BY {stretch}) AS updates
+            FROM {stretches}
+        ) ranked
+        WHERE position = 1
+        ORDER BY indicator_id, id
+        """,
+        params,
+    )
+    parts: dict[int, dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
+    update_ids = [row[0] for row in rows]
+    for start in range(0, len(update_ids), 5_000):
+        for update_id, dimension, category, value in UpdateValue.objects.filter(
+            update_id__in=update_ids[start : start + 5_000]
+        ).values_list("update_id", "category__dimension__slug", "category__slug", "value"):
+            parts[update_id][(dimension, category)] = value
+    readings: dict[int, list[progress.Reading]] = defaultdict(list)
+    for pk, indicator_id, source, as_of, value, numerator, denominator, recorded, updates in rows:
+        readings[indicator_id].append(
+            progress.Reading(
+                as_of=_date(as_of),
+                value=_decimal(value),
+                numerator=_decimal(numerator),
+                denominator=_decimal(denominator),
+                recorded_at=_datetime(recorded),
+                sequence=pk,
+                source=source,
+                parts=parts.get(pk, {}),
+                updates=updates,
+            )
+        )
+    return readings
+
+
+def approved_readings(
+    indicators: Sequence[Indicator], *, with_parts: set[int]
+) -> dict[int, list[progress.Reading]]:
+    """Indicator id → the reduced approved readings that give its figures. Category values are
+    read for the indicators in `with_parts` only: the figures use them for category targets."""
+    summed = [
+        i.pk
+        for i in indicators
+        if i.aggregation == Indicator.Aggregation.SUM and i.measure != Indicator.Measure.MILESTONE
+    ]
+    set_of_summed = set(summed)
+    newest = [i.pk for i in indicators if i.pk not in set_of_summed]
+    readings: dict[int, list[progress.Reading]] = {}
+    if summed:
+        readings.update(_summed(summed, [pk for pk in summed if pk in with_parts]))
+    if newest:
+        readings.update(_latest(newest))
+    return readings
