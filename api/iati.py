@@ -22,9 +22,8 @@ from indicators.models import (
     Period,
     PeriodTarget,
     ProgressUpdate,
-    UpdateValue,
 )
-from indicators.selectors import reading_for, spec_for
+from indicators.selectors import reading_for, spec_for, update_values
 from partners.models import Organisation
 from projects.models import Location, Project, Result
 
@@ -241,9 +240,7 @@ def _results(activity: ET.Element, project: Project) -> None:
     readings: dict[int, list[progress.Reading]] = defaultdict(list)
     approved = ProgressUpdate.objects.filter(
         indicator__project=project, status=ProgressUpdate.Status.APPROVED
-    ).prefetch_related(
-        Prefetch("values", queryset=UpdateValue.objects.select_related("category__dimension"))
-    )
+    ).prefetch_related(Prefetch("values", queryset=update_values()))
     for update in approved:
         readings[update.indicator_id].append(reading_for(update, update.values.all()))
     periods = list(Period.objects.filter(project=project).order_by("start"))

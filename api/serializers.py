@@ -1,7 +1,10 @@
 """The JSON of API v1. Field names follow API.md: extend, never rename."""
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -264,6 +267,9 @@ class CategoryValueSerializer(StrictSerializer):
     value = Quantity()
 
 
+LISTED_VALUES = "listed_values"  # where a list prefetches each update's values
+
+
 class UpdateSerializer(serializers.ModelSerializer):
     values = serializers.SerializerMethodField()
     evidence_url = serializers.CharField(
@@ -294,14 +300,54 @@ class UpdateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CategoryValueSerializer(many=True))
     def get_values(self, update: ProgressUpdate) -> list[dict]:
+        parts = getattr(update, LISTED_VALUES, None)
         return [
             {
                 "dimension": part.category.dimension.slug,
                 "category": part.category.slug,
                 "value": part.value,
             }
-            for part in update.values.all()
+            for part in (update.values.all() if parts is None else parts)
         ]
+
+    def to_representation(self, instance: ProgressUpdate) -> dict[str, Any]:
+        """Written out field by field: partner systems page through this list more than any
+        other, and the generic path costs three times as much. The declared fields still give
+        the schema, and a test holds both paths to the same output."""
+        return {
+            "id": instance.pk,
+            "indicator": instance.indicator_id,
+            "as_of": instance.as_of.isoformat(),
+            "period": instance.period_id,
+            "organisation": instance.organisation_id,
+            "value": _stored_quantity(instance.value),
+            "numerator": _stored_quantity(instance.numerator),
+            "denominator": _stored_quantity(instance.denominator),
+            "values": self.get_values(instance),
+            "narrative": instance.narrative,
+            "evidence_url": instance.evidence_url,
+            "status": instance.status,
+            "version": instance.version,
+            "review_note": instance.review_note,
+            "submitted_at": _moment(instance.submitted_at),
+            "reviewed_at": _moment(instance.reviewed_at),
+            "updated_at": _moment(instance.updated_at),
+        }
+
+
+STORED_PLACES = Decimal("0.0001")
+
+
+def _stored_quantity(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _moment(value: datetime | None) -> str | None:
+    """As DRF writes a date-time: in the current time zone, ISO 8601, "Z" for UTC."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def quantity() -> serializers.DecimalField:

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from indicators import services
-from indicators.models import Category, CategoryTarget, Indicator, ProgressUpdate, UpdateValue
-from indicators.selectors import authority_of, visible_updates
+from indicators.models import Category, CategoryTarget, Indicator, ProgressUpdate
+from indicators.selectors import authority_of, update_values, visible_updates
 from indicators.services import workflow
 from partners.models import Membership, Organisation, User
 from partners.selectors import visible_organisations
@@ -27,6 +27,7 @@ from projects.selectors import has_role, visible_projects
 
 from . import filters, hxl, serializers
 from .iati import activities_as_iati, project_as_iati
+from .pagination import SyncPagination
 
 ID_PATTERN = "[0-9]{1,18}"  # any larger number is no id the database can hold
 
@@ -179,20 +180,20 @@ class UpdateViewSet(
     lookup_value_regex = ID_PATTERN
     serializer_class = serializers.UpdateSerializer
     filterset_class = filters.UpdateFilter
+    pagination_class = SyncPagination
     ordering_fields = ["id", "as_of", "updated_at"]
     ordering = ["id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return (
-            visible_updates(self.request.user)
-            .prefetch_related(
-                Prefetch(
-                    "values", queryset=UpdateValue.objects.select_related("category__dimension")
-                )
-            )
-            .order_by("id")
+        # A page of the list keeps its values as plain lists (to_attr): Django would otherwise
+        # build a queryset per update to hold them.
+        values = (
+            Prefetch("values", queryset=update_values(), to_attr=serializers.LISTED_VALUES)
+            if self.action == "list"
+            else Prefetch("values", queryset=update_values())
         )
+        return visible_updates(self.request.user).prefetch_related(values).order_by("id")
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiTypes.STR},

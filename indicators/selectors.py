@@ -19,9 +19,9 @@ from projects.selectors import (
     ROLE_RANK,
     WORKING_ROLES,
     keep_highest,
+    projects_by_access,
     projects_with_role,
     visible_projects,
-    working_roles,
 )
 
 from . import progress
@@ -82,6 +82,14 @@ def spec_for(
     )
 
 
+def update_values() -> QuerySet[UpdateValue]:
+    """Values per category, to prefetch with their updates: ordered by their own columns, not
+    through the update's default ordering, which would join the project to every page."""
+    return UpdateValue.objects.select_related("category__dimension").order_by(
+        "update_id", "category__dimension__name", "category__order"
+    )
+
+
 def reading_for(update: ProgressUpdate, values: Iterable[UpdateValue] = ()) -> progress.Reading:
     return progress.Reading(
         as_of=update.as_of,
@@ -126,9 +134,7 @@ def figures_for(
     statuses = progress.PROVISIONAL_STATUSES if with_provisional else progress.COUNTED_STATUSES
     updates = ProgressUpdate.objects.filter(
         indicator_id__in=ids, status__in=statuses
-    ).prefetch_related(
-        Prefetch("values", queryset=UpdateValue.objects.select_related("category__dimension"))
-    )
+    ).prefetch_related(Prefetch("values", queryset=update_values()))
     readings_by_indicator: dict[int, list[progress.Reading]] = defaultdict(list)
     for update in updates:
         readings_by_indicator[update.indicator_id].append(reading_for(update, update.values.all()))
@@ -179,12 +185,24 @@ def visible_indicator(user: User | AnonymousUser, pk: int) -> Indicator:
 def visible_updates(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
     """Updates the user may see: all of those on projects they work on, and only approved ones
     on projects they merely fund."""
-    if getattr(user, "is_superuser", False) and user.is_active:
+    if not user.is_authenticated or not user.is_active:
+        return ProgressUpdate.objects.none()
+    if user.is_superuser:
         return ProgressUpdate.objects.all()
-    working = list(working_roles(user))
+    # Read step by step as plain lists of ids, each an index lookup: given the visibility
+    # subqueries themselves, the database plans long and scans every update to count a few.
+    working, seen = projects_by_access(acting_organisations(user))
+    every_status: list[int] = []
+    approved_only: list[int] = []
+    for pk, project_id in (
+        Indicator.objects.filter(project_id__in=working | seen)
+        .order_by("pk")
+        .values_list("pk", "project_id")
+    ):
+        (every_status if project_id in working else approved_only).append(pk)
     return ProgressUpdate.objects.filter(
-        Q(indicator__project_id__in=working)
-        | Q(indicator__project__in=visible_projects(user), status=ProgressUpdate.Status.APPROVED)
+        Q(indicator_id__in=every_status)
+        | Q(indicator_id__in=approved_only, status=ProgressUpdate.Status.APPROVED)
     )
 
 
@@ -200,11 +218,7 @@ def visible_update(user: User | AnonymousUser, pk: int) -> ProgressUpdate:
                 "submitted_by",
                 "reviewed_by",
             )
-            .prefetch_related(
-                Prefetch(
-                    "values", queryset=UpdateValue.objects.select_related("category__dimension")
-                )
-            )
+            .prefetch_related(Prefetch("values", queryset=update_values()))
             .get(pk=pk)
         )
     except ProgressUpdate.DoesNotExist:

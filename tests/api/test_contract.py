@@ -167,3 +167,19 @@ def test_decimal_quantities_are_json_numbers(api):
     targets = [r["target_value"] for r in body["results"] if r["target_value"] is not None]
     assert targets and all(isinstance(t, (int, float)) for t in targets)
     assert Decimal(str(targets[0])) > 0
+
+
+def test_the_update_list_writes_each_update_as_the_generic_serializer_would(demo):
+    """The list writes its rows field by field for speed; it must say what DRF's own path says."""
+    from rest_framework import serializers as drf
+
+    from api.serializers import UpdateSerializer
+    from indicators.models import ProgressUpdate
+
+    updates = ProgressUpdate.objects.prefetch_related("values__category__dimension")
+    assert updates.filter(values__isnull=False).exists()
+    assert updates.filter(numerator__isnull=False).exists()
+    assert updates.filter(reviewed_at__isnull=True).exists()
+    for update in updates:
+        serializer = UpdateSerializer(update)
+        assert serializer.data == drf.ModelSerializer.to_representation(serializer, update)

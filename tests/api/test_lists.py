@@ -117,3 +117,68 @@ def test_updated_since_with_extreme_offsets(api, since, status):
     for endpoint in ("updates", "indicators", "projects"):
         response = api("eu_read").get(f"/api/v1/{endpoint}/", {"updated_since": since})
         assert response.status_code == status, endpoint
+
+
+def walk(client, first_url):
+    """Every row of a cursor walk, and the pages it took."""
+    rows, pages, url = [], 0, first_url
+    while url:
+        body = client.get(url).json()
+        assert body["count"] is None and body["previous"] is None
+        rows += body["results"]
+        pages += 1
+        url = body["next"]
+    return rows, pages
+
+
+def test_a_cursor_walk_sends_every_visible_update_once_in_order_of_change(api):
+    client = api("aspem_read")
+    rows, pages = walk(client, "/api/v1/updates/?cursor=&page_size=2")
+    expected = client.get("/api/v1/updates/?page_size=500").json()
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in expected["results"])
+    assert len(rows) == len({r["id"] for r in rows}) == expected["count"] == 3
+    assert pages == 2  # and no empty page at the end
+    keys = [(r["updated_at"], r["id"]) for r in rows]
+    assert keys == sorted(keys)
+
+
+def test_an_update_changed_during_a_walk_comes_again_at_its_end(api):
+    client = api("aspem_read")
+    first = client.get("/api/v1/updates/?cursor=&page_size=2").json()
+    already_sent = first["results"][0]["id"]
+    ProgressUpdate.objects.filter(pk=already_sent).update(
+        updated_at=timezone.now() + timedelta(minutes=1)
+    )
+    rest, _pages = walk(client, first["next"])
+    assert rest[-1]["id"] == already_sent
+
+
+def test_a_walk_with_updated_since_costs_the_same_queries_on_every_page(api):
+    client = api("aspem_read")
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    first = client.get("/api/v1/updates/", {"cursor": "", "updated_since": since, "page_size": 1})
+    with CaptureQueriesContext(connection) as on_first:
+        client.get(first.json()["next"])
+    body = first.json()
+    assert len(body["results"]) == 1 and "updated_since" in body["next"]
+    third = client.get(body["next"]).json()["next"]
+    with CaptureQueriesContext(connection) as later:
+        client.get(third)
+    assert len(later) == len(on_first)
+
+
+@pytest.mark.parametrize(
+    "query", ["cursor=bm9wZQ", "cursor=%E2%9C%93", "cursor=&page=2", "cursor=&ordering=id"]
+)
+def test_a_bad_cursor_or_a_cursor_with_page_or_ordering_is_refused(api, query):
+    response = api("aspem_read").get(f"/api/v1/updates/?{query}")
+    assert response.status_code == 400
+    assert set(response.json()) & {"cursor", "page", "ordering"}
+
+
+def test_a_funder_walking_with_a_cursor_sees_approved_updates_only(api):
+    rows, _pages = walk(api("eu_read"), "/api/v1/updates/?cursor=")
+    assert rows and {r["status"] for r in rows} == {"approved"}
+    outsider = api("ciudadviva_read")
+    mine = {r["id"] for r in walk(outsider, "/api/v1/updates/?cursor=")[0]}
+    assert not mine & {r["id"] for r in rows}

@@ -61,6 +61,8 @@ def connection_kept_open():
 # the caller reports for), which JSON Schema cannot state. There a schema-valid body may get a
 # 400 naming the rule; every other check still runs on them.
 RULES_BEYOND_THE_SCHEMA = {
+    # A cursor is opaque: only one the API gave out is accepted, and not beside page or ordering.
+    "GET /api/v1/updates/",
     "POST /api/v1/updates/",
     "PATCH /api/v1/updates/{id}/",
     "POST /api/v1/updates/import/",
