@@ -225,9 +225,11 @@ def _capped_mean(percents: list[Decimal]) -> Decimal | None:
 Counts = dict[str, int]  # "indicators" and each status → how many
 
 
+COUNTED = ("indicators", *STATUSES)
+
+
 def _counts_of(snapshot: ProjectSnapshot | None) -> Counts:
-    fields = ("indicators", *STATUSES)
-    return {f: getattr(snapshot, f) if snapshot else 0 for f in fields}
+    return {field: getattr(snapshot, field) if snapshot else 0 for field in COUNTED}
 
 
 @transaction.atomic
@@ -282,13 +284,10 @@ def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = 
     )
     shown_in = _portfolios_showing(ids)
     if adjust_portfolios:
-        changes = {
-            row.project_id: {
-                field: value - _counts_of(before.get(row.project_id))[field]
-                for field, value in _counts_of(row).items()
-            }
-            for row in rows
-        }
+        changes: dict[int, Counts] = {}
+        for row in rows:
+            old = _counts_of(before.get(row.project_id))
+            changes[row.project_id] = {f: n - old[f] for f, n in _counts_of(row).items()}
         _adjust_portfolios(shown_in, changes, now)
     return sorted({organisation for organisation, _kind in shown_in})
 
@@ -342,10 +341,7 @@ def _adjust_portfolios(
     for (organisation, kind), projects in shown_in.items():
         if (organisation, kind) not in existing:
             continue
-        total = {
-            field: sum(changes[p][field] for p in projects)
-            for field in changes[next(iter(projects))]
-        }
+        total = {field: sum(changes[p][field] for p in projects) for field in COUNTED}
         if any(total.values()):
             by_change[tuple(sorted(total.items()))].append(
                 Q(organisation_id=organisation, kind=kind)
@@ -430,9 +426,10 @@ def recompute_portfolios(organisation_ids: Sequence[int]) -> None:
         contributions[funder][currency] += amount
     now = timezone.now()
     rows = []
-    empty = _counts_of(None)
     for (organisation, kind), projects in sorted(contents.items()):
-        totals = {field: sum(counts.get(p, empty)[field] for p in projects) for field in empty}
+        totals = {
+            field: sum(counts[p][field] for p in projects if p in counts) for field in COUNTED
+        }
         funded = (
             contributions.get(organisation, {}) if kind == PortfolioSnapshot.Kind.FUNDER else {}
         )
