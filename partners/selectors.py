@@ -64,9 +64,19 @@ def acting_organisations(user: User | AnonymousUser) -> dict[int, str]:
 
 def ancestors(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each organisation, every organisation above it in the network (not itself)."""
-    parents = dict(Organisation.objects.values_list("id", "parent_id"))
+    ids = list(organisation_ids)
+    wanted = set(ids)
+    parents: dict[int, int | None] = {}
+    # One level of the tree per query: as many queries as the network is deep, each reading
+    # only the organisations on the way up, however many others there are.
+    while wanted:
+        level = dict(
+            Organisation.objects.filter(pk__in=wanted).order_by().values_list("id", "parent_id")
+        )
+        parents.update(level)
+        wanted = {parent for parent in level.values() if parent is not None} - parents.keys()
     result = {}
-    for organisation_id in organisation_ids:
+    for organisation_id in ids:
         found: set[int] = set()
         current = parents.get(organisation_id)
         while current is not None and current not in found:

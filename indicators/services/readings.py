@@ -10,8 +10,9 @@ them as it would every update:
 - a `sum` reading carries the summed value, numerator and denominator of its stretch, the
   newest as-of date in it (so it falls in the same period as the updates it stands for) and how
   many updates it stands for;
-- the category values of a `sum` indicator are summed per organisation and carried by one of
-  that organisation's readings: only the indicator's overall figure uses them, never a period's;
+- the values of a `sum` indicator in each category with a target are summed per organisation
+  and carried by one of that organisation's readings: only the indicator's overall figure uses
+  them, never a period's;
 - a `latest` reading is a real update, with its category values.
 
 A project's periods do not overlap (the services refuse it), so each update falls in exactly
@@ -29,7 +30,15 @@ from django.db import connection
 from django.utils import timezone
 
 from .. import progress
-from ..models import Category, Dimension, Indicator, Period, ProgressUpdate, UpdateValue
+from ..models import (
+    Category,
+    CategoryTarget,
+    Dimension,
+    Indicator,
+    Period,
+    ProgressUpdate,
+    UpdateValue,
+)
 
 QUANTUM = Decimal("0.0001")  # the places of every stored quantity
 
@@ -142,21 +151,30 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
 def _summed_parts(
     ids: Sequence[int],
 ) -> dict[tuple[int, int | None], dict[progress.CategoryKey, Decimal]]:
-    """(indicator, organisation) → its summed value per category."""
+    """(indicator, organisation) → its summed value in each category that has a target.
+
+    Only those categories decide a figure. Each update's value in one is looked up through the
+    (update, category) index, so the cost follows the indicators' own updates; a join would
+    let the planner hash the whole table of values, as large as the portfolio.
+    """
     parts: dict[tuple[int, int | None], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
     for indicator_id, source, dimension, category, total in _fetch(
         f"""
-        SELECT u.indicator_id, u.organisation_id, d.slug, c.slug, SUM(v.value)
-        FROM {_table(UpdateValue)} v
-        JOIN {_table(ProgressUpdate)} u ON u.id = v.update_id
-        JOIN {_table(Category)} c ON c.id = v.category_id
+        SELECT u.indicator_id, u.organisation_id, d.slug, c.slug,
+               SUM((SELECT v.value FROM {_table(UpdateValue)} v
+                    WHERE v.update_id = u.id AND v.category_id = t.category_id))
+        FROM {_table(ProgressUpdate)} u
+        JOIN {_table(CategoryTarget)} t ON t.indicator_id = u.indicator_id
+        JOIN {_table(Category)} c ON c.id = t.category_id
         JOIN {_table(Dimension)} d ON d.id = c.dimension_id
         WHERE u.status = %s AND u.indicator_id IN {_in(ids)}
         GROUP BY u.indicator_id, u.organisation_id, d.slug, c.slug
         """,
         [ProgressUpdate.Status.APPROVED, *ids],
     ):
-        parts[(indicator_id, source)][(dimension, category)] = _decimal(total) or Decimal(0)
+        # No update of that organisation gave a value for the category.
+        if total is not None:
+            parts[(indicator_id, source)][(dimension, category)] = _decimal(total) or Decimal(0)
     return parts
 
 

@@ -18,7 +18,7 @@ from functools import reduce
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum, Value
 from django.utils import timezone
 
 from partners.models import Organisation
@@ -78,7 +78,9 @@ def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) ->
     ]
 
 
-@transaction.atomic
+# No savepoint when inside a larger transaction: nothing catches their errors half-way, and a
+# savepoint costs two more round trips on every approval's recompute.
+@transaction.atomic(savepoint=False)
 def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = None) -> list[int]:
     """Recompute the snapshots (and network roll-ups) of these indicators; return their
     projects' ids."""
@@ -181,12 +183,16 @@ def _recompute_network_rollups(
     reporting = {org for rows in reporters.values() for org, _reading in rows}
     if not reporting:
         return
-    above = ancestors(reporting)
-    networked = {org for org in reporting if above[org]} | set(
-        Organisation.objects.filter(pk__in=reporting, members__isnull=False).values_list(
-            "pk", flat=True
-        )
+    networked = set(
+        Organisation.objects.filter(pk__in=reporting)
+        .filter(Q(parent__isnull=False) | Q(members__isnull=False))
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
     )
+    if not networked:
+        return
+    above = ancestors(networked)
     rows = []
     for indicator in indicators:
         by_org = [(org, r) for org, r in reporters.get(indicator.pk, []) if org in networked]
@@ -232,7 +238,7 @@ def _counts_of(snapshot: ProjectSnapshot | None) -> Counts:
     return {field: getattr(snapshot, field) if snapshot else 0 for field in COUNTED}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = False) -> list[int]:
     """Recompute these projects' snapshots; return the organisations whose portfolios show them.
 
@@ -247,17 +253,18 @@ def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = 
     ids = [project.pk for project in projects]
     before = {s.project_id: s for s in ProjectSnapshot.objects.filter(project_id__in=ids)}
     snapshots: dict[int, list[tuple[str, Decimal | None, Any]]] = defaultdict(list)
-    for project_id, status, percent, last_update in IndicatorSnapshot.objects.filter(
-        indicator__project_id__in=ids
-    ).values_list("indicator__project_id", "status", "percent_of_target", "last_update"):
-        snapshots[project_id].append((status, percent, last_update))
-    counts = dict(
+    counts: dict[int, int] = defaultdict(int)
+    for project_id, status, percent, last_update in (
         Indicator.objects.filter(project_id__in=ids)
         .order_by()
-        .values("project_id")
-        .annotate(n=Count("id"))
-        .values_list("project_id", "n")
-    )
+        .values_list(
+            "project_id", "snapshot__status", "snapshot__percent_of_target", "snapshot__last_update"
+        )
+    ):
+        counts[project_id] += 1
+        # An indicator without a snapshot yet has no status.
+        if status is not None:
+            snapshots[project_id].append((status, percent, last_update))
     now = timezone.now()
     rows = []
     for project in projects:
@@ -292,25 +299,39 @@ def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = 
     return sorted({organisation for organisation, _kind in shown_in})
 
 
+FUNDER_ROLE = 0  # no partnership role has it: marks the rows that come from fundings
+
+
 def _portfolios_showing(project_ids: Sequence[int]) -> dict[tuple[int, str], set[int]]:
     """(organisation, kind) → which of these projects that portfolio shows."""
     kinds = PortfolioSnapshot.Kind
     shown: dict[tuple[int, str], set[int]] = defaultdict(set)
     involved: list[tuple[int, int]] = []
-    for organisation, project, role in Partnership.objects.filter(
-        project_id__in=project_ids
-    ).values_list("organisation_id", "project_id", "role"):
-        involved.append((organisation, project))
-        if role in WORKING_ROLES:
-            shown[(organisation, kinds.IMPLEMENTER)].add(project)
-    for funder, project in Funding.objects.filter(project_id__in=project_ids).values_list(
-        "funder_id", "project_id"
+    in_networks: set[int] = set()
+    # Partners and funders in one query, with their parent organisation: networks are looked up
+    # only above the organisations that have one.
+    fundings = (
+        Funding.objects.filter(project_id__in=project_ids)
+        .annotate(as_role=Value(FUNDER_ROLE))
+        .order_by()
+        .values_list("funder_id", "project_id", "as_role", "funder__parent_id")
+    )
+    for organisation, project, role, parent in (
+        Partnership.objects.filter(project_id__in=project_ids)
+        .order_by()
+        .values_list("organisation_id", "project_id", "role", "organisation__parent_id")
+        .union(fundings, all=True)
     ):
-        involved.append((funder, project))
-        shown[(funder, kinds.FUNDER)].add(project)
-    above = ancestors({organisation for organisation, _project in involved})
+        involved.append((organisation, project))
+        if parent is not None:
+            in_networks.add(organisation)
+        if role == FUNDER_ROLE:
+            shown[(organisation, kinds.FUNDER)].add(project)
+        elif role in WORKING_ROLES:
+            shown[(organisation, kinds.IMPLEMENTER)].add(project)
+    above = ancestors(in_networks)
     for organisation, project in involved:
-        for network in {organisation, *above[organisation]}:
+        for network in {organisation, *above.get(organisation, ())}:
             shown[(network, kinds.NETWORK)].add(project)
     return shown
 
@@ -451,9 +472,11 @@ def recompute_portfolios(organisation_ids: Sequence[int]) -> None:
     )
 
 
+@transaction.atomic
 def recompute_for_indicator(indicator_id: int) -> list[int]:
-    """What an approval sets off: the indicator, then its project, then the portfolios above.
-    Returns the projects whose figures were recomputed."""
+    """What an approval sets off: the indicator, then its project, then the portfolios above,
+    in one transaction that takes its locks in that order. Returns the projects whose figures
+    were recomputed."""
     project_ids = recompute_indicators([indicator_id])
     # Counted so that coalescing can be seen working: a burst of approvals, a few recomputes.
     IndicatorSnapshot.objects.filter(pk=indicator_id).update(recomputes=F("recomputes") + 1)

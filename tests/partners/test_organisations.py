@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partners import services
 from partners.models import Invitation, Membership, Organisation, User
+from partners.selectors import ancestors
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +262,20 @@ def test_the_django_admin_shows_memberships_and_projects_but_changes_neither(cli
     assert client.post(f"/admin/partners/membership/{membership.pk}/delete/").status_code == 403
     membership.refresh_from_db()
     assert membership.role == "editor"
+
+
+def test_networks_above_an_organisation_are_read_one_level_per_query(
+    django_assert_num_queries,
+):
+    national = OrganisationFactory(name="National network")
+    province = OrganisationFactory(name="Provincial network", parent=national)
+    kitchen = OrganisationFactory(name="Soup kitchen", parent=province)
+    loner = OrganisationFactory(name="Not in a network")
+    OrganisationFactory.create_batch(30)
+
+    # The kitchen, its province, the nation: three levels, whatever else exists.
+    with django_assert_num_queries(3):
+        above = ancestors([kitchen.pk, loner.pk])
+    assert above == {kitchen.pk: {province.pk, national.pk}, loner.pk: set()}
+    with django_assert_num_queries(0):
+        assert ancestors([]) == {}
