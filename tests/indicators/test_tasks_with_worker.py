@@ -6,13 +6,11 @@ REDIS_URL is set and the database is PostgreSQL (CI's second pass); elsewhere th
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +23,7 @@ from django.urls import reverse
 from indicators import services
 from indicators.models import IndicatorSnapshot, ProgressUpdate
 from portfolio.celery import app as celery_app
+from portfolio.processes import CeleryProcess, database_url, wait_until
 from tests.factories import (
     FundingFactory,
     IndicatorFactory,
@@ -43,60 +42,13 @@ pytestmark = [
 BASE_DIR = Path(settings.BASE_DIR)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, step: float = 0.1) -> float:
-    """Seconds it took for `condition` to hold; fails after `timeout`."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not reached within {timeout} s")
-        time.sleep(step)
-    return time.monotonic() - start
-
-
 def shared_database_url() -> str:
     if connection.vendor != "postgresql":
         pytest.skip("worker processes share the test database only on PostgreSQL")
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url()
 
 
 WORKER_SESSIONS = "portfolio-test-worker"
-
-
-class CeleryProcess:
-    """A `celery worker` or `celery beat` process of this project, with its log."""
-
-    def __init__(self, *args: str, env: dict[str, str], ready: str):
-        self.args, self.env, self.ready = args, env, ready
-        self.log = Path(tempfile.mkstemp(prefix="celery-", suffix=".log")[1])
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "CeleryProcess":
-        self.log.write_text("")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portfolio", *self.args],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_until(lambda: self.ready in self.log.read_text(), timeout=60, step=0.2)
-        return self
-
-    def kill(self) -> None:
-        """Die at once, as a crashed or evicted worker does."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def process_env(redis_url: str, **extra: str) -> dict[str, str]:

@@ -1,0 +1,80 @@
+"""The benchmark command keeps working; its timings are printed, never asserted."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from api.models import ApiToken
+from indicators.models import IndicatorSnapshot
+from projects.models import Project
+
+PAGES = [
+    "/api/v1/updates/?page_size=100",
+    "/api/v1/updates/",
+    "/api/v1/updates/?cursor=",
+    "/api/v1/indicators/",
+    "/api/v1/projects/",
+    "/funder/",
+    "/implementer/",
+]
+
+
+def benchmark(**options) -> str:
+    out = io.StringIO()
+    call_command("benchmark", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_benchmark_prints_every_figure_and_leaves_exact_snapshots():
+    text = benchmark(projects=3, updates=300, repeats=2, no_workers=True)
+
+    assert "Generating 3 projects and 300 updates" in text
+    ratio = re.search(r"Full recompute, one process: +([\d.]+) s += ([\d.]+) × raw SQL", text)
+    assert ratio is not None, text
+    assert float(ratio.group(2)) > 0
+    for size in ("10 updates", "10,000 updates"):
+        for part in ("with project and portfolios", "the indicator's snapshot"):
+            line = next(line for line in text.splitlines() if f"{size}, {part}" in line)
+            assert re.search(r"ms +\d+$", line), line
+    printed = [line for line in text.splitlines() if line.strip().startswith("GET ")]
+    assert len(printed) == len(PAGES)
+    for page, line in zip(PAGES, printed, strict=True):
+        assert page in line and re.search(r"ms +\d+$", line), line
+    # What was timed was the real recompute: the probes hold 10 and 10,000 updates of 2 people.
+    probes = IndicatorSnapshot.objects.filter(indicator__project__code="benchmark-probe")
+    assert sorted(s.achieved for s in probes) == [Decimal(20), Decimal(20_000)]
+    # The token the lists were requested with does not outlive the run.
+    assert not ApiToken.objects.filter(name="benchmark", revoked_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_second_run_reuses_the_portfolio_and_another_size_is_refused():
+    benchmark(projects=2, updates=50, repeats=1, no_workers=True)
+    again = benchmark(projects=2, updates=50, repeats=1, no_workers=True)
+    assert "Reusing the synthetic portfolio" in again
+    assert Project.objects.filter(code__startswith="synthetic-").count() == 2
+    with pytest.raises(CommandError, match="2 projects and 50 updates, not the 5 and 50"):
+        benchmark(projects=5, updates=50, repeats=1, no_workers=True)
+
+
+def test_nonsense_sizes_are_refused():
+    with pytest.raises(CommandError, match="at least 1 project"):
+        benchmark(projects=0, updates=10)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL for real Celery workers")
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_measures_approvals_and_recomputes_on_real_workers():
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes share the test database only on PostgreSQL")
+    text = benchmark(projects=4, updates=400, repeats=1)
+    assert re.search(r"Approval → fresh snapshot, 1 worker .*ms", text), text
+    assert re.search(r"Full recompute, 1 chunk on 1 worker: +[\d.]+ s", text), text
+    assert re.search(r"Full recompute, 1 chunk on 2 workers: +[\d.]+ s", text), text
