@@ -33,7 +33,7 @@ test: lint
 	$(BIN)/pytest
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages --locale es --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale es --locale fr --no-obsolete --ignore '.venv/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

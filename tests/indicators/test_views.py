@@ -296,7 +296,7 @@ def test_entry_form_weighs_under_60_kb_compressed_on_first_load(client, team):
     assert b"portal.css" in html and b"update-form.js" in html
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
 def test_as_of_date_is_prefilled_in_iso_form_whatever_the_language(client, team, language):
     client.force_login(team["editor"])
     url = reverse("indicators:report", args=[team["indicator"].pk])

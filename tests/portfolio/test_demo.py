@@ -272,3 +272,41 @@ def test_loading_the_demo_without_debug_is_refused_unless_asked_for(db, settings
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     assert User.objects.get(username="admin").is_superuser
+
+
+@pytest.mark.parametrize(
+    ("language", "sign_out", "my_indicators"),
+    [("es", "Cerrar sesión", "Mis indicadores"), ("fr", "Se déconnecter", "Mes indicateurs")],
+)
+def test_a_manager_works_through_every_page_of_a_project_in_their_language(
+    client, demo, language, sign_out, my_indicators
+):
+    login(client, "mam-manager")
+    client.cookies["django_language"] = language
+    project = Project.objects.get(code__startswith="mam")
+    indicator = project.indicators.order_by("pk").first()
+    update = ProgressUpdate.objects.filter(indicator__project=project).first()
+    pages = [
+        reverse("portfolio-home"),
+        reverse("projects:detail", args=[project.pk]),
+        reverse("projects:setup", args=[project.pk]),
+        reverse("projects:report", args=[project.pk]),
+        reverse("indicators:framework", args=[project.pk]),
+        reverse("indicators:periods", args=[project.pk]),
+        reverse("indicators:mine"),
+        reverse("indicators:review"),
+        reverse("indicators:indicator", args=[indicator.pk]),
+        reverse("indicators:report", args=[indicator.pk]),
+        reverse("indicators:targets", args=[indicator.pk]),
+        reverse("indicators:update", args=[update.pk]),
+        reverse("dashboards"),
+        reverse("profile"),
+        reverse("organisations"),
+    ]
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        text = response.text
+        assert f'lang="{language}"' in text, url
+        assert sign_out in text and my_indicators in text, url
+        assert "Sign out" not in text, url

@@ -133,6 +133,19 @@ def test_pages_are_served_in_spanish_when_asked(client, world):
     assert "Your portfolio" not in response.text
 
 
+def test_pages_are_served_in_french_when_asked_or_chosen(client, world):
+    client.force_login(world["editor_a"])
+    response = client.get(reverse("portfolio-home"), headers={"accept-language": "fr"})
+    assert response.headers["Content-Language"] == "fr"
+    assert 'lang="fr"' in response.text
+    assert "Votre portefeuille" in response.text
+    assert "Your portfolio" not in response.text
+
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    chosen = client.get(reverse("portfolio-home"), headers={"accept-language": "es"})
+    assert 'lang="fr"' in chosen.text
+
+
 def test_portfolio_is_paginated_and_every_project_is_reachable(client, world):
     add_projects(world, 30)
     client.force_login(world["editor_a"])
