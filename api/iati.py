@@ -5,7 +5,7 @@ category as `<dimension>`s."""
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from xml.etree import ElementTree as ET
@@ -83,10 +83,18 @@ def element(
 
 
 def narrative(
-    parent: ET.Element, tag: str, text: str, attributes: dict[str, str] | None = None
+    parent: ET.Element,
+    tag: str,
+    text: str,
+    attributes: dict[str, str] | None = None,
+    translations: Mapping[str, str] | None = None,
 ) -> ET.Element:
+    """An element holding the text as written (in the activity's language), then one
+    narrative per translation, each marked with its language."""
     node = element(parent, tag, attributes)
     element(node, "narrative", text=text)
+    for language, translation in sorted((translations or {}).items()):
+        element(node, "narrative", {XML_LANG: language}, text=translation)
     return node
 
 
@@ -129,7 +137,7 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
         "iati-activity",
         {
             "last-updated-datetime": project.updated_at.replace(microsecond=0).isoformat(),
-            XML_LANG: "en",
+            XML_LANG: project.language,
             "default-currency": project.currency,
         },
     )
@@ -160,9 +168,15 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
             reporter.organisation.name,
             {"ref": prefix, "type": organisation_type(reporter.organisation)},
         )
-    narrative(activity, "title", project.title)
+    narrative(activity, "title", project.title, translations=project.translations_of("title"))
     if project.summary:
-        narrative(activity, "description", project.summary, {"type": "1"})
+        narrative(
+            activity,
+            "description",
+            project.summary,
+            {"type": "1"},
+            translations=project.translations_of("summary"),
+        )
     for partnership in partnerships:
         attributes = {
             "role": str(partnership.role),
@@ -264,7 +278,8 @@ def _results(activity: ET.Element, project: Project) -> None:
                 "aggregation-status": "0",
             },
         )
-        narrative(node, "title", result.title if result else project.title)
+        titled = result or project
+        narrative(node, "title", titled.title, translations=titled.translations_of("title"))
         for indicator in members:
             _indicator(node, indicator, readings[indicator.pk], periods, period_targets, names)
 
@@ -286,7 +301,7 @@ def _indicator(
             "ascending": "0" if indicator.direction == "decrease" else "1",
         },
     )
-    narrative(item, "title", indicator.name)
+    narrative(item, "title", indicator.name, translations=indicator.translations_of("name"))
     if indicator.baseline_value is not None:
         year = (indicator.baseline_date or project.planned_start).year
         element(item, "baseline", {"year": str(year), "value": number(indicator.baseline_value)})

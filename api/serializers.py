@@ -73,7 +73,18 @@ class ProjectProgressSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
 
 
+def translations_field() -> serializers.DictField:
+    """{language: {field: text}}: the texts in the other interface languages."""
+    return serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text="The translated texts by language code (en, es, fr) and field; a field "
+        "without a translation in a language is left out.",
+    )
+
+
 class ProjectSerializer(serializers.ModelSerializer):
+    translations = translations_field()
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     budget = serializers.SerializerMethodField()
@@ -100,6 +111,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "locations",
             "progress",
             "updated_at",
+            "language",
+            "translations",
         ]
 
     @extend_schema_field(MoneySerializer)
@@ -121,6 +134,7 @@ def snapshot_of(indicator: Indicator) -> IndicatorSnapshot | None:
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    translations = translations_field()
     target_date = serializers.SerializerMethodField()
     achieved_value = serializers.SerializerMethodField()
     achieved_numerator = serializers.SerializerMethodField()
@@ -160,6 +174,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "computed_at",
             "disaggregation",
             "updated_at",
+            "translations",
         ]
 
     @extend_schema_field(serializers.DateField())

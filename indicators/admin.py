@@ -21,6 +21,8 @@ from .models import (
 class CategoryInline(admin.TabularInline):
     model = Category
     extra = 0
+    # Translations are checked by the services; the admin does not write them unchecked.
+    exclude = ["translations"]
 
 
 @admin.register(Dimension)
@@ -30,6 +32,7 @@ class DimensionAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline]
+    exclude = ["translations"]
 
 
 @admin.register(Category)
@@ -38,6 +41,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["dimension"]
     search_fields = ["name", "slug"]
     list_select_related = ["dimension"]
+    exclude = ["translations"]
 
 
 class ReadOnly:

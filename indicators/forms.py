@@ -152,7 +152,7 @@ class UpdateForm(forms.Form):
                 names = []
                 for category in categories.get(link.dimension_id, []):
                     name = f"part_{category.pk}"
-                    self.fields[name] = quantity_field(category.name)
+                    self.fields[name] = quantity_field(category.translated("name"))
                     self.fields[name].category = category  # type: ignore[attr-defined]
                     names.append(name)
                 self.dimensions.append(DimensionFields(link=link, names=names))

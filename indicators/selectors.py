@@ -156,8 +156,8 @@ def figures_for(
             provisional=provisional,
             categories=tuple(
                 CategoryRow(
-                    dimension_name=target.category.dimension.name,
-                    category_name=target.category.name,
+                    dimension_name=target.category.dimension.translated("name"),
+                    category_name=target.category.translated("name"),
                     is_share_target=target.target_share is not None,
                     figures=figures,
                 )

@@ -4,9 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.forms import date_field
+from portfolio.forms import TranslatedForm, date_field, translation_languages
 from projects.models import Project
 
 from .forms import quantity_field
@@ -21,7 +23,9 @@ USE_CHOICES = [
 ]
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(TranslatedForm):
+    translated_model = Indicator
+
     code = forms.CharField(label=_("Code"), max_length=32, help_text=_("e.g. 1.1.a"))
     name = forms.CharField(
         label=_("Name"),
@@ -76,14 +80,17 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args: Any, project: Project, fixed: bool = False, **kwargs: Any) -> None:
         """`fixed`: progress has been approved, so what gives the figures their meaning is
         shown but cannot be changed (the service refuses it too)."""
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, original=project.language, **kwargs)
         self.fields["result"].queryset = project.results.order_by("order")  # type: ignore[attr-defined]
         self.fields["beneficiary_group"].queryset = project.beneficiary_groups.all()  # type: ignore[attr-defined]
         self.dimensions = list(Dimension.objects.prefetch_related("categories").order_by("name"))
         for dimension in self.dimensions:
-            categories = ", ".join(c.name for c in dimension.categories.all())
+            categories = ", ".join(c.translated("name") for c in dimension.categories.all())
             self.fields[f"dimension_{dimension.pk}"] = forms.ChoiceField(
-                label=dimension.name, choices=USE_CHOICES, required=False, help_text=categories
+                label=dimension.translated("name"),
+                choices=USE_CHOICES,
+                required=False,
+                help_text=categories,
             )
         if fixed:
             used = [name for name, value in self.initial.items() if name.startswith("dimension_")]
@@ -155,9 +162,9 @@ class TargetsForm(forms.Form):
             for category in use.dimension.categories.all():
                 value_name, share_name = f"value_{category.pk}", f"share_{category.pk}"
                 target = existing.get(category.pk)
-                self.fields[value_name] = quantity_field(category.name)
+                self.fields[value_name] = quantity_field(category.translated("name"))
                 self.fields[share_name] = forms.DecimalField(
-                    label=_("%(category)s, share (%%)") % {"category": category.name},
+                    label=_("%(category)s, share (%%)") % {"category": category.translated("name")},
                     required=False,
                     min_value=Decimal(0),
                     max_value=Decimal(100),
@@ -208,6 +215,36 @@ class DimensionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("e.g. La Ensenada, then Elsewhere"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The name and categories are written in the language the page is in; each other
+        language gets the same two fields, optional."""
+        super().__init__(*args, **kwargs)
+        self.translate_into = translation_languages(get_language())
+        for language in self.translate_into:
+            name_local = get_language_info(language)["name_local"]
+            self.fields[f"name_{language}"] = forms.CharField(
+                label=format_lazy("{} ({})", _("Name"), name_local),
+                max_length=255,
+                required=False,
+                widget=forms.TextInput(attrs={"lang": language}),
+            )
+            self.fields[f"categories_{language}"] = forms.CharField(
+                label=format_lazy("{} ({})", _("Categories, one per line"), name_local),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4, "lang": language}),
+                help_text=_("As many as above, in the same order."),
+            )
+
+    def translations(self) -> dict[str, tuple[str, list[str]]]:
+        """Per language, the dimension's name and its categories' names, where given."""
+        given = {}
+        for language in self.translate_into:
+            name = self.cleaned_data.get(f"name_{language}") or ""
+            categories = (self.cleaned_data.get(f"categories_{language}") or "").splitlines()
+            if name.strip() or any(line.strip() for line in categories):
+                given[language] = (name, categories)
+        return given
 
 
 class PeriodForm(forms.Form):

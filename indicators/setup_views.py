@@ -57,8 +57,15 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if action == "result" and result_form.is_valid():
         try:
+            data = result_form.cleaned_data
             result = project_services.add_result(
-                project=project, by=user, **result_form.cleaned_data
+                project=project,
+                by=user,
+                level=data["level"],
+                parent=data["parent"],
+                title=data["title"],
+                description=data["description"],
+                translations=result_form.translations(),
             )
         except ValidationError as error:
             attach(result_form, error)
@@ -129,11 +136,20 @@ def edit_result(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
     user = signed_in(request)
     result = _result(user, pk, result_pk)
     form = ResultEditForm(
-        request.POST or None, initial={"title": result.title, "description": result.description}
+        request.POST or None,
+        initial={"title": result.title, "description": result.description},
+        original=result.project.language,
+        content=result,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            project_services.edit_result(result=result, by=user, **form.cleaned_data)
+            project_services.edit_result(
+                result=result,
+                by=user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                translations=form.translations(),
+            )
         except ValidationError as error:
             attach(form, error)
         else:
@@ -181,12 +197,19 @@ def framework_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _definition(form: IndicatorForm) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
     uses = form.dimension_uses()
-    for name in list(data):
-        if name.startswith("dimension_"):
-            del data[name]
+    translated = {
+        f"{name}_{language}"
+        for name in Indicator.translated_fields
+        for language in form.translate_into
+    }
+    data = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if not name.startswith("dimension_") and name not in translated
+    }
     data["dimensions"] = [DimensionUse(dimension=d, exhaustive=e) for d, e in uses]
+    data["translations"] = form.translations()
     return data
 
 
@@ -233,6 +256,7 @@ def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
         project=indicator.project,
         initial=initial_for(indicator),
         fixed=has_approved_progress(indicator),
+        content=indicator,
     )
     if request.method == "POST" and form.is_valid():
         definition = {**services.current_definition(indicator), **_definition(form)}
@@ -305,6 +329,7 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
                 categories=form.cleaned_data["categories"].splitlines(),
+                translations=form.translations(),
             )
         except ValidationError as error:
             attach(form, error)

@@ -4,8 +4,10 @@ Charts draw in a 0–100 wide coordinate space that the SVG scales to the page, 
 need no script. Every chart also gets a sentence for screen readers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "not_started")
 
@@ -64,15 +66,18 @@ class CategoryBar:
     target_value: Decimal | None
 
 
-def category_bars(rows: list[dict]) -> list[CategoryBar]:
-    """Each category's achieved share against its target share ("women 62.5 % vs 60 %")."""
+def category_bars(
+    rows: list[dict], name_of: Callable[[dict], str] = itemgetter("category_name")
+) -> list[CategoryBar]:
+    """Each category's achieved share against its target share ("women 62.5 % vs 60 %"),
+    named by `name_of` (the reader's language)."""
     bars = []
     for row in rows:
         share = _number(row.get("achieved_share"))
         target = _number(row.get("target_share"))
         bars.append(
             CategoryBar(
-                name=row["category_name"],
+                name=name_of(row),
                 share=_clamp(share * 100) if share is not None else None,
                 target=_clamp(target * 100) if target is not None else None,
                 met=row.get("met"),

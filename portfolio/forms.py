@@ -1,9 +1,16 @@
-"""What every set-up form shares: service errors shown where they belong, and date inputs."""
+"""What every set-up form shares: service errors shown where they belong, date inputs, and
+the fields of texts in other languages."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import get_language_info
+
+from .translations import Translated
 
 
 def attach(form: forms.Form, error: ValidationError) -> None:
@@ -33,3 +40,79 @@ def date_field(label: Any, required: bool = True, **kwargs: Any) -> forms.DateFi
         widget=DateInput(),
         **kwargs,
     )
+
+
+def translation_languages(original: str | None = None) -> list[str]:
+    """The interface languages a text written in `original` can be translated into (every
+    interface language when the original's language is not known)."""
+    return [code for code, _name in settings.LANGUAGES if code != original]
+
+
+def add_translation_fields(
+    form: forms.Form,
+    model: type[Translated],
+    *,
+    languages: Sequence[str],
+    content: Translated | None = None,
+) -> None:
+    """After each of the model's translatable fields, the same field in each of `languages`,
+    optional, filled with the content's translations when it has some."""
+    fields: dict[str, forms.Field] = {}
+    for name, field in form.fields.items():
+        fields[name] = field
+        if name not in model.translated_fields:
+            continue
+        for language in languages:
+            label = get_language_info(language)["name_local"]
+            translation = forms.CharField(
+                label=format_lazy("{} ({})", field.label, label),
+                required=False,
+                max_length=getattr(model._meta.get_field(name), "max_length", None),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": language})
+                if isinstance(field.widget, forms.Textarea)
+                else forms.TextInput(attrs={"lang": language}),
+            )
+            fields[f"{name}_{language}"] = translation
+            if content is not None:
+                form.initial.setdefault(
+                    f"{name}_{language}", content.translations_of(name).get(language, "")
+                )
+    form.fields = fields
+
+
+def translations_from(
+    form: forms.Form, model: type[Translated], *, languages: Sequence[str]
+) -> dict[str, dict[str, str]]:
+    """{language: {field: text}} from the fields `add_translation_fields` added."""
+    return {
+        language: {
+            name: form.cleaned_data.get(f"{name}_{language}") or ""
+            for name in model.translated_fields
+            if f"{name}_{language}" in form.fields
+        }
+        for language in languages
+    }
+
+
+class TranslatedForm(forms.Form):
+    """A form for content of `translated_model`, with its translatable fields in the other
+    interface languages as well."""
+
+    translated_model: type[Translated]
+    translate_into: list[str]
+
+    def __init__(
+        self,
+        *args: Any,
+        original: str | None = settings.LANGUAGE_CODE,
+        content: Translated | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.translate_into = translation_languages(original)
+        add_translation_fields(
+            self, self.translated_model, languages=self.translate_into, content=content
+        )
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        return translations_from(self, self.translated_model, languages=self.translate_into)

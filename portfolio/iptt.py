@@ -27,6 +27,7 @@ from indicators.models import Indicator, IndicatorSnapshot, Period
 from projects.models import Project
 
 from .templatetags.portal import status_label
+from .translations import category_name, dimension_name
 
 CHUNK = 100
 NUMBER = "#,##0.##"
@@ -156,10 +157,10 @@ def _write_project(
         by_period = {row["start"]: row for row in (snapshot.periods if snapshot else [])}
         result = indicator.result
         row = [
-            f"{result.number} {result.title}" if result else _("Project as a whole"),
+            f"{result.number} {result.translated('title')}" if result else _("Project as a whole"),
             indicator.code,
-            _cell(sheet, indicator.name, bold=True),
-            indicator.unit or indicator.currency,
+            _cell(sheet, indicator.translated("name"), bold=True),
+            indicator.translated("unit") or indicator.currency,
             _number(sheet, indicator.baseline_value),
             indicator.get_target_kind_display(),
             _number(
@@ -193,7 +194,7 @@ def _write_project(
 
 
 def _category_row(sheet: WriteOnlyWorksheet, category: dict, period_count: int) -> list[Any]:
-    label = f"    {category['category_name']} ({category['dimension_name']})"
+    label = f"    {category_name(category)} ({dimension_name(category)})"
     row: list[Any] = [
         None,
         None,

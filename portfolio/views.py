@@ -30,6 +30,7 @@ from .selectors import (
     report_projects,
     stale_count,
 )
+from .translations import category_name
 
 PROJECTS_PER_PAGE = 25
 
@@ -95,7 +96,9 @@ def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 "counts": [(s, counts.get(s, 0)) for s in STATUS_ORDER],
                 "share": contribution_share(project, project.own_fundings),
                 "bar": progress_bar(
-                    snapshot.overall_percent if snapshot else None, None, project.title
+                    snapshot.overall_percent if snapshot else None,
+                    None,
+                    project.translated("title"),
                 ),
             }
         )
@@ -160,9 +163,11 @@ def indicator_blocks(indicators: list[Indicator]) -> list[dict]:
                     "bar": progress_bar(
                         snap.percent_of_target if snap else None,
                         snap.expected_percent if snap else None,
-                        indicator.name,
+                        indicator.translated("name"),
                     ),
-                    "categories": category_bars(snap.categories) if snap else [],
+                    "categories": category_bars(snap.categories, name_of=category_name)
+                    if snap
+                    else [],
                     "periods": period_chart(snap.periods, indicator.target_value) if snap else None,
                 }
             )

@@ -2,12 +2,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
-from portfolio.forms import date_field
+from portfolio.forms import TranslatedForm, date_field
 
-from .models import Location, Partnership, Project, Result
+from .models import BeneficiaryGroup, Location, Partnership, Project, Result
 from .selectors import location_choices
 
 MAX_MONEY = Decimal("99999999999999")
@@ -36,7 +37,9 @@ def share_field(label: Any) -> forms.DecimalField:
     )
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(TranslatedForm):
+    translated_model = Project
+
     code = forms.CharField(
         label=_("Code"),
         max_length=64,
@@ -45,6 +48,13 @@ class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the texts"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_("The title and summary above are written in it; below, other languages."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices, initial="active")
     planned_start = date_field(_("Planned start"))
@@ -77,6 +87,12 @@ class ProjectForm(forms.Form):
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
+
+    def clean_language(self) -> str:
+        # Left out, the project keeps the language it has (or the portal's, when new).
+        return (
+            self.cleaned_data["language"] or self.initial.get("language") or settings.LANGUAGE_CODE
+        )
 
 
 class NewProjectForm(ProjectForm):
@@ -130,7 +146,9 @@ class PartnerForm(OrganisationChoice):
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
-class GroupForm(forms.Form):
+class GroupForm(TranslatedForm):
+    translated_model = BeneficiaryGroup
+
     name = forms.CharField(label=_("Name"), max_length=255)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -142,7 +160,9 @@ class GroupForm(forms.Form):
     minors_share = share_field(_("Minors (%)"))
 
 
-class ResultForm(forms.Form):
+class ResultForm(TranslatedForm):
+    translated_model = Result
+
     level = forms.ChoiceField(label=_("Level"), choices=Result.Level.choices)
     parent = forms.ModelChoiceField(
         label=_("Contributes to"),
@@ -156,13 +176,15 @@ class ResultForm(forms.Form):
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, original=project.language, **kwargs)
         parent = self.fields["parent"]
         assert isinstance(parent, forms.ModelChoiceField)
         parent.queryset = project.results.exclude(level=Result.Level.OUTPUT).order_by("order")
 
 
-class ResultEditForm(forms.Form):
+class ResultEditForm(TranslatedForm):
+    translated_model = Result
+
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation
+from portfolio.translations import Translated
 
 
 class Location(models.Model):
@@ -57,7 +59,7 @@ class Location(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(Translated):
     class Status(models.TextChoices):
         PIPELINE = "pipeline", _("Pipeline")
         ACTIVE = "active", _("Active")
@@ -66,9 +68,18 @@ class Project(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         CANCELLED = "cancelled", _("Cancelled")
 
+    translated_fields = ("title", "summary")
+
     code = models.SlugField(_("code"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=500)
     summary = models.TextField(_("summary"), blank=True)
+    language = models.CharField(
+        _("language of the texts"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the project's texts are written in; others are translations."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
@@ -138,7 +149,7 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.translated("title")
 
     @property
     def start_date(self):
@@ -235,8 +246,10 @@ class Partnership(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
-class BeneficiaryGroup(models.Model):
+class BeneficiaryGroup(Translated):
     """Who a project serves, with its estimated size and, where known, its composition."""
+
+    translated_fields = ("name",)
 
     project = models.ForeignKey(
         Project,
@@ -286,7 +299,7 @@ class BeneficiaryGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated("name")
 
     @property
     def estimated_women(self) -> Decimal | None:
@@ -295,8 +308,10 @@ class BeneficiaryGroup(models.Model):
         return (self.estimated_size * self.women_share).quantize(Decimal(1))
 
 
-class Result(models.Model):
+class Result(Translated):
     """One node of a project's results framework: objective → outcome → output."""
+
+    translated_fields = ("title",)
 
     class Level(models.TextChoices):
         OBJECTIVE = "objective", _("Objective")
@@ -332,4 +347,4 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.translated('title')}"

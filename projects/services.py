@@ -2,10 +2,13 @@
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.db import transaction
@@ -16,9 +19,23 @@ from django.utils.translation import gettext as _
 from partners.models import Membership, Organisation, User
 from partners.selectors import acting_organisations, managed_organisations
 from portfolio.checks import refuse_nul_and_oversize
+from portfolio.translations import Translated, clean_translations
 
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
 from .selectors import WORKING_ROLES, may_set_up
+
+
+def _language(language: str) -> str:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    return language
+
+
+def _translations_of(
+    model: type[Translated], translations: Mapping[str, Mapping[str, str]] | None
+) -> dict[str, Any]:
+    """The `translations` to store, when given: nothing to change otherwise."""
+    return {} if translations is None else {"translations": clean_translations(model, translations)}
 
 
 @transaction.atomic
@@ -47,6 +64,8 @@ def save_project(
     is_public: bool = False,
     locations: list[Location] | None = None,
     sectors: str = "",
+    language: str = settings.LANGUAGE_CODE,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Project:
     """Create the project with this code, or bring it up to date."""
     if planned_end < planned_start:
@@ -67,6 +86,8 @@ def save_project(
             "source": source,
             "is_public": is_public,
             "sectors": sectors,
+            "language": _language(language),
+            **_translations_of(Project, translations),
         },
     )
     if locations is not None:
@@ -119,6 +140,7 @@ def save_beneficiary_group(
     estimated_size: int | None = None,
     women_share: Decimal | None = None,
     minors_share: Decimal | None = None,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BeneficiaryGroup:
     for key, share in (("women_share", women_share), ("minors_share", minors_share)):
         if share is not None and not Decimal(0) <= share <= 1:
@@ -131,6 +153,7 @@ def save_beneficiary_group(
             "estimated_size": estimated_size,
             "women_share": women_share,
             "minors_share": minors_share,
+            **_translations_of(BeneficiaryGroup, translations),
         },
     )
     return group
@@ -146,6 +169,7 @@ def save_result(
     parent: Result | None = None,
     description: str = "",
     order: int = 0,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Result:
     if parent is not None and parent.project_id != project.pk:
         raise ValidationError({"parent": _("A result can only contribute to its own project.")})
@@ -158,6 +182,7 @@ def save_result(
             "parent": parent,
             "description": description,
             "order": order,
+            **_translations_of(Result, translations),
         },
     )
     return result
@@ -192,6 +217,9 @@ class ProjectDetails:
     is_public: bool = False
     locations: tuple[Location, ...] = field(default_factory=tuple)
     sectors: str = ""
+    language: str = settings.LANGUAGE_CODE
+    # The title and summary in other languages; None keeps those the project has.
+    translations: Mapping[str, Mapping[str, str]] | None = None
 
 
 # The fields of a project that ProjectDetails carries, besides its places.
@@ -208,6 +236,7 @@ DETAIL_FIELDS = (
     "currency",
     "is_public",
     "sectors",
+    "language",
 )
 
 
@@ -235,6 +264,8 @@ def _check_details(details: ProjectDetails, project: Project | None) -> None:
         errors["currency"] = _("Give the currency's three-letter ISO code, such as EUR or PEN.")
     if details.status not in Project.Status.values:
         errors["status"] = _("Choose one of the statuses offered.")
+    if details.language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the languages offered.")
     try:
         Project._meta.get_field("sectors").run_validators(details.sectors)
     except ValidationError as error:
@@ -247,6 +278,8 @@ def _store_details(project: Project, details: ProjectDetails, by: User) -> Proje
     for name in DETAIL_FIELDS:
         setattr(project, name, getattr(details, name))
     project.title = project.title.strip()
+    if details.translations is not None:
+        project.translations = clean_translations(Project, details.translations)
     project._history_user = by  # type: ignore[attr-defined]
     project.save()
     project.locations.set(details.locations)
@@ -457,8 +490,10 @@ def save_group(
     estimated_size: int | None = None,
     women_share: Decimal | None = None,
     minors_share: Decimal | None = None,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BeneficiaryGroup:
-    """Add a beneficiary group, or change one of the project's."""
+    """Add a beneficiary group, or change one of the project's (its name in other languages
+    too, when `translations` is given)."""
     require_setup(by, project)
     name = name.strip()
     refuse_nul_and_oversize(name=name, description=description)
@@ -485,6 +520,8 @@ def save_group(
     group.estimated_size = estimated_size
     group.women_share = women_share
     group.minors_share = minors_share
+    if translations is not None:
+        group.translations = clean_translations(BeneficiaryGroup, translations)
     group._history_user = by  # type: ignore[attr-defined]
     group.save()
     return group
@@ -517,10 +554,12 @@ def add_result(
     title: str,
     parent: Result | None = None,
     description: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Result:
     """Add a result at the end of its parent's (or the project's) list; numbers follow."""
     require_setup(by, project)
     _check_result(project, level, title, parent, description)
+    cleaned = clean_translations(Result, translations)
     siblings = project.results.filter(parent=parent)
     result = Result(
         project=project,
@@ -530,6 +569,7 @@ def add_result(
         description=description,
         number=f"new-{uuid.uuid4().hex[:10]}",
         order=(max((r.order for r in siblings), default=0) + 1),
+        translations=cleaned,
     )
     result._history_user = by  # type: ignore[attr-defined]
     result.save()
@@ -568,13 +608,22 @@ def level_problem(level: str, parent: Result | None) -> str | None:
 
 
 @transaction.atomic
-def edit_result(*, result: Result, by: User, title: str, description: str = "") -> Result:
+def edit_result(
+    *,
+    result: Result,
+    by: User,
+    title: str,
+    description: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> Result:
     require_setup(by, result.project)
     _check_result(result.project, result.level, title, result.parent, description)
     result.title = title.strip()
     result.description = description
+    if translations is not None:
+        result.translations = clean_translations(Result, translations)
     result._history_user = by  # type: ignore[attr-defined]
-    result.save(update_fields=["title", "description"])
+    result.save(update_fields=["title", "description", "translations"])
     return result
 
 

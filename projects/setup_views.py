@@ -23,7 +23,8 @@ from .models import BeneficiaryGroup, Funding, Location, Partnership, Project
 from .selectors import project_for_setup, setup_page_project
 
 
-def _details(data: dict[str, Any]) -> services.ProjectDetails:
+def _details(form: ProjectForm) -> services.ProjectDetails:
+    data = form.cleaned_data
     places = tuple(Location.objects.filter(pk__in=data["locations"]))
     return services.ProjectDetails(
         code=data["code"].strip(),
@@ -39,6 +40,8 @@ def _details(data: dict[str, Any]) -> services.ProjectDetails:
         is_public=data["is_public"],
         locations=places,
         sectors=data["sectors"].strip(),
+        language=data["language"],
+        translations=form.translations(),
     )
 
 
@@ -54,7 +57,7 @@ def new_project(request: HttpRequest) -> HttpResponse:
             project = services.create_project(
                 by=user,
                 implementer=form.cleaned_data["implementer"],
-                details=_details(form.cleaned_data),
+                details=_details(form),
             )
         except ValidationError as error:
             attach(form, error)
@@ -77,10 +80,12 @@ def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_setup(user, pk)
     initial = {field: getattr(project, field) for field in services.DETAIL_FIELDS}
     initial["locations"] = list(project.locations.values_list("pk", flat=True))
-    form = ProjectForm(request.POST or None, initial=initial)
+    form = ProjectForm(
+        request.POST or None, initial=initial, original=project.language, content=project
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_project(project=project, by=user, details=_details(form.cleaned_data))
+            services.edit_project(project=project, by=user, details=_details(form))
         except ValidationError as error:
             attach(form, error)
         else:
@@ -106,7 +111,9 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"currency": project.currency},
     )
     partner = PartnerForm(request.POST if action == "partner" else None, prefix="partner")
-    group = GroupForm(request.POST if action == "group" else None, prefix="group")
+    group = GroupForm(
+        request.POST if action == "group" else None, prefix="group", original=project.language
+    )
     forms: dict[str, tuple[Any, Callable[[dict[str, Any]], object], str]] = {
         "funding": (
             funding,
@@ -136,7 +143,9 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "group": (
             group,
-            lambda data: services.save_group(project=project, by=user, **_group_data(data)),
+            lambda data: services.save_group(
+                project=project, by=user, translations=group.translations(), **_group_data(data)
+            ),
             _("The beneficiary group is added."),
         ),
     }
@@ -189,11 +198,17 @@ def edit_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
             "women_share": _percent(group.women_share),
             "minors_share": _percent(group.minors_share),
         },
+        original=project.language,
+        content=group,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_group(
-                project=project, by=user, group=group, **_group_data(form.cleaned_data)
+                project=project,
+                by=user,
+                group=group,
+                translations=form.translations(),
+                **_group_data(form.cleaned_data),
             )
         except ValidationError as error:
             attach(form, error)

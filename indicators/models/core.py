@@ -5,11 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation
+from portfolio.translations import Translated
 from projects.models import BeneficiaryGroup, Project, Result
 
 
-class Dimension(models.Model):
+class Dimension(Translated):
     """A way to disaggregate: sex, age group, district, role..."""
+
+    translated_fields = ("name",)
 
     class Kind(models.TextChoices):
         SEX = "sex", _("Sex or gender")
@@ -30,10 +33,12 @@ class Dimension(models.Model):
         verbose_name_plural = _("dimensions")
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated("name")
 
 
-class Category(models.Model):
+class Category(Translated):
+    translated_fields = ("name",)
+
     dimension = models.ForeignKey(
         Dimension, verbose_name=_("dimension"), on_delete=models.CASCADE, related_name="categories"
     )
@@ -52,10 +57,10 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated("name")
 
 
-class Indicator(models.Model):
+class Indicator(Translated):
     class Measure(models.TextChoices):
         COUNT = "count", _("Count")
         PERCENTAGE = "percentage", _("Percentage")
@@ -75,6 +80,8 @@ class Indicator(models.Model):
         AT_LEAST = "at_least", _("At least")
         AT_MOST = "at_most", _("At most")
         RANGE = "range", _("Range")
+
+    translated_fields = ("name", "unit")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators"
@@ -222,7 +229,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.translated('name')}"
 
 
 class IndicatorDimension(models.Model):

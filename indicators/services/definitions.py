@@ -1,15 +1,17 @@
 """Defining dimensions and indicators with their targets."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partners.models import User
+from portfolio.translations import clean_translations
 from projects.models import BeneficiaryGroup, Project, Result
 
 from .. import progress
@@ -27,17 +29,29 @@ from .snapshots import approved_figures_changed
 
 @transaction.atomic
 def save_dimension(
-    *, slug: str, name: str, kind: str, categories: Sequence[tuple[str, str]], description: str = ""
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    categories: Sequence[tuple[str, str]],
+    description: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+    category_translations: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None,
 ) -> Dimension:
-    """Create or update a dimension and its categories, given as (slug, name) in order."""
-    dimension, _created = Dimension.objects.update_or_create(
-        slug=slug, defaults={"name": name, "kind": kind, "description": description}
-    )
+    """Create or update a dimension and its categories, given as (slug, name) in order, with
+    the translations of its name and of its categories' names (by category slug) when given."""
+    defaults: dict[str, Any] = {"name": name, "kind": kind, "description": description}
+    if translations is not None:
+        defaults["translations"] = clean_translations(Dimension, translations)
+    dimension, _created = Dimension.objects.update_or_create(slug=slug, defaults=defaults)
     for order, (category_slug, category_name) in enumerate(categories):
+        category_defaults: dict[str, Any] = {"name": category_name, "order": order}
+        if category_translations is not None:
+            category_defaults["translations"] = clean_translations(
+                Category, category_translations.get(category_slug)
+            )
         Category.objects.update_or_create(
-            dimension=dimension,
-            slug=category_slug,
-            defaults={"name": category_name, "order": order},
+            dimension=dimension, slug=category_slug, defaults=category_defaults
         )
     return dimension
 
@@ -122,14 +136,19 @@ def define_indicator(
     category_targets: Sequence[CategoryTargetInput] = (),
     user: User | None = None,
     existing: Indicator | None = None,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Indicator:
     """Create or replace the indicator with this code in the project (or `existing`, whose code
     may then change), with its disaggregation.
 
     When the total target is not given and an exhaustive dimension has absolute category
-    targets, the total is their sum ("550 women and LGBTIQ people and 50 men" → 600).
+    targets, the total is their sum ("550 women and LGBTIQ people and 50 men" → 600). The
+    name and unit in other languages are replaced when `translations` is given, kept otherwise.
     """
     refuse_nul_and_oversize(name=name, description=description, unit=unit)
+    cleaned_translations = (
+        clean_translations(Indicator, translations) if translations is not None else None
+    )
     if measure == Indicator.Measure.MILESTONE and target_value is None:
         target_value = Decimal(1)
     dimension_ids = {use.dimension.pk for use in dimensions}
@@ -206,6 +225,8 @@ def define_indicator(
         "order": order,
     }.items():
         setattr(indicator, field, value)
+    if cleaned_translations is not None:
+        indicator.translations = cleaned_translations
     indicator._history_user = user  # type: ignore[attr-defined]
     indicator.save()
     removed = IndicatorDimension.objects.filter(indicator=indicator).exclude(

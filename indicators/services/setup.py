@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partners.models import User
+from portfolio.translations import clean_translations
 from projects.models import Project
 from projects.services import require_setup
 
@@ -93,11 +94,40 @@ def _display(indicator: Indicator, field: str) -> str:
 
 
 @transaction.atomic
-def create_dimension(*, by: User, name: str, kind: str, categories: Sequence[str]) -> Dimension:
-    """A new way to disaggregate, with its categories in order, for any project to use."""
+def create_dimension(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    categories: Sequence[str],
+    translations: Mapping[str, tuple[str, Sequence[str]]] | None = None,
+) -> Dimension:
+    """A new way to disaggregate, with its categories in order, for any project to use.
+
+    `translations` gives, per language, the dimension's name and its categories' names in the
+    same order as `categories` (or none of them)."""
     name = name.strip()
     names = [category.strip() for category in categories if category.strip()]
     refuse_nul_and_oversize(name=name, categories="\n".join(names))
+    dimension_translations: dict[str, dict[str, str]] = {}
+    category_translations: list[dict[str, dict[str, str]]] = [{} for _name in names]
+    for language, (translated_name, translated_categories) in (translations or {}).items():
+        dimension_translations[language] = {"name": translated_name}
+        lines = [line.strip() for line in translated_categories if line.strip()]
+        if lines and len(lines) != len(names):
+            raise ValidationError(
+                {
+                    "translations": _(
+                        "Give the categories in %(language)s one per line, as many and in the "
+                        "same order as above."
+                    )
+                    % {"language": language}
+                }
+            )
+        for position, line in enumerate(lines):
+            category_translations[position][language] = {"name": line}
+    cleaned = clean_translations(Dimension, dimension_translations)
+    cleaned_categories = [clean_translations(Category, t) for t in category_translations]
     if not by.is_superuser and not by.memberships.filter(role__in=["admin", "manager"]).exists():
         raise PermissionDenied(_("Only administrators and managers may add dimensions."))
     errors: dict[str, str] = {}
@@ -121,12 +151,16 @@ def create_dimension(*, by: User, name: str, kind: str, categories: Sequence[str
     while Dimension.objects.filter(slug=slug).exists():
         suffix += 1
         slug = f"{base}-{suffix}"
-    dimension = Dimension(slug=slug, name=name[:255], kind=kind)
+    dimension = Dimension(slug=slug, name=name[:255], kind=kind, translations=cleaned)
     dimension._history_user = by  # type: ignore[attr-defined]
     dimension.save()
     for order, (category_slug, category_name) in enumerate(zip(slugs, names, strict=True)):
         category = Category(
-            dimension=dimension, slug=category_slug, name=category_name[:255], order=order
+            dimension=dimension,
+            slug=category_slug,
+            name=category_name[:255],
+            order=order,
+            translations=cleaned_categories[order],
         )
         category._history_user = by  # type: ignore[attr-defined]
         category.save()

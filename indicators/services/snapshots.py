@@ -67,6 +67,9 @@ def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) ->
             "category": target.category.slug,
             "dimension_name": target.category.dimension.name,
             "category_name": target.category.name,
+            # Their translations, so that every reader's language shows without a query.
+            "dimension_names": target.category.dimension.translations_of("name"),
+            "category_names": target.category.translations_of("name"),
             "is_share_target": target.target_share is not None,
             "target_value": _text(row.target_value),
             "target_share": _text(row.target_share),

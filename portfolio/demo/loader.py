@@ -15,6 +15,7 @@ from partners.models import Organisation, User
 from projects import services as project_services
 from projects.models import Location, Project, Result
 
+from . import translations
 from .cases_lima import CIRCULAR_ECONOMY, MANO_A_MANO, SANTA_ANITA
 from .cases_regional import DISPLACEMENT, SOUP_KITCHENS
 from .common import DEMO_PASSWORD, DIMENSIONS, ILLUSTRATIVE, ORGANISATIONS, PLACES, USERS
@@ -64,7 +65,15 @@ def _load_organisations() -> dict[str, Organisation]:
 
 def _load_dimensions() -> dict[tuple[str, str], Category]:
     for slug, (name, kind, categories) in DIMENSIONS.items():
-        indicator_services.save_dimension(slug=slug, name=name, kind=kind, categories=categories)
+        own, by_category = translations.dimension_translations(slug)
+        indicator_services.save_dimension(
+            slug=slug,
+            name=name,
+            kind=kind,
+            categories=categories,
+            translations=own,
+            category_translations=by_category,
+        )
     return {
         (category.dimension.slug, category.slug): category
         for category in Category.objects.select_related("dimension")
@@ -113,6 +122,7 @@ def _load_case(
         source=case["source"],
         locations=[places[path] for path in case["locations"]],
         sectors=case.get("sectors", ""),
+        translations=translations.PROJECTS.get(case["code"], {}),
     )
     for funding in case["fundings"]:
         values = dict(funding)
@@ -160,6 +170,7 @@ def _load_case(
             beneficiary_group=group,
             dimensions=dimensions,
             category_targets=targets,
+            translations=translations.unit_translations(values.get("unit", "")),
             **values,
         )
     for name, start, end in half_years(project.start_date, project.end_date):

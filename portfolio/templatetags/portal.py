@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy
 from indicators.models import Indicator
 
 from ..charts import Bar, progress_bar
+from ..translations import Translated
 
 register = template.Library()
+
+
+@register.filter
+def translated(content: Translated | None, field: str) -> str:
+    """A field of a project, result, indicator, dimension or category in the reader's
+    language, or as written where it has no translation: {{ project|translated:"title" }}."""
+    return "" if content is None else content.translated(field)
 
 
 @register.filter
@@ -54,7 +62,7 @@ def bar_of(percent: Decimal | None, expected: Decimal | None, label: str) -> Bar
 @register.simple_tag
 def target_label(indicator: Indicator) -> str:
     """The indicator's target in words: "at least 160 associates", "25,000–50,000 USD"."""
-    unit = indicator.unit or indicator.currency
+    unit = indicator.translated("unit") or indicator.currency
     if indicator.measure == Indicator.Measure.MILESTONE:
         return _("done")
     if indicator.measure == Indicator.Measure.QUALITATIVE:
@@ -96,7 +104,7 @@ def achieved_label(indicator: Indicator, figures) -> str:
                 "denominator": qty(figures.denominator),
             }
         return pct(figures.achieved)
-    return f"{qty(figures.achieved)} {indicator.unit or indicator.currency}".strip()
+    return f"{qty(figures.achieved)} {indicator.translated('unit') or indicator.currency}".strip()
 
 
 STATUS_LABELS = {

@@ -59,7 +59,8 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     # … creates a project with a funder and a partner …
     page.get_by_role("link", name="New project").click()
     page.get_by_label("Code").fill("mam-trades-2025")
-    page.get_by_label("Title").fill("Women of La Ensenada learn a trade")
+    page.get_by_label("Title", exact=True).fill("Women of La Ensenada learn a trade")
+    page.get_by_label("Title (español)").fill("Las mujeres de La Ensenada aprenden un oficio")
     page.get_by_label("Planned start").fill("2025-01-01")
     page.get_by_label("Planned end").fill("2025-12-31")
     page.get_by_label("Total budget").fill("20000")
@@ -86,7 +87,7 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     page.get_by_role("link", name="Results framework and indicators").click()
     result = form_with(page, "result")
     result.get_by_label("Level").select_option("outcome")
-    result.get_by_label("Title").fill("Women earn a living from a trade")
+    result.get_by_label("Title", exact=True).fill("Women earn a living from a trade")
     result.get_by_role("button", name="Add the result").click()
     page.get_by_text("Outcome 1 is added.").wait_for()
     page.get_by_role("link", name="Reporting periods").first.click()
@@ -106,9 +107,9 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     page.goto(f"{base}/projects/{project.pk}/framework/")
     page.get_by_role("link", name="New indicator").click()
     page.get_by_role("link", name="New dimension").click()
-    page.get_by_label("Name").fill("Place of residence")
+    page.get_by_label("Name", exact=True).fill("Place of residence")
     page.get_by_label("Kind").select_option("location")
-    page.get_by_label("Categories, one per line").fill("La Ensenada\nElsewhere")
+    page.get_by_label("Categories, one per line", exact=True).fill("La Ensenada\nElsewhere")
     page.get_by_role("button", name="Create the dimension").click()
     page.get_by_role("heading", name="New indicator").wait_for()
     page.get_by_label("Code").fill("1.1.a")
@@ -116,7 +117,7 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     page.get_by_label("Result it measures").select_option(
         label="1. Women earn a living from a trade"
     )
-    page.get_by_label("Unit").fill("women")
+    page.get_by_label("Unit", exact=True).fill("women")
     page.get_by_label("Target value").fill("40")
     page.get_by_label("Place of residence").select_option("exhaustive")
     assert fits_the_screen(page)
@@ -131,6 +132,7 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     assert indicator.target_value == 40
     assert CategoryTarget.objects.get(indicator=indicator).target_share == Decimal("0.6")
     assert project.partnerships.filter(role=Partnership.Role.EXTENDING).exists()
+    assert project.translated("title", "es") == "Las mujeres de La Ensenada aprenden un oficio"
     sign_out(page)
 
     # An editor reports 30: 20 from La Ensenada, 10 from elsewhere.
