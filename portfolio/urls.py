@@ -95,4 +95,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "portfolio.views.permission_denied"
 handler404 = "portfolio.views.not_found"
+handler500 = "portfolio.views.server_error"

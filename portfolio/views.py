@@ -4,12 +4,18 @@ from typing import IO
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
 
 from indicators.models import Indicator, PortfolioSnapshot
 from partners.selectors import managed_organisations
@@ -175,11 +181,51 @@ def indicator_blocks(indicators: list[Indicator]) -> list[dict]:
     return blocks
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """A 404 in the API's terms (JSON) for API paths that match no route, the page elsewhere."""
+# What the API says, in JSON, for paths no API view handled: the words DRF uses.
+API_DETAILS = {
+    403: gettext_lazy("You do not have permission to perform this action."),
+    404: gettext_lazy("Not found."),
+    500: gettext_lazy("A server error occurred."),
+}
+
+
+def _error_page(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": gettext("Not found.")}, status=404)
-    return page_not_found(request, exception)
+        return JsonResponse({"detail": str(API_DETAILS[status])}, status=status)
+    context = {"code": status, "heading": heading, "explanation": explanation}
+    return render(request, "error.html", context, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(
+        request,
+        404,
+        gettext("Page not found"),
+        gettext(
+            "This page does not exist, or you may not see it. Check the address, or start "
+            "again from your portfolio."
+        ),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(
+        request,
+        403,
+        gettext("You may not do this"),
+        gettext(
+            "You can see this part of the portal but your role does not let you do this here. "
+            "Your organisation's administrator can change your role."
+        ),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page is drawn without the request's context: the failure may be the database
+    that would tell who is signed in."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(API_DETAILS[500])}, status=500)
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
