@@ -1,0 +1,180 @@
+"""Writes that load data as given (the demo, seeds): the project with this code, brought up to
+date, without asking who writes."""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from partners.models import Organisation
+from portfolio.translations import Translated, clean_translations
+
+from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
+
+
+def _language(language: str) -> str:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    return language
+
+
+def _translations_of(
+    model: type[Translated], translations: Mapping[str, Mapping[str, str]] | None
+) -> dict[str, Any]:
+    """The `translations` to store, when given: nothing to change otherwise."""
+    return {} if translations is None else {"translations": clean_translations(model, translations)}
+
+
+@transaction.atomic
+def save_location(
+    *, name: str, kind: str, parent: Location | None = None, code: str = ""
+) -> Location:
+    location, _created = Location.objects.update_or_create(
+        name=name, parent=parent, defaults={"kind": kind, "code": code}
+    )
+    return location
+
+
+@transaction.atomic
+def save_project(
+    *,
+    code: str,
+    title: str,
+    planned_start: date,
+    planned_end: date,
+    summary: str = "",
+    status: str = Project.Status.ACTIVE,
+    budget: Decimal | None = None,
+    currency: str = "EUR",
+    dates_note: str = "",
+    source: str = "",
+    is_public: bool = False,
+    locations: list[Location] | None = None,
+    sectors: str = "",
+    language: str = settings.LANGUAGE_CODE,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> Project:
+    """Create the project with this code, or bring it up to date."""
+    if planned_end < planned_start:
+        raise ValidationError({"planned_end": _("The end must not come before the start.")})
+    if budget is not None and budget < 0:
+        raise ValidationError({"budget": _("A budget cannot be negative.")})
+    project, _created = Project.objects.update_or_create(
+        code=code,
+        defaults={
+            "title": title,
+            "summary": summary,
+            "status": status,
+            "planned_start": planned_start,
+            "planned_end": planned_end,
+            "budget": budget,
+            "currency": currency,
+            "dates_note": dates_note,
+            "source": source,
+            "is_public": is_public,
+            "sectors": sectors,
+            "language": _language(language),
+            **_translations_of(Project, translations),
+        },
+    )
+    if locations is not None:
+        project.locations.set(locations)
+    return project
+
+
+@transaction.atomic
+def set_funding(
+    *,
+    project: Project,
+    funder: Organisation,
+    amount: Decimal | None,
+    currency: str,
+    instrument: str = "",
+    date: date | None = None,
+    liaison: str = "",
+) -> Funding:
+    """Record a funder's contribution; the funder also becomes a funding partner (IATI role 1)."""
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("A contribution cannot be negative.")})
+    funding, _created = Funding.objects.update_or_create(
+        project=project,
+        funder=funder,
+        instrument=instrument,
+        defaults={"amount": amount, "currency": currency, "date": date, "liaison": liaison},
+    )
+    Partnership.objects.get_or_create(
+        project=project, organisation=funder, role=Partnership.Role.FUNDING
+    )
+    return funding
+
+
+@transaction.atomic
+def set_partnership(
+    *, project: Project, organisation: Organisation, role: int, note: str = ""
+) -> Partnership:
+    partnership, _created = Partnership.objects.update_or_create(
+        project=project, organisation=organisation, role=role, defaults={"note": note}
+    )
+    return partnership
+
+
+@transaction.atomic
+def save_beneficiary_group(
+    *,
+    project: Project,
+    name: str,
+    description: str = "",
+    estimated_size: int | None = None,
+    women_share: Decimal | None = None,
+    minors_share: Decimal | None = None,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> BeneficiaryGroup:
+    for key, share in (("women_share", women_share), ("minors_share", minors_share)):
+        if share is not None and not Decimal(0) <= share <= 1:
+            raise ValidationError({key: _("A share is a fraction between 0 and 1.")})
+    group, _created = BeneficiaryGroup.objects.update_or_create(
+        project=project,
+        name=name,
+        defaults={
+            "description": description,
+            "estimated_size": estimated_size,
+            "women_share": women_share,
+            "minors_share": minors_share,
+            **_translations_of(BeneficiaryGroup, translations),
+        },
+    )
+    return group
+
+
+@transaction.atomic
+def save_result(
+    *,
+    project: Project,
+    number: str,
+    level: str,
+    title: str,
+    parent: Result | None = None,
+    description: str = "",
+    order: int = 0,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> Result:
+    if parent is not None and parent.project_id != project.pk:
+        raise ValidationError({"parent": _("A result can only contribute to its own project.")})
+    result, _created = Result.objects.update_or_create(
+        project=project,
+        number=number,
+        defaults={
+            "level": level,
+            "title": title,
+            "parent": parent,
+            "description": description,
+            "order": order,
+            **_translations_of(Result, translations),
+        },
+    )
+    return result
