@@ -109,6 +109,8 @@ def create_dimension(
     name = name.strip()
     names = [category.strip() for category in categories if category.strip()]
     refuse_nul_and_oversize(name=name, categories="\n".join(names))
+    if not by.is_superuser and not by.memberships.filter(role__in=["admin", "manager"]).exists():
+        raise PermissionDenied(_("Only administrators and managers may add dimensions."))
     dimension_translations: dict[str, dict[str, str]] = {}
     category_translations: list[dict[str, dict[str, str]]] = [{} for _name in names]
     for language, (translated_name, translated_categories) in (translations or {}).items():
@@ -128,8 +130,6 @@ def create_dimension(
             category_translations[position][language] = {"name": line}
     cleaned = clean_translations(Dimension, dimension_translations)
     cleaned_categories = [clean_translations(Category, t) for t in category_translations]
-    if not by.is_superuser and not by.memberships.filter(role__in=["admin", "manager"]).exists():
-        raise PermissionDenied(_("Only administrators and managers may add dimensions."))
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = _("Give the dimension a name.")
