@@ -1,7 +1,7 @@
 """Reads about organisations and people: above all, which organisations act for a user."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -62,11 +62,18 @@ def acting_organisations(user: User | AnonymousUser) -> dict[int, str]:
     return roles
 
 
-def ancestors(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each organisation, every organisation above it in the network (not itself)."""
+def ancestors(
+    organisation_ids: Iterable[int], *, known_parents: Mapping[int, int | None] | None = None
+) -> dict[int, set[int]]:
+    """For each organisation, every organisation above it in the network (not itself).
+
+    `known_parents` are parents the caller has already read (organisation → parent): the
+    climb starts above them, a query shorter.
+    """
     ids = list(organisation_ids)
-    wanted = set(ids)
-    parents: dict[int, int | None] = {}
+    parents: dict[int, int | None] = dict(known_parents or {})
+    wanted = set(ids) - parents.keys()
+    wanted |= {parent for parent in parents.values() if parent is not None} - parents.keys()
     # One level of the tree per query: as many queries as the network is deep, each reading
     # only the organisations on the way up, however many others there are.
     while wanted:

@@ -17,8 +17,9 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, FilteredRelation, Q, Sum, Value
 from django.utils import timezone
 
 from partners.models import Organisation
@@ -33,14 +34,13 @@ from ..models import (
     IndicatorSnapshot,
     OrganisationIndicatorSnapshot,
     Period,
-    PeriodTarget,
     PortfolioSnapshot,
     ProjectSnapshot,
 )
 from ..selectors import spec_for
 from .readings import approved_readings
 
-STATUSES = ("not_started", "on_track", "at_risk", "off_track", "achieved")
+STATUSES = tuple(str(status) for status in progress.Status)
 BATCH = 2000  # indicators (or projects, or organisations) recomputed in one transaction
 CHUNK_PROJECTS = 100  # projects per chunk of a full recompute spread over workers
 
@@ -84,20 +84,27 @@ def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) ->
 # No savepoint when inside a larger transaction: nothing catches their errors half-way, and a
 # savepoint costs two more round trips on every approval's recompute.
 @transaction.atomic(savepoint=False)
-def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = None) -> list[int]:
+def recompute_indicators(
+    indicator_ids: Sequence[int], *, today: date | None = None, count: bool = False
+) -> list[int]:
     """Recompute the snapshots (and network roll-ups) of these indicators; return their
-    projects' ids."""
+    projects' ids. With `count`, each snapshot's count of recomputes goes up by one."""
     today = today or timezone.localdate()
+    # The snapshot comes with its indicator, whose lock keeps every other recompute away from
+    # it meanwhile: its stale mark and its count are read here, in the same query.
     indicators = list(
         Indicator.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=indicator_ids)
-        .select_related("project")
+        .select_related("project", "snapshot")
         .order_by("pk")
     )
     ids = [indicator.pk for indicator in indicators]
-    stale_before = dict(
-        IndicatorSnapshot.objects.filter(pk__in=ids).values_list("indicator_id", "stale_since")
-    )
+    before = {
+        indicator.pk: snapshot
+        for indicator in indicators
+        if (snapshot := _snapshot_of(indicator)) is not None
+    }
+    stale_before = {pk: snapshot.stale_since for pk, snapshot in before.items()}
     targets: dict[int, list[CategoryTarget]] = defaultdict(list)
     for target in CategoryTarget.objects.filter(indicator_id__in=ids).select_related(
         "category__dimension"
@@ -105,13 +112,7 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = N
         targets[target.indicator_id].append(target)
     readings = approved_readings(indicators, with_parts=set(targets))
     project_ids = {indicator.project_id for indicator in indicators}
-    periods: dict[int, list[Period]] = defaultdict(list)
-    for period in Period.objects.filter(project_id__in=project_ids).order_by("start"):
-        periods[period.project_id].append(period)
-    period_targets = {
-        (t.indicator_id, t.period_id): t.target_value
-        for t in PeriodTarget.objects.filter(indicator_id__in=ids)
-    }
+    periods, period_targets = _periods_with_targets(project_ids, ids)
 
     now = timezone.now()
     rows = []
@@ -124,6 +125,7 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = N
             for p in periods[indicator.project_id]
         ]
         series = progress.period_figures(spec, mine, windows)
+        previous = before.get(indicator.pk)
         rows.append(
             IndicatorSnapshot(
                 indicator=indicator,
@@ -150,11 +152,13 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = N
                 ],
                 computed_at=now,
                 stale_since=stale_before.get(indicator.pk),
+                recomputes=(previous.recomputes if previous else 0) + (1 if count else 0),
             )
         )
     fields = [f.name for f in IndicatorSnapshot._meta.concrete_fields if not f.primary_key]
     fields.remove("stale_since")
-    fields.remove("recomputes")
+    if not count:
+        fields.remove("recomputes")
     IndicatorSnapshot.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["indicator"], update_fields=fields
     )
@@ -169,6 +173,37 @@ def recompute_indicators(indicator_ids: Sequence[int], *, today: date | None = N
     }
     _recompute_network_rollups(indicators, reporters, now)
     return sorted(project_ids)
+
+
+def _snapshot_of(owner: Indicator | Project) -> Any:
+    """The snapshot read with its owner by select_related, or None where there is none yet."""
+    try:
+        return owner.snapshot
+    except ObjectDoesNotExist:
+        return None
+
+
+def _periods_with_targets(
+    project_ids: Iterable[int], indicator_ids: Sequence[int]
+) -> tuple[dict[int, list[Period]], dict[tuple[int, int], Decimal]]:
+    """Each project's periods in order, and (indicator, period) → target, in one query."""
+    periods: dict[int, list[Period]] = defaultdict(list)
+    targets: dict[tuple[int, int], Decimal] = {}
+    seen: dict[int, Period] = {}
+    for period in (
+        Period.objects.filter(project_id__in=project_ids)
+        .annotate(
+            wanted=FilteredRelation("targets", condition=Q(targets__indicator_id__in=indicator_ids))
+        )
+        .annotate(target_of=F("wanted__indicator_id"), target=F("wanted__target_value"))
+        .order_by("start", "pk")
+    ):
+        if period.pk not in seen:
+            seen[period.pk] = period
+            periods[period.project_id].append(period)
+        if period.target_of is not None:
+            targets[(period.target_of, period.pk)] = period.target
+    return periods, targets
 
 
 def _recompute_network_rollups(
@@ -186,16 +221,18 @@ def _recompute_network_rollups(
     reporting = {org for rows in reporters.values() for org, _reading in rows}
     if not reporting:
         return
-    networked = set(
+    # With their parents: the climb up the network starts above them.
+    parent_of = dict(
         Organisation.objects.filter(pk__in=reporting)
         .filter(Q(parent__isnull=False) | Q(members__isnull=False))
         .order_by()
-        .values_list("pk", flat=True)
+        .values_list("pk", "parent_id")
         .distinct()
     )
-    if not networked:
+    if not parent_of:
         return
-    above = ancestors(networked)
+    networked = set(parent_of)
+    above = ancestors(networked, known_parents=parent_of)
     rows = []
     for indicator in indicators:
         by_org = [(org, r) for org, r in reporters.get(indicator.pk, []) if org in networked]
@@ -250,11 +287,19 @@ def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = 
     many projects a portfolio holds (what a single approval needs). Without it the caller
     recomputes the portfolios whole.
     """
+    # Each project's snapshot comes with it, as it stood before this recompute.
     projects = list(
-        Project.objects.select_for_update(no_key=True).filter(pk__in=project_ids).order_by("pk")
+        Project.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=project_ids)
+        .select_related("snapshot")
+        .order_by("pk")
     )
     ids = [project.pk for project in projects]
-    before = {s.project_id: s for s in ProjectSnapshot.objects.filter(project_id__in=ids)}
+    before = {
+        project.pk: snapshot
+        for project in projects
+        if (snapshot := _snapshot_of(project)) is not None
+    }
     snapshots: dict[int, list[tuple[str, Decimal | None, Any]]] = defaultdict(list)
     counts: dict[int, int] = defaultdict(int)
     for project_id, status, percent, last_update in (
@@ -311,6 +356,7 @@ def _portfolios_showing(project_ids: Sequence[int]) -> dict[tuple[int, str], set
     shown: dict[tuple[int, str], set[int]] = defaultdict(set)
     involved: list[tuple[int, int]] = []
     in_networks: set[int] = set()
+    parent_of: dict[int, int] = {}
     # Partners and funders in one query, with their parent organisation: networks are looked up
     # only above the organisations that have one.
     fundings = (
@@ -328,11 +374,12 @@ def _portfolios_showing(project_ids: Sequence[int]) -> dict[tuple[int, str], set
         involved.append((organisation, project))
         if parent is not None:
             in_networks.add(organisation)
+            parent_of[organisation] = parent
         if role == FUNDER_ROLE:
             shown[(organisation, kinds.FUNDER)].add(project)
         elif role in WORKING_ROLES:
             shown[(organisation, kinds.IMPLEMENTER)].add(project)
-    above = ancestors(in_networks)
+    above = ancestors(in_networks, known_parents=parent_of)
     for organisation, project in involved:
         for network in {organisation, *above.get(organisation, ())}:
             shown[(network, kinds.NETWORK)].add(project)
@@ -344,18 +391,16 @@ def _adjust_portfolios(
 ) -> None:
     organisations = sorted({organisation for organisation, _kind in shown_in})
     # Locked in the same order as a whole recompute of portfolios takes them, which then reads
-    # the project snapshots only once this change is committed.
-    list(
-        Organisation.objects.select_for_update(no_key=True)
+    # the project snapshots only once this change is committed; their snapshots' kinds come in
+    # the same query.
+    existing = {
+        (organisation, kind)
+        for organisation, kind in Organisation.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=organisations)
         .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    existing = set(
-        PortfolioSnapshot.objects.filter(organisation_id__in=organisations).values_list(
-            "organisation_id", "kind"
-        )
-    )
+        .values_list("pk", "portfolio_snapshots__kind")
+        if kind is not None
+    }
     missing = {
         organisation
         for organisation, kind in shown_in
@@ -480,9 +525,8 @@ def recompute_for_indicator(indicator_id: int) -> list[int]:
     """What an approval sets off: the indicator, then its project, then the portfolios above,
     in one transaction that takes its locks in that order. Returns the projects whose figures
     were recomputed."""
-    project_ids = recompute_indicators([indicator_id])
     # Counted so that coalescing can be seen working: a burst of approvals, a few recomputes.
-    IndicatorSnapshot.objects.filter(pk=indicator_id).update(recomputes=F("recomputes") + 1)
+    project_ids = recompute_indicators([indicator_id], count=True)
     if project_ids:
         recompute_projects(project_ids, adjust_portfolios=True)
     return project_ids

@@ -279,3 +279,9 @@ def test_networks_above_an_organisation_are_read_one_level_per_query(
     assert above == {kitchen.pk: {province.pk, national.pk}, loner.pk: set()}
     with django_assert_num_queries(0):
         assert ancestors([]) == {}
+    # Parents the caller has read already save the first level.
+    with django_assert_num_queries(2):
+        above = ancestors([kitchen.pk], known_parents={kitchen.pk: province.pk})
+    assert above == {kitchen.pk: {province.pk, national.pk}}
+    with django_assert_num_queries(0):
+        assert ancestors([loner.pk], known_parents={loner.pk: None}) == {loner.pk: set()}
