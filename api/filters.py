@@ -11,17 +11,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from indicators import progress
 from indicators.models import Indicator, ProgressUpdate
 from partners.models import Organisation
 from projects.models import Project
 
-STATUSES = [
-    ("not_started", "not_started"),
-    ("on_track", "on_track"),
-    ("at_risk", "at_risk"),
-    ("off_track", "off_track"),
-    ("achieved", "achieved"),
-]
+STATUSES = [(str(status), str(status)) for status in progress.Status]
 
 
 BIGGEST_ID = 2**63 - 1  # what a database id column holds

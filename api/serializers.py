@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from indicators import progress
 from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
 from indicators.services.checks import MAX_TEXT_LENGTH
 from partners.models import Organisation
@@ -64,6 +65,9 @@ class LocationSerializer(serializers.ModelSerializer):
 class ProjectProgressSerializer(serializers.Serializer):
     indicators = serializers.IntegerField()
     not_started = serializers.IntegerField()
+    reported = serializers.IntegerField(
+        help_text="Indicators with approved figures but no target to measure them against."
+    )
     on_track = serializers.IntegerField()
     at_risk = serializers.IntegerField()
     off_track = serializers.IntegerField()
@@ -202,9 +206,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return snapshot.percent_of_target if snapshot else None
 
     @extend_schema_field(
-        serializers.ChoiceField(
-            choices=["not_started", "on_track", "at_risk", "off_track", "achieved"]
-        )
+        serializers.ChoiceField(choices=[str(status) for status in progress.Status])
     )
     def get_status(self, indicator: Indicator) -> str:
         snapshot = snapshot_of(indicator)

@@ -39,6 +39,7 @@ SHARE_PLACES = Decimal("0.0001")
 
 class Status(StrEnum):
     NOT_STARTED = "not_started"
+    REPORTED = "reported"  # figures came in, but there is no target to be on track for
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
@@ -328,7 +329,7 @@ def status(spec: IndicatorSpec, value: Decimal | None, has_data: bool, today: da
     if not has_data:
         return Status.NOT_STARTED
     if spec.measure == Measure.QUALITATIVE:
-        return Status.ON_TRACK
+        return Status.REPORTED
     if is_target_met(spec, value):
         return Status.ACHIEVED
     if spec.measure == Measure.MILESTONE:
@@ -337,7 +338,7 @@ def status(spec: IndicatorSpec, value: Decimal | None, has_data: bool, today: da
     expected_percent = percent_of_target(spec, expected_now(spec, today))
     if achieved_percent is None or expected_percent is None:
         # Nothing to measure against (a tracking indicator without a target).
-        return Status.ON_TRACK
+        return Status.REPORTED
     if spec.target_kind == TargetKind.AT_MOST and not _is_decrease(spec):
         return Status.OFF_TRACK  # a ceiling that has been exceeded
     shortfall = expected_percent - achieved_percent

@@ -4,12 +4,13 @@ Charts draw in a 0–100 wide coordinate space that the SVG scales to the page, 
 need no script. Every chart also gets a sentence for screen readers.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 
-STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "not_started")
+STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "reported", "not_started")
 
 
 def _number(value) -> Decimal | None:
@@ -58,34 +59,72 @@ def status_segments(counts: dict[str, int]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class CategoryBar:
+    """One category against its target, compared the way the target is set.
+
+    A share target ("60 % women") compares shares: the bar is the achieved share with a marker
+    at the target share. A count target ("4 from La Victoria") compares counts: the bar is the
+    achieved count as a part of the target, full when it is reached.
+    """
+
     name: str
-    share: float | None  # achieved share, 0–100
-    target: float | None  # target share, 0–100
-    met: bool | None
+    is_share_target: bool
+    fill: float  # 0–100
+    marker: float | None  # the target on the same scale, 0–100
+    met: bool | None  # None: nothing reported yet, or no target to meet
     achieved_value: Decimal | None
     target_value: Decimal | None
+    achieved_share: Decimal | None  # in percent
+    target_share: Decimal | None  # in percent
+
+
+def _percent(fraction: Decimal | None) -> Decimal | None:
+    return None if fraction is None else (fraction * 100).quantize(Decimal("0.1"))
 
 
 def category_bars(
     rows: list[dict], name_of: Callable[[dict], str] = itemgetter("category_name")
 ) -> list[CategoryBar]:
-    """Each category's achieved share against its target share ("women 62.5 % vs 60 %"),
-    named by `name_of` (the reader's language)."""
+    """Each category's bar, named by `name_of` (the reader's language)."""
     bars = []
     for row in rows:
-        share = _number(row.get("achieved_share"))
-        target = _number(row.get("target_share"))
+        is_share = bool(row.get("is_share_target"))
+        achieved, target = _number(row.get("achieved_value")), _number(row.get("target_value"))
+        share = _percent(_number(row.get("achieved_share")))
+        target_share = _percent(_number(row.get("target_share")))
+        if is_share:
+            fill = _clamp(share) if share is not None else 0.0
+            marker = _clamp(target_share) if target_share is not None else None
+        else:
+            fill = _clamp(achieved / target * 100) if achieved is not None and target else 0.0
+            marker = 100.0 if target else None
         bars.append(
             CategoryBar(
                 name=name_of(row),
-                share=_clamp(share * 100) if share is not None else None,
-                target=_clamp(target * 100) if target is not None else None,
+                is_share_target=is_share,
+                fill=fill,
+                marker=marker,
                 met=row.get("met"),
-                achieved_value=_number(row.get("achieved_value")),
-                target_value=_number(row.get("target_value")),
+                achieved_value=achieved,
+                target_value=target,
+                achieved_share=share,
+                target_share=target_share,
             )
         )
     return bars
+
+
+# The period chart's drawing box, in the units of its viewBox. The SVG keeps its proportions
+# when it scales, so its text stays legible; the plot leaves room for the axes' labels.
+WIDTH, HEIGHT = 320, 170
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 8, 30
+PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+MOST_LABELS = 8  # period labels drawn under the axis; with more periods every n-th is
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    value: Decimal
 
 
 @dataclass(frozen=True)
@@ -93,8 +132,11 @@ class PeriodColumn:
     name: str
     x: float
     width: float
-    height: float  # achieved in the period, 0–100 of the chart's scale
     y: float  # the column's top (SVG's y grows downwards)
+    height: float
+    right: float  # x + width, where its period target's line ends
+    label_x: float  # the middle of its stretch, where its label sits
+    labelled: bool  # whether its name is drawn under the axis (all are in the table)
     achieved: Decimal | None
     cumulative: Decimal | None
     target: Decimal | None
@@ -105,41 +147,86 @@ class PeriodColumn:
 class PeriodChart:
     columns: list[PeriodColumn]
     cumulative_points: str  # an SVG polyline's points
-    scale: Decimal  # the value at the top of the chart
+    ticks: list[Tick]  # the value axis, from 0 up
+    target: Decimal | None  # the indicator's whole target, drawn across the chart
+    target_y: float | None
+    scale: Decimal  # the value at the top of the value axis
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    right: int = WIDTH - RIGHT
+    bottom: int = HEIGHT - BOTTOM
+    label_y: int = HEIGHT - BOTTOM + 14
+
+    @property
+    def has_period_targets(self) -> bool:
+        return any(column.target_y is not None for column in self.columns)
+
+
+def nice_step(largest: Decimal, steps: int = 4) -> Decimal:
+    """A round step (1, 2 or 5 times a power of ten) that covers `largest` in about `steps`."""
+    if largest <= 0:
+        return Decimal(1)
+    rough = largest / steps
+    power = Decimal(10) ** (rough.adjusted())
+    for multiple in (1, 2, 5, 10):
+        step = power * multiple
+        if step >= rough:
+            return step
+    return power * 10  # pragma: no cover (the loop ends at ten times the power)
 
 
 def period_chart(periods: list[dict], total_target: Decimal | None) -> PeriodChart | None:
-    """Columns of what was achieved in each period and a line of the cumulative figure."""
+    """Columns of what was achieved in each period, a line of the cumulative figure, each
+    period's target over its column, the whole target across the chart, and a value axis."""
     if not periods:
         return None
     achieved = [_number(p.get("achieved_value")) for p in periods]
     cumulative = [_number(p.get("cumulative_value")) for p in periods]
     targets = [_number(p.get("target_value")) for p in periods]
-    scale = max(
+    largest = max(
         [v for v in (*achieved, *cumulative, *targets, total_target) if v is not None],
         default=Decimal(0),
     )
-    if scale <= 0:
-        scale = Decimal(1)
-    width = 100.0 / len(periods)
+    step = nice_step(largest)
+    count = max(1, math.ceil(largest / step))
+    scale = step * count
+
+    def y_of(value: Decimal) -> float:
+        return TOP + PLOT_HEIGHT - _clamp(value / scale * PLOT_HEIGHT, Decimal(PLOT_HEIGHT))
+
+    stretch = PLOT_WIDTH / len(periods)
+    every = -(-len(periods) // MOST_LABELS)
     columns, points = [], []
     for index, period in enumerate(periods):
-        x = index * width
+        x = LEFT + index * stretch
         value, running, target = achieved[index], cumulative[index], targets[index]
-        height = _clamp(value / scale * 100) if value is not None else 0.0
+        top = y_of(value) if value is not None else float(TOP + PLOT_HEIGHT)
         columns.append(
             PeriodColumn(
                 name=period["name"],
-                x=x + width * 0.15,
-                width=width * 0.7,
-                height=height,
-                y=100 - height,
+                x=x + stretch * 0.15,
+                width=stretch * 0.7,
+                y=top,
+                height=TOP + PLOT_HEIGHT - top,
+                right=x + stretch * 0.85,
+                label_x=x + stretch / 2,
+                labelled=index % every == 0,
                 achieved=value,
                 cumulative=running,
                 target=target,
-                target_y=100 - _clamp(target / scale * 100) if target is not None else None,
+                target_y=y_of(target) if target is not None else None,
             )
         )
         if running is not None:
-            points.append(f"{x + width / 2:.2f},{100 - _clamp(running / scale * 100):.2f}")
-    return PeriodChart(columns=columns, cumulative_points=" ".join(points), scale=scale)
+            points.append(f"{x + stretch / 2:.2f},{y_of(running):.2f}")
+    ticks = [Tick(y=y_of(step * n), value=step * n) for n in range(count + 1)]
+    return PeriodChart(
+        columns=columns,
+        cumulative_points=" ".join(points),
+        ticks=ticks,
+        target=total_target,
+        target_y=y_of(total_target) if total_target is not None else None,
+        scale=scale,
+    )

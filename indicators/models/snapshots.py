@@ -56,6 +56,7 @@ class StatusCounts(models.Model):
     """How many indicators are in each status."""
 
     not_started = models.PositiveIntegerField(_("not started"), default=0)
+    reported = models.PositiveIntegerField(_("reported, without a target"), default=0)
     on_track = models.PositiveIntegerField(_("on track"), default=0)
     at_risk = models.PositiveIntegerField(_("at risk"), default=0)
     off_track = models.PositiveIntegerField(_("off track"), default=0)

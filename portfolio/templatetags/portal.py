@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,6 +111,7 @@ def achieved_label(indicator: Indicator, figures) -> str:
 
 STATUS_LABELS = {
     "not_started": gettext_lazy("Not started"),
+    "reported": gettext_lazy("Reported"),
     "on_track": gettext_lazy("On track"),
     "at_risk": gettext_lazy("At risk"),
     "off_track": gettext_lazy("Off track"),
@@ -127,3 +130,25 @@ def minutes(value: timedelta | None) -> int:
     if value is None:
         return 0
     return -int(-value.total_seconds() // 60)
+
+
+@register.filter
+def clip(text: str | None, length: int) -> str:
+    """The text shortened to at most `length` characters at a word boundary, with "…"."""
+    text = text or ""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut and not text[length - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+@register.filter
+def organisation_abbr(organisation) -> SafeString:
+    """An organisation's short name, spelled out on hover (and for screen readers)."""
+    if organisation is None:
+        return mark_safe("")
+    if organisation.short_name == organisation.name:
+        return format_html("{}", organisation.name)
+    return format_html('<abbr title="{}">{}</abbr>', organisation.name, organisation.short_name)

@@ -126,9 +126,46 @@ def test_drill_down_shows_bars_category_shares_and_periods(client, demo, committ
     ).text
     section = text.split(f'id="indicator-{associates.pk}"')[1].split("</article>")[0]
     assert "80 associates" in section and "50 %" in section
-    assert "62.5 %" in section and "vs 60.0 % target" in section
+    # A share target compares shares, in words and in colour.
+    assert "62.5 % vs 60.0 %" in section and "target met" in section
+    assert "below target" not in section
     assert "<svg" in section and 'role="img"' in section
     assert "S1 2025" in section  # the per-period table
+
+
+def test_a_count_target_per_category_reads_as_so_many_of_so_many(client, demo):
+    # Approved in the demo: 2 associations from La Victoria and 1 from El Agustino, of 4 each.
+    strengthened = Indicator.objects.get(code="CE-4")
+    login(client, "eu-viewer")
+    eu = Organisation.objects.get(short_name="EU")
+    text = client.get(
+        reverse("dashboard-project", args=[eu.pk, "funder", strengthened.project_id])
+    ).text
+    section = text.split(f'id="indicator-{strengthened.pk}"')[1].split("</article>")[0]
+    victoria, agustino = section.split('<tr class="category">')[1:3]
+    # Two thirds of the associations, but half of its own target: no shares are compared, and
+    # the words and the colour say the same as the figures.
+    assert "2 of 4" in victoria and "below target" in victoria
+    assert " vs " not in section and "66.7" not in section
+    assert 'width="50.00"' in victoria and "#9a6700" in victoria
+    assert "1 of 4" in agustino and 'width="25.00"' in agustino
+
+
+def test_an_indicator_without_a_target_is_reported_not_on_track(client, demo):
+    tracked = Indicator.objects.get(code="MAM-6")  # the area built: no target, one approved figure
+    assert tracked.target_value is None
+    assert IndicatorSnapshot.objects.get(indicator=tracked).status == "reported"
+    assert tracked.project.snapshot.reported >= 1
+    login(client, "setec-viewer")
+    setec = Organisation.objects.get(short_name="setec")
+    text = client.get(
+        reverse("dashboard-project", args=[setec.pk, "funder", tracked.project_id])
+    ).text
+    section = text.split(f'id="indicator-{tracked.pk}"')[1].split("</article>")[0]
+    assert '<span class="badge reported">Reported</span>' in section
+    assert "On track" not in section
+    portfolio = client.get(funder_dashboard("setec")).text
+    assert "Reported" in portfolio
 
 
 def test_network_dashboard_rolls_figures_up_the_organisation_tree(client, demo):

@@ -286,11 +286,12 @@ def test_status_achieved_once_the_target_is_reached():
     assert progress.evaluate(spec(), [reading(100)], today=START).status == Status.ACHIEVED
 
 
-def test_indicator_without_a_target_is_on_track_once_reported_and_has_no_percent():
+def test_indicator_without_a_target_is_reported_not_on_track_and_has_no_percent():
     tracking = spec(target_value=None, aggregation="latest", baseline_value=D(5664))
+    assert progress.evaluate(tracking, [], today=HALF_WAY).status == Status.NOT_STARTED
     result = progress.evaluate(tracking, [reading(5900)], today=HALF_WAY)
     assert result.percent_of_target is None
-    assert result.status == Status.ON_TRACK
+    assert result.status == Status.REPORTED
 
 
 def test_qualitative_indicator_has_no_figure():
@@ -298,7 +299,7 @@ def test_qualitative_indicator_has_no_figure():
         spec(measure="qualitative", target_value=None), [reading(None)], today=HALF_WAY
     )
     assert result.achieved is None
-    assert result.status == Status.ON_TRACK
+    assert result.status == Status.REPORTED
 
 
 # Disaggregation
