@@ -19,7 +19,7 @@ from django.db import DatabaseError
 
 from webhooks import services as webhook_services
 
-from .services import snapshots
+from .services import reminders, snapshots
 
 logger = logging.getLogger(__name__)
 PENDING_TTL = 120  # seconds; a lost job's key expires and the repair takes over meanwhile
@@ -113,3 +113,12 @@ def recompute_portfolio_snapshots() -> int:
 def repair_on_start(**_kwargs) -> None:
     """A worker that starts (again) first repairs what a lost job may have left stale."""
     repair_stale_snapshots.delay()
+
+
+# A mail server that cannot be reached (OSError, smtplib's errors among them) is tried again.
+@shared_task(
+    acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=8
+)
+def send_reminders() -> int:
+    """The day's reminder digests. Safe to run twice: what was sent is recorded."""
+    return reminders.send_reminders()

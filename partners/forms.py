@@ -63,6 +63,11 @@ class ProfileForm(forms.Form):
         choices=[("", _("The browser’s")), *settings.LANGUAGES],
         required=False,
     )
+    receives_reminders = forms.BooleanField(
+        label=_("Send me reporting reminders"),
+        required=False,
+        help_text=_("E-mails about periods due soon or overdue, and updates waiting for review."),
+    )
 
 
 class AcceptForm(forms.Form):

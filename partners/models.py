@@ -21,6 +21,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The portal speaks it from sign-in on."),
     )
+    receives_reminders = models.BooleanField(
+        _("reporting reminders"),
+        default=True,
+        help_text=_("E-mails about periods due soon or overdue, and updates waiting for review."),
+    )
 
     class Meta:
         swappable = "AUTH_USER_MODEL"

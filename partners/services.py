@@ -350,7 +350,13 @@ def withdraw_invitation(*, invitation: Invitation, by: User) -> Invitation:
 
 @transaction.atomic
 def update_profile(
-    *, user: User, first_name: str, last_name: str, email: str, preferred_language: str
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    preferred_language: str,
+    receives_reminders: bool = True,
 ) -> User:
     refuse_nul_and_oversize(first_name=first_name, last_name=last_name, email=email)
     email = email.strip().lower()
@@ -367,5 +373,14 @@ def update_profile(
     user.last_name = last_name.strip()[:150]
     user.email = email
     user.preferred_language = preferred_language
-    user.save(update_fields=["first_name", "last_name", "email", "preferred_language"])
+    user.receives_reminders = receives_reminders
+    user.save(
+        update_fields=[
+            "first_name",
+            "last_name",
+            "email",
+            "preferred_language",
+            "receives_reminders",
+        ]
+    )
     return user

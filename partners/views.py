@@ -61,6 +61,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "last_name": user.last_name,
             "email": user.email,
             "preferred_language": user.preferred_language,
+            "receives_reminders": user.receives_reminders,
         },
     )
     if request.method == "POST" and form.is_valid():

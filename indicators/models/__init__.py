@@ -9,6 +9,7 @@ from .core import (
     ProgressUpdate,
     UpdateValue,
 )
+from .reminders import Reminder
 from .snapshots import (
     IndicatorSnapshot,
     OrganisationIndicatorSnapshot,
@@ -29,5 +30,6 @@ __all__ = [
     "PortfolioSnapshot",
     "ProgressUpdate",
     "ProjectSnapshot",
+    "Reminder",
     "UpdateValue",
 ]

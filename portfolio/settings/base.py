@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -192,7 +193,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 SNAPSHOT_COALESCE_SECONDS = env.float("SNAPSHOT_COALESCE_SECONDS", default=1.0)
 SNAPSHOT_REPAIR_SECONDS = env.float("SNAPSHOT_REPAIR_SECONDS", default=30.0)
 SNAPSHOT_FULL_RECOMPUTE_SECONDS = env.float("SNAPSHOT_FULL_RECOMPUTE_SECONDS", default=3600.0)
+# Reporting reminders: editors hear of periods ending within this many days (and of overdue
+# ones), managers of updates submitted longer ago than this many days and not yet reviewed.
+REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=7)
+REMINDER_REVIEW_AFTER_DAYS = env.int("REMINDER_REVIEW_AFTER_DAYS", default=5)
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)  # when the daily digests go out
+
 CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "indicators.tasks.send_reminders",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+    },
     "repair-stale-snapshots": {
         "task": "indicators.tasks.repair_stale_snapshots",
         "schedule": SNAPSHOT_REPAIR_SECONDS,

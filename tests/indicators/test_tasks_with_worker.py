@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -319,3 +319,35 @@ def test_with_redis_stopped_approving_saves_and_beat_catches_up_once_it_is_back(
         for process in processes:
             process.stop()
         redis.stop()
+
+
+def test_a_worker_sends_the_reminders_once(real_tasks, funded_project):
+    from django.utils import timezone
+
+    from indicators.models import Reminder
+    from indicators.tasks import recompute_indicator, send_reminders
+    from tests.factories import IndicatorFactory, PeriodFactory
+
+    today = timezone.localdate()
+    project = funded_project["project"]
+    PeriodFactory(project=project, start=today - timedelta(days=170), end=today + timedelta(days=3))
+    indicator = IndicatorFactory(project=project)
+    editor = funded_project["editor"]
+    editor.email = "editor@example.org"
+    editor.save()
+    # E-mails printed to the worker's log, where the test reads them.
+    process = worker(settings.REDIS_URL, EMAIL_URL="consolemail://").start()
+    try:
+        send_reminders.delay()
+        wait_until(lambda: Reminder.objects.filter(user=editor, kind="due").exists(), 30)
+        send_reminders.delay()  # again: nothing new is sent or recorded
+        # One task at a time, in order: once a recompute sent after it is done, so is the run.
+        recompute_indicator.delay(indicator.pk)
+        wait_until(
+            lambda: IndicatorSnapshot.objects.filter(pk=indicator.pk, recomputes__gte=1).exists(),
+            30,
+        )
+        assert Reminder.objects.filter(user=editor).count() == 1
+        assert process.log.read_text().count("To: editor@example.org") == 1
+    finally:
+        process.stop()

@@ -1,0 +1,198 @@
+"""Reporting reminders: one digest e-mail per person and organisation, each item sent once.
+
+Editors hear, per organisation they report for, of periods ending within
+`REMINDER_DAYS_BEFORE_DUE` days, and of ended periods, still open, that their organisation has
+not reported on. Managers hear of updates they may review that have waited longer than
+`REMINDER_REVIEW_AFTER_DAYS` days. What was sent is recorded in the same transaction as the
+sending, so a digest that fails is tried again in full and one that went out never repeats.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from partners.models import Membership, Organisation, User
+from projects.models import Partnership
+from projects.selectors import ROLE_RANK, WORKING_ROLES
+
+from ..models import Indicator, Period, ProgressUpdate, Reminder
+from ..selectors import review_queue
+
+
+@dataclass
+class Digest:
+    user: User
+    organisation: Organisation | None  # None for a manager's review digest
+    items: list[Reminder] = field(default_factory=list)
+
+
+def _link(path: str) -> str:
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+def _due_digests(today: date) -> list[Digest]:
+    """Per editor and organisation, the periods due soon or overdue that it has not reported."""
+    horizon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
+    editors: dict[int, list[User]] = defaultdict(list)
+    organisations: dict[int, Organisation] = {}
+    for membership in Membership.objects.filter(
+        role__in=[r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Membership.Role.EDITOR]],
+        user__is_active=True,
+        user__is_api_client=False,
+        user__receives_reminders=True,
+    ).select_related("user", "organisation"):
+        if membership.user.email:
+            editors[membership.organisation_id].append(membership.user)
+            organisations[membership.organisation_id] = membership.organisation
+    if not editors:
+        return []
+    working: dict[int, list[int]] = defaultdict(list)  # project → organisations reporting on it
+    for project_id, organisation_id in Partnership.objects.filter(
+        organisation_id__in=list(editors), role__in=WORKING_ROLES
+    ).values_list("project_id", "organisation_id"):
+        working[project_id].append(organisation_id)
+    periods = list(
+        Period.objects.filter(
+            project_id__in=list(working), locked_at__isnull=True, start__lte=today, end__lte=horizon
+        ).order_by("end", "pk")
+    )
+    if not periods:
+        return []
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in Indicator.objects.filter(
+        project_id__in={period.project_id for period in periods}
+    ).order_by("project_id", "code"):
+        indicators[indicator.project_id].append(indicator)
+    # An update reported for no organisation in particular counts for every one.
+    reported = set(
+        ProgressUpdate.objects.filter(period__in=periods)
+        .exclude(status=ProgressUpdate.Status.RETURNED)
+        .values_list("indicator_id", "period_id", "organisation_id")
+    )
+    sent = set(
+        Reminder.objects.filter(
+            kind__in=[Reminder.Kind.DUE, Reminder.Kind.OVERDUE], period__in=periods
+        ).values_list("user_id", "kind", "organisation_id", "indicator_id", "period_id")
+    )
+    digests: dict[tuple[int, int], Digest] = {}
+    for period in periods:
+        kind = Reminder.Kind.OVERDUE if period.end < today else Reminder.Kind.DUE
+        for organisation_id in working[period.project_id]:
+            for indicator in indicators[period.project_id]:
+                if any(
+                    (indicator.pk, period.pk, org) in reported for org in (organisation_id, None)
+                ):
+                    continue
+                for user in editors[organisation_id]:
+                    if (user.pk, kind, organisation_id, indicator.pk, period.pk) in sent:
+                        continue
+                    digest = digests.setdefault(
+                        (user.pk, organisation_id),
+                        Digest(user=user, organisation=organisations[organisation_id]),
+                    )
+                    digest.items.append(
+                        Reminder(
+                            user=user,
+                            kind=kind,
+                            organisation_id=organisation_id,
+                            indicator=indicator,
+                            period=period,
+                        )
+                    )
+    return list(digests.values())
+
+
+def _review_digests(now: datetime) -> list[Digest]:
+    """Per manager, the updates they may review that have waited too long."""
+    waited = now - timedelta(days=settings.REMINDER_REVIEW_AFTER_DAYS)
+    managers = User.objects.filter(
+        is_active=True,
+        is_api_client=False,
+        receives_reminders=True,
+        memberships__role__in=[
+            r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Membership.Role.MANAGER]
+        ],
+    ).exclude(email="")
+    sent = set(
+        Reminder.objects.filter(kind=Reminder.Kind.REVIEW).values_list("user_id", "update_id")
+    )
+    digests = []
+    for manager in managers.distinct().order_by("pk"):
+        items = [
+            Reminder(
+                user=manager, kind=Reminder.Kind.REVIEW, indicator=update.indicator, update=update
+            )
+            for update in review_queue(manager).filter(submitted_at__lte=waited)
+            if (manager.pk, update.pk) not in sent and update.submitted_by_id != manager.pk
+        ]
+        if items:
+            digests.append(Digest(user=manager, organisation=None, items=items))
+    return digests
+
+
+def _send(digest: Digest, now: datetime) -> None:
+    user = digest.user
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        if digest.organisation is None:
+            subject = ngettext(
+                "%(count)d update waiting for your review",
+                "%(count)d updates waiting for your review",
+                len(digest.items),
+            ) % {"count": len(digest.items)}
+            lines = [
+                {
+                    "item": item,
+                    "link": _link(reverse("indicators:update", args=[item.update_id])),
+                }
+                for item in digest.items
+            ]
+            template = "indicators/reminder_review_email.txt"
+        else:
+            subject = _("Progress to report for %(organisation)s") % {
+                "organisation": digest.organisation.name
+            }
+            lines = [
+                {
+                    "item": item,
+                    "link": _link(reverse("indicators:report", args=[item.indicator_id])),
+                }
+                for item in digest.items
+            ]
+            template = "indicators/reminder_due_email.txt"
+        body = render_to_string(
+            template,
+            {
+                "user": user,
+                "organisation": digest.organisation,
+                "lines": lines,
+                "profile": _link(reverse("profile")),
+                "review": _link(reverse("indicators:review")),
+                "days": settings.REMINDER_REVIEW_AFTER_DAYS,
+            },
+        )
+    for item in digest.items:
+        item.sent_at = now
+    with transaction.atomic():
+        # Recorded first: a second run at the same time fails on the unique constraints and
+        # sends nothing; a failed send undoes the record, and the next run tries again.
+        Reminder.objects.bulk_create(digest.items)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def send_reminders(*, today: date | None = None, now: datetime | None = None) -> int:
+    """Send every digest due; return how many e-mails went out."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    digests = _due_digests(today) + _review_digests(now)
+    for digest in digests:
+        _send(digest, now)
+    return len(digests)
