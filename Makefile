@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint serve migrate demo clean messages
 
@@ -12,6 +13,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# axe-core, which the browser tests run on every page; without npm those tests are skipped.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm > /dev/null; then npm ci --no-audit --no-fund && touch $(NODE_STAMP); \
+	else echo "npm not found: the accessibility tests will be skipped."; fi
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -28,13 +34,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portfolio.settings.test
 	$(BIN)/pytest
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages --locale es --locale fr --no-obsolete --ignore '.venv/*'
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale es --locale fr --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .mypy_cache .ruff_cache .pytest_cache

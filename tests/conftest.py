@@ -1,5 +1,11 @@
-import pytest
+import io
 
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+
+from tests.browser import browser_context, chromium, page  # noqa: F401 (browser fixtures)
 from tests.factories import (
     FundingFactory,
     MembershipFactory,
@@ -32,3 +38,28 @@ def world(db):
         "funder_viewer": MembershipFactory(organisation=funder, role="viewer").user,
         "outsider": UserFactory(username="outsider"),
     }
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker) -> str:
+    """The demo portfolio, built once with its snapshots and kept as dumpdata's JSON: loading
+    that for each test costs a fraction of building the demo again."""
+    rows = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("load_demo", "--reset-demo-accounts", verbosity=0, stdout=io.StringIO())
+        call_command(
+            "dumpdata",
+            exclude=["contenttypes", "auth.permission", "sessions", "admin.logentry"],
+            stdout=rows,
+        )
+        transaction.set_rollback(True)
+    return rows.getvalue()
+
+
+@pytest.fixture
+def demo(db, demo_rows, tmp_path):
+    """The demo portfolio, as `load_demo` leaves it (accounts reset, snapshots computed)."""
+    fixture = tmp_path / "demo.json"
+    fixture.write_text(demo_rows)
+    call_command("loaddata", str(fixture), verbosity=0)

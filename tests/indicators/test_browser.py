@@ -1,64 +1,12 @@
-"""The daily loop in a real browser: an editor reports, a manager approves, the figures show.
-
-Runs in Debian's headless Chromium, driven by Playwright; nothing is downloaded at run time.
-"""
-
-import os
-from collections.abc import Iterator
-from pathlib import Path
+"""The daily loop in a real browser: an editor reports, a manager approves, the figures show."""
 
 import pytest
 from django.core.management import call_command
 
 from indicators.models import Indicator, ProgressUpdate
+from tests.browser import MARKS, PASSWORD, fits_the_screen, sign_in
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-PASSWORD = "portal-demo-2025"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"No Chromium at {CHROMIUM}: install Debian's chromium package (or set CHROMIUM).",
-    ),
-]
-
-
-@pytest.fixture
-def page(live_server) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's synchronous API runs an event loop in this thread; the ORM calls the test
-    # makes around it are ordinary blocking calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)

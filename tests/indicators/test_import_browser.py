@@ -7,11 +7,9 @@ from django.core.management import call_command
 
 from indicators.models import Indicator, ProgressUpdate
 from indicators.progress_import import header
-from tests.indicators.test_browser import fits_the_screen, page, sign_in
+from tests.browser import MARKS, fits_the_screen, sign_in
 
-__all__ = ["page"]  # the browser fixture
-
-pytestmark = [pytest.mark.browser]
+pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)

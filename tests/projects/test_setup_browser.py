@@ -9,11 +9,9 @@ from django.core.management import call_command
 
 from indicators.models import CategoryTarget, Indicator, ProgressUpdate
 from projects.models import Partnership, Project
-from tests.indicators.test_browser import PASSWORD, fits_the_screen, page, sign_in
+from tests.browser import MARKS, PASSWORD, fits_the_screen, sign_in
 
-__all__ = ["page"]  # the browser fixture
-
-pytestmark = [pytest.mark.browser]
+pytestmark = MARKS
 
 NEW_PASSWORD = "trained-women-40"
 

@@ -4,13 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from partners.models import Organisation
-from tests.indicators.test_browser import fits_the_screen, page, sign_in
+from tests.browser import MARKS, fits_the_screen, sign_in
 
 from .test_webhooks import Receiver
 
-__all__ = ["page"]  # the browser fixture
-
-pytestmark = [pytest.mark.browser]
+pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)
