@@ -1,7 +1,11 @@
+import hashlib
+from functools import lru_cache
 from itertools import groupby
+from pathlib import Path
 from typing import IO
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import (
@@ -247,3 +251,28 @@ def dashboard_report(request: HttpRequest, pk: int) -> FileResponse:
     }
     output = write_iptt(projects, title=title)
     return xlsx_response(output, f"iptt-{slugify(organisation.short_name)}-{kind}.xlsx")
+
+
+OFFLINE_ASSETS = ("css/portal.css", "js/update-form.js", "js/offline.js")
+
+
+@lru_cache(maxsize=1)
+def _offline_version() -> str:
+    """Changes whenever an asset the service worker keeps does, so devices fetch it anew."""
+    digest = hashlib.sha256()
+    for asset in OFFLINE_ASSETS:
+        found = finders.find(asset)
+        digest.update(Path(str(found)).read_bytes() if found else asset.encode())
+    return digest.hexdigest()[:12]
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the root so that it may look after every page."""
+    response = render(
+        request,
+        "offline/sw.js",
+        {"version": _offline_version()},
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
