@@ -393,3 +393,11 @@ def has_approved_progress(indicator: Indicator) -> bool:
     return ProgressUpdate.objects.filter(
         indicator=indicator, status=ProgressUpdate.Status.APPROVED
     ).exists()
+
+
+def may_change_dimensions(user: User | AnonymousUser) -> bool:
+    """Dimensions serve every project: administrators and managers of any organisation add and
+    translate them."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.memberships.filter(role__in=["admin", "manager"]).exists()

@@ -1,5 +1,6 @@
 """Forms that define indicators, their disaggregation, targets and periods."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -221,30 +222,59 @@ class DimensionForm(forms.Form):
         language gets the same two fields, optional."""
         super().__init__(*args, **kwargs)
         self.translate_into = translation_languages(get_language())
-        for language in self.translate_into:
-            name_local = get_language_info(language)["name_local"]
-            self.fields[f"name_{language}"] = forms.CharField(
-                label=format_lazy("{} ({})", _("Name"), name_local),
-                max_length=255,
-                required=False,
-                widget=forms.TextInput(attrs={"lang": language}),
-            )
-            self.fields[f"categories_{language}"] = forms.CharField(
-                label=format_lazy("{} ({})", _("Categories, one per line"), name_local),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4, "lang": language}),
-                help_text=_("As many as above, in the same order."),
-            )
+        add_dimension_translation_fields(self, self.translate_into)
 
     def translations(self) -> dict[str, tuple[str, list[str]]]:
         """Per language, the dimension's name and its categories' names, where given."""
-        given = {}
-        for language in self.translate_into:
-            name = self.cleaned_data.get(f"name_{language}") or ""
-            categories = (self.cleaned_data.get(f"categories_{language}") or "").splitlines()
-            if name.strip() or any(line.strip() for line in categories):
-                given[language] = (name, categories)
-        return given
+        return dimension_translations_given(self, self.translate_into)
+
+
+def add_dimension_translation_fields(form: forms.Form, languages: Iterable[str]) -> None:
+    for language in languages:
+        name_local = get_language_info(language)["name_local"]
+        form.fields[f"name_{language}"] = forms.CharField(
+            label=format_lazy("{} ({})", _("Name"), name_local),
+            max_length=255,
+            required=False,
+            widget=forms.TextInput(attrs={"lang": language}),
+        )
+        form.fields[f"categories_{language}"] = forms.CharField(
+            label=format_lazy("{} ({})", _("Categories, one per line"), name_local),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4, "lang": language}),
+            help_text=_("As many as above, in the same order."),
+        )
+
+
+def dimension_translations_given(
+    form: forms.Form, languages: Iterable[str]
+) -> dict[str, tuple[str, list[str]]]:
+    given = {}
+    for language in languages:
+        name = form.cleaned_data.get(f"name_{language}") or ""
+        categories = (form.cleaned_data.get(f"categories_{language}") or "").splitlines()
+        if name.strip() or any(line.strip() for line in categories):
+            given[language] = (name, categories)
+    return given
+
+
+class DimensionTranslationForm(forms.Form):
+    """The translations of an existing dimension, in every language, filled with those it has."""
+
+    def __init__(self, *args: Any, dimension: Dimension, **kwargs: Any) -> None:
+        self.languages = translation_languages()
+        categories = list(dimension.categories.order_by("order", "pk"))
+        initial = {}
+        for language in self.languages:
+            initial[f"name_{language}"] = dimension.translations.get(language, {}).get("name", "")
+            lines = [c.translations.get(language, {}).get("name", "") for c in categories]
+            initial[f"categories_{language}"] = "\n".join(lines) if any(lines) else ""
+        kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        add_dimension_translation_fields(self, self.languages)
+
+    def translations(self) -> dict[str, tuple[str, list[str]]]:
+        return dimension_translations_given(self, self.languages)
 
 
 class PeriodForm(forms.Form):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +21,17 @@ from projects.models import Result
 from projects.selectors import project_for_setup, visible_projects
 
 from . import services, spreadsheet
-from .models import Indicator, Period
-from .selectors import has_approved_progress
+from .models import Dimension, Indicator, Period
+from .selectors import has_approved_progress, may_change_dimensions
 from .services import CategoryTargetInput, DimensionUse
-from .setup_forms import DimensionForm, IndicatorForm, PeriodForm, TargetsForm, initial_for
+from .setup_forms import (
+    DimensionForm,
+    DimensionTranslationForm,
+    IndicatorForm,
+    PeriodForm,
+    TargetsForm,
+    initial_for,
+)
 
 
 def _status(request: HttpRequest) -> int:
@@ -344,6 +351,38 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/dimension_form.html",
         {"form": form, "next": back},
+        status=_status(request),
+    )
+
+
+@login_required
+def translate_dimension(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in(request)
+    dimension = get_object_or_404(Dimension, pk=pk)
+    if not may_change_dimensions(user):
+        raise PermissionDenied(
+            _("Only administrators and managers may add or translate dimensions.")
+        )
+    back = safe_next(request)
+    form = DimensionTranslationForm(request.POST or None, dimension=dimension)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translate_dimension(
+                by=user, dimension=dimension, translations=form.translations()
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            messages.success(
+                request,
+                _("The translations of %(name)s are saved.") % {"name": dimension.name},
+            )
+            return redirect(back or reverse("indicators:mine"))
+    categories = dimension.categories.order_by("order", "pk")
+    return render(
+        request,
+        "indicators/dimension_translations.html",
+        {"form": form, "dimension": dimension, "categories": categories, "next": back},
         status=_status(request),
     )
 

@@ -40,6 +40,11 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", setup_views.edit_indicator, name="edit-indicator"),
     path("indicators/<int:pk>/targets/", setup_views.indicator_targets, name="targets"),
     path("dimensions/new/", setup_views.new_dimension, name="new-dimension"),
+    path(
+        "dimensions/<int:pk>/translations/",
+        setup_views.translate_dimension,
+        name="translate-dimension",
+    ),
     path("projects/<int:pk>/import/", import_views.import_page, name="import"),
     path(
         "projects/<int:pk>/import/template.<slug:kind>",

@@ -13,6 +13,7 @@ from .setup import (
     remove_period,
     set_indicator_targets,
     set_period_targets,
+    translate_dimension,
 )
 from .updates import (
     Figures,
@@ -63,5 +64,6 @@ __all__ = [
     "set_indicator_targets",
     "set_period_targets",
     "submit_update",
+    "translate_dimension",
     "unlock_period",
 ]

@@ -17,7 +17,7 @@ from projects.models import Project
 from projects.services import require_setup
 
 from ..models import Category, Dimension, Indicator, Period, PeriodTarget
-from ..selectors import has_approved_progress
+from ..selectors import has_approved_progress, may_change_dimensions
 from .checks import refuse_nul_and_oversize
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 from .snapshots import approved_figures_changed
@@ -93,6 +93,67 @@ def _display(indicator: Indicator, field: str) -> str:
     return f"“{value}”" if value else _("nothing")
 
 
+def _refuse_dimension_change(by: User) -> None:
+    if not may_change_dimensions(by):
+        raise PermissionDenied(
+            _("Only administrators and managers may add or translate dimensions.")
+        )
+
+
+def _dimension_translations(
+    translations: Mapping[str, tuple[str, Sequence[str]]] | None, categories: int
+) -> tuple[dict[str, dict[str, str]], list[dict[str, dict[str, str]]]]:
+    """Checked translations of a dimension's name, and of each of its categories' names given
+    one per line in the categories' order (all of them, or none)."""
+    dimension_translations: dict[str, dict[str, str]] = {}
+    category_translations: list[dict[str, dict[str, str]]] = [{} for _n in range(categories)]
+    for language, (translated_name, translated_categories) in (translations or {}).items():
+        if translated_name.strip():
+            dimension_translations[language] = {"name": translated_name}
+        lines = [line.strip() for line in translated_categories if line.strip()]
+        if lines and len(lines) != categories:
+            raise ValidationError(
+                {
+                    "translations": _(
+                        "Give the categories in %(language)s one per line, as many and in the "
+                        "same order as above."
+                    )
+                    % {"language": language}
+                }
+            )
+        for position, line in enumerate(lines):
+            category_translations[position][language] = {"name": line}
+    return (
+        clean_translations(Dimension, dimension_translations),
+        [clean_translations(Category, t) for t in category_translations],
+    )
+
+
+@transaction.atomic
+def translate_dimension(
+    *,
+    by: User,
+    dimension: Dimension,
+    translations: Mapping[str, tuple[str, Sequence[str]]],
+) -> Dimension:
+    """Replace the translations of a dimension's name and categories. The names themselves,
+    which reports and imports refer to, stay as they are; a language left out loses its
+    translation."""
+    _refuse_dimension_change(by)
+    dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
+    categories = list(dimension.categories.order_by("order", "pk"))
+    # NUL characters and texts too long for their field are refused by the cleaning.
+    cleaned, cleaned_categories = _dimension_translations(translations, len(categories))
+    dimension.translations = cleaned
+    dimension._history_user = by  # type: ignore[attr-defined]
+    dimension.save(update_fields=["translations"])
+    for category, category_translations in zip(categories, cleaned_categories, strict=True):
+        category.translations = category_translations
+        category._history_user = by  # type: ignore[attr-defined]
+        category.save(update_fields=["translations"])
+    return dimension
+
+
 @transaction.atomic
 def create_dimension(
     *,
@@ -109,27 +170,8 @@ def create_dimension(
     name = name.strip()
     names = [category.strip() for category in categories if category.strip()]
     refuse_nul_and_oversize(name=name, categories="\n".join(names))
-    if not by.is_superuser and not by.memberships.filter(role__in=["admin", "manager"]).exists():
-        raise PermissionDenied(_("Only administrators and managers may add dimensions."))
-    dimension_translations: dict[str, dict[str, str]] = {}
-    category_translations: list[dict[str, dict[str, str]]] = [{} for _name in names]
-    for language, (translated_name, translated_categories) in (translations or {}).items():
-        dimension_translations[language] = {"name": translated_name}
-        lines = [line.strip() for line in translated_categories if line.strip()]
-        if lines and len(lines) != len(names):
-            raise ValidationError(
-                {
-                    "translations": _(
-                        "Give the categories in %(language)s one per line, as many and in the "
-                        "same order as above."
-                    )
-                    % {"language": language}
-                }
-            )
-        for position, line in enumerate(lines):
-            category_translations[position][language] = {"name": line}
-    cleaned = clean_translations(Dimension, dimension_translations)
-    cleaned_categories = [clean_translations(Category, t) for t in category_translations]
+    _refuse_dimension_change(by)
+    cleaned, cleaned_categories = _dimension_translations(translations, len(names))
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = _("Give the dimension a name.")

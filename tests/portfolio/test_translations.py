@@ -200,3 +200,60 @@ def test_the_api_gives_the_language_and_translations(api_client_for_demo):
     indicator = Indicator.objects.get(code="CE-5")
     body = api_client_for_demo.get(f"/api/v1/indicators/{indicator.pk}/").json()
     assert body["translations"] == {"es": {"unit": "asociados"}, "fr": {"unit": "associés"}}
+
+
+def test_an_existing_dimensions_translations_can_be_corrected_and_added(client, demo):
+    sex = Dimension.objects.get(slug="sex")
+    categories = list(sex.categories.order_by("order", "pk"))
+    url = reverse("indicators:translate-dimension", args=[sex.pk])
+    client.force_login(User.objects.get(username="mam-manager"))
+    form = client.get(url).text
+    # Filled with the translations it has, in every language.
+    assert 'value="Sexo"' in form and 'value="Sexe"' in form
+    fields = {
+        "name_en": "",
+        "categories_en": "",
+        "name_es": "Sexo",
+        "categories_es": "\n".join(c.translated("name", "es") for c in categories),
+        "name_fr": "Sexe déclaré",
+        "categories_fr": "\n".join(c.translated("name", "fr") for c in categories),
+    }
+    refused = client.post(url, {**fields, "categories_fr": "Femmes"})
+    assert refused.status_code == 400
+    assert "as many and in the same order" in refused.text
+    sex.refresh_from_db()
+    assert sex.translated("name", "fr") == "Sexe"  # nothing half-saved
+    assert client.post(url, fields).status_code == 302
+    sex.refresh_from_db()
+    assert sex.translated("name", "fr") == "Sexe déclaré"
+    assert (sex.name, [c.name for c in sex.categories.order_by("order", "pk")]) == (
+        "Sex",
+        [c.name for c in categories],
+    )  # the originals, which reports refer to, stay
+    women = sex.categories.get(slug="women")
+    assert women.translated("name", "es") == "Mujeres"
+
+
+@pytest.mark.parametrize("username", ["aspem-editor", "eu-viewer", "outsider"])
+def test_only_managers_and_administrators_translate_dimensions(client, demo, username):
+    sex = Dimension.objects.get(slug="sex")
+    client.force_login(User.objects.get(username=username))
+    response = client.post(
+        reverse("indicators:translate-dimension", args=[sex.pk]),
+        {"name_fr": "Genre", "categories_fr": ""},
+    )
+    assert response.status_code == 403
+    sex.refresh_from_db()
+    assert sex.translated("name", "fr") == "Sexe"
+
+
+def test_translating_a_dimension_that_does_not_exist_is_404(client, demo):
+    client.force_login(User.objects.get(username="mam-manager"))
+    missing = reverse("indicators:translate-dimension", args=[999999])
+    assert client.get(missing).status_code == 404
+
+
+def test_the_translation_form_is_refused_to_an_editor_before_anything_is_typed(client, demo):
+    client.force_login(User.objects.get(username="aspem-editor"))
+    sex = Dimension.objects.get(slug="sex")
+    assert client.get(reverse("indicators:translate-dimension", args=[sex.pk])).status_code == 403
