@@ -1,15 +1,8 @@
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from api.services import create_token
 from partners.models import Organisation, User
-
-
-@pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 @pytest.fixture

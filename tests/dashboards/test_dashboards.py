@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    # Run what the commit would set off: the snapshot recomputes.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
-
-
-@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """A block whose on-commit work runs at its end, as after a real commit."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

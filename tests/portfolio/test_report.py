@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from indicators import services
 from indicators.models import Indicator, Period, ProgressUpdate
@@ -11,12 +10,6 @@ from partners.models import User
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 @pytest.fixture

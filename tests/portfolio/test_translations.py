@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -17,12 +16,6 @@ from portfolio.translations import clean_translations
 from projects.models import Project
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-@pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 @pytest.fixture

@@ -62,14 +62,6 @@ def receiver():
         item.close()
 
 
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    from django.core.management import call_command
-
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
-
-
 def register(short_name, url):
     admin = User.objects.get(username="admin")
     return services.add_webhook(
