@@ -1,7 +1,10 @@
+import atexit
+import shutil
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
@@ -21,3 +24,15 @@ REST_FRAMEWORK = {
 }
 
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+
+# SQLite's test database in a file, not in memory: the browser tests' server thread and the test
+# thread then share it as processes share the real one (WAL, waiting for the write lock), where
+# an in-memory database shared between threads fails at once with "table is locked". In shared
+# memory where the machine has it, so that it costs no more than one in memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _shared_memory = Path("/dev/shm")
+    _test_dir = tempfile.mkdtemp(
+        prefix="portfolio-test-db-", dir=_shared_memory if _shared_memory.is_dir() else None
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(_test_dir) / "test.sqlite3")}
+    atexit.register(shutil.rmtree, _test_dir, ignore_errors=True)
