@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators.models import Indicator, ProgressUpdate
+from indicators.services import snapshots
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +55,15 @@ def test_updated_since_returns_only_what_changed(api):
 
 def test_indicators_changed_since_include_recomputed_figures(api):
     client = api("aspem_read")
-    since = timezone.now() - timedelta(minutes=1)
-    recent = client.get("/api/v1/indicators/", {"updated_since": since.isoformat()}).json()
+    since = timezone.now()
     assert (
-        recent["count"]
-        == Indicator.objects.filter(project__code="circular-la-victoria-el-agustino").count()
+        client.get("/api/v1/indicators/", {"updated_since": since.isoformat()}).json()["count"] == 0
     )
+    # Figures recomputed after `since` (the indicator itself unchanged) count as a change.
+    associates = Indicator.objects.get(code="CE-5")
+    snapshots.recompute_indicators([associates.pk])
+    recent = client.get("/api/v1/indicators/", {"updated_since": since.isoformat()}).json()
+    assert [row["id"] for row in recent["results"]] == [associates.pk]
 
 
 def test_project_filters(api):
