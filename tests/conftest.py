@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 
 from tests.browser import browser_context, chromium, page  # noqa: F401 (browser fixtures)
@@ -14,6 +14,19 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_database_dropped_at_the_end(django_db_setup, django_db_blocker):
+    """The threads of the live server may still hold a connection when the run ends, and
+    PostgreSQL drops no database that someone is connected to."""
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
