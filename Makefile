@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The suite runs in this many processes (pytest-xdist); each has a database of its own.
+TEST_PROCESSES ?= 2
 
 .PHONY: run test lint serve migrate demo clean messages
 
@@ -36,7 +38,7 @@ lint: $(STAMP)
 
 test: lint $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portfolio.settings.test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages --locale es --locale fr --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*'

@@ -1,10 +1,11 @@
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import CACHES, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
@@ -36,3 +37,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {"NAME": str(Path(_test_dir) / "test.sqlite3")}
     atexit.register(shutil.rmtree, _test_dir, ignore_errors=True)
+
+# Tests run in parallel (pytest -n) share Redis: each test process, and the Celery workers it
+# starts (which inherit its PYTEST_XDIST_WORKER), keep their cache keys and their queue apart
+# from the other processes'.
+_test_process = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _test_process:
+    CACHES["default"]["KEY_PREFIX"] = _test_process
+    if "CELERY_QUEUE" not in os.environ:
+        CELERY_TASK_DEFAULT_QUEUE = f"celery-{_test_process}"
