@@ -21,6 +21,7 @@ from projects.selectors import (
     keep_highest,
     projects_by_access,
     projects_with_role,
+    roles_at_least,
     visible_projects,
 )
 
@@ -400,4 +401,7 @@ def may_change_dimensions(user: User | AnonymousUser) -> bool:
     translate them."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.memberships.filter(role__in=["admin", "manager"]).exists()
+    return (
+        user.is_superuser
+        or user.memberships.filter(role__in=roles_at_least(Membership.Role.MANAGER)).exists()
+    )

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from projects.selectors import project_for_setup, visible_projects
 
 from . import services, spreadsheet
 from .models import Dimension, Indicator, Period
-from .selectors import has_approved_progress, may_change_dimensions
+from .selectors import has_approved_progress
 from .services import CategoryTargetInput, DimensionUse
 from .setup_forms import (
     DimensionForm,
@@ -359,10 +359,7 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
 def translate_dimension(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
     dimension = get_object_or_404(Dimension, pk=pk)
-    if not may_change_dimensions(user):
-        raise PermissionDenied(
-            _("Only administrators and managers may add or translate dimensions.")
-        )
+    services.require_dimension_change(user)
     back = safe_next(request)
     form = DimensionTranslationForm(request.POST or None, dimension=dimension)
     if request.method == "POST" and form.is_valid():

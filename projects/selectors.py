@@ -135,6 +135,11 @@ ROLE_RANK: dict[str, int] = {
 }
 
 
+def roles_at_least(role: str) -> list[str]:
+    """The membership roles that carry `role`'s rights, `role` included."""
+    return [held for held, rank in ROLE_RANK.items() if rank >= ROLE_RANK[role]]
+
+
 def working_roles(user: User | AnonymousUser) -> dict[int, str]:
     """Project id → the user's highest role on it, through organisations that work on it.
 

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from partners.models import Membership, Organisation, User
 from projects.models import Partnership
-from projects.selectors import ROLE_RANK, WORKING_ROLES
+from projects.selectors import WORKING_ROLES, roles_at_least
 
 from ..models import Indicator, Period, ProgressUpdate, Reminder
 from ..selectors import review_queue
@@ -45,7 +45,7 @@ def _due_digests(today: date) -> list[Digest]:
     editors: dict[int, list[User]] = defaultdict(list)
     organisations: dict[int, Organisation] = {}
     for membership in Membership.objects.filter(
-        role__in=[r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Membership.Role.EDITOR]],
+        role__in=roles_at_least(Membership.Role.EDITOR),
         user__is_active=True,
         user__is_api_client=False,
         user__receives_reminders=True,
@@ -118,9 +118,7 @@ def _review_digests(now: datetime) -> list[Digest]:
         is_active=True,
         is_api_client=False,
         receives_reminders=True,
-        memberships__role__in=[
-            r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Membership.Role.MANAGER]
-        ],
+        memberships__role__in=roles_at_least(Membership.Role.MANAGER),
     ).exclude(email="")
     sent = set(
         Reminder.objects.filter(kind=Reminder.Kind.REVIEW).values_list("user_id", "update_id")

@@ -93,7 +93,8 @@ def _display(indicator: Indicator, field: str) -> str:
     return f"“{value}”" if value else _("nothing")
 
 
-def _refuse_dimension_change(by: User) -> None:
+def require_dimension_change(by: User) -> None:
+    """Dimensions serve every project: only administrators and managers add or translate them."""
     if not may_change_dimensions(by):
         raise PermissionDenied(
             _("Only administrators and managers may add or translate dimensions.")
@@ -139,7 +140,7 @@ def translate_dimension(
     """Replace the translations of a dimension's name and categories. The names themselves,
     which reports and imports refer to, stay as they are; a language left out loses its
     translation."""
-    _refuse_dimension_change(by)
+    require_dimension_change(by)
     dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
     categories = list(dimension.categories.order_by("order", "pk"))
     # NUL characters and texts too long for their field are refused by the cleaning.
@@ -170,7 +171,7 @@ def create_dimension(
     name = name.strip()
     names = [category.strip() for category in categories if category.strip()]
     refuse_nul_and_oversize(name=name, categories="\n".join(names))
-    _refuse_dimension_change(by)
+    require_dimension_change(by)
     cleaned, cleaned_categories = _dimension_translations(translations, len(names))
     errors: dict[str, str] = {}
     if not name:
