@@ -235,6 +235,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class PeriodFiguresSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The period's id, to send as `period` with an update.")
     name = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -375,7 +376,24 @@ class UpdateWriteSerializer(StrictSerializer):
     """What a partner system sends to record or change an update."""
 
     indicator = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
-    as_of = serializers.DateField()
+    as_of = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The date the figures describe. Required unless `period` is given; with `period` it "
+            "defaults to the period's end (today while the period runs) and must fall inside it."
+        ),
+    )
+    period = serializers.IntegerField(
+        min_value=1,
+        max_value=BIGGEST_ID,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The reporting period (an `id` from /indicators/{id}/periods/) the figures belong to. "
+            "Without it the update is filed under the period containing `as_of`."
+        ),
+    )
     value = quantity()
     numerator = quantity()
     denominator = quantity()

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from indicators import services
-from indicators.models import Category, CategoryTarget, Indicator, ProgressUpdate
+from indicators.models import Category, CategoryTarget, Indicator, Period, ProgressUpdate
 from indicators.selectors import authority_of, update_values, visible_updates
 from indicators.services import workflow
 from partners.models import Membership, Organisation, User
@@ -155,17 +155,22 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         """Per reporting period: achieved in it and cumulative to its end, with its target."""
         indicator = self.get_object()
         snapshot = getattr(indicator, "snapshot", None)
-        rows = [
-            {
-                "name": row["name"],
-                "start": row["start"],
-                "end": row["end"],
-                "target_value": serializers.number(row["target_value"]),
-                "achieved_value": serializers.number(row["achieved_value"]),
-                "cumulative_value": serializers.number(row["cumulative_value"]),
-            }
-            for row in (snapshot.periods if snapshot else [])
-        ]
+        computed = {row["start"]: row for row in (snapshot.periods if snapshot else [])}
+        # Every period is listed, with its id to report into, even before figures are computed.
+        rows = []
+        for period in Period.objects.filter(project_id=indicator.project_id).order_by("start"):
+            row = computed.get(period.start.isoformat(), {})
+            rows.append(
+                {
+                    "id": period.pk,
+                    "name": period.name,
+                    "start": period.start,
+                    "end": period.end,
+                    "target_value": serializers.number(row.get("target_value")),
+                    "achieved_value": serializers.number(row.get("achieved_value")),
+                    "cumulative_value": serializers.number(row.get("cumulative_value")),
+                }
+            )
         return Response(serializers.PeriodFiguresSerializer(rows, many=True).data)
 
 
@@ -242,8 +247,16 @@ class UpdateViewSet(
                     }
                 )
             parts[category] = item["value"]
+        period = None
+        if data.get("period"):
+            period = Period.objects.filter(
+                pk=data["period"], project_id=indicator.project_id
+            ).first()
+            if period is None:
+                raise ApiValidationError({"period": ["No such period of this project."]})
         return services.Figures(
-            as_of=data["as_of"],
+            as_of=data.get("as_of"),
+            period=period,
             value=data.get("value"),
             numerator=data.get("numerator"),
             denominator=data.get("denominator"),
@@ -343,7 +356,11 @@ class UpdateViewSet(
             )
         current = serializers.UpdateSerializer(update).data
         merged = {
-            "as_of": current["as_of"],
+            # A period sent alone moves the update there, dated as that period says.
+            "as_of": None
+            if "period" in request.data and "as_of" not in request.data
+            else current["as_of"],
+            "period": current["period"],
             "value": current["value"],
             "numerator": current["numerator"],
             "denominator": current["denominator"],

@@ -5,19 +5,21 @@ whose errors are attached back to these fields.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
 
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
+from .selectors import Due
 from .services import Figures
 from .services.checks import MAX_TEXT_LENGTH
 
@@ -48,6 +50,12 @@ class DimensionFields:
 
 
 class UpdateForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Reporting period"),
+        queryset=Period.objects.none(),
+        required=False,
+        help_text=_("The period these figures belong to."),
+    )
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
@@ -56,12 +64,7 @@ class UpdateForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date the figures describe."),
-    )
-    period = forms.ModelChoiceField(
-        label=_("or reporting period"),
-        queryset=Period.objects.none(),
-        required=False,
-        help_text=_("Reports as of the period's end (or today, if it has not ended)."),
+        error_messages={"invalid": _("This date does not exist: write it as 2026-06-30.")},
     )
     value = quantity_field(_("Total"))
     numerator = quantity_field(_("Numerator"))
@@ -103,18 +106,29 @@ class UpdateForm(forms.Form):
         categories: dict[int, list[Category]],
         organisations: list[Organisation],
         periods: list[Period],
+        due: Sequence[Due] = (),
         update: ProgressUpdate | None = None,
         **kwargs: Any,
     ):
         self.indicator = indicator
         self.update = update
+        # Overdue periods first and marked, then the one due now, then the others, newest first.
+        overdue = {d.period.pk for d in due if d.overdue}
+        first = [d.period for d in due]
+        ordered = first + sorted(
+            (p for p in periods if p not in first), key=lambda p: p.start, reverse=True
+        )
         if update is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(update)
         elif update is None and "initial" not in kwargs:
             project = indicator.project
-            kwargs["initial"] = {
-                "as_of": min(max(timezone.localdate(), project.start_date), project.end_date)
-            }
+            if ordered:
+                # The period leads; the date follows from it unless the editor sets one.
+                kwargs["initial"] = {"period": ordered[0].pk}
+            else:
+                kwargs["initial"] = {
+                    "as_of": min(max(timezone.localdate(), project.start_date), project.end_date)
+                }
         super().__init__(*args, **kwargs)
         measure = indicator.measure
         if measure != Indicator.Measure.PERCENTAGE:
@@ -145,7 +159,16 @@ class UpdateForm(forms.Form):
         self.default_organisation = organisations[0] if len(organisations) == 1 else None
         period_field = self.fields["period"]
         assert isinstance(period_field, forms.ModelChoiceField)
-        period_field.queryset = Period.objects.filter(pk__in=[p.pk for p in periods])
+        period_field.queryset = Period.objects.filter(pk__in=[p.pk for p in ordered])
+        period_field.choices = [("", "—")] + [
+            (p.pk, _period_label(p, overdue=p.pk in overdue)) for p in ordered
+        ]
+        if ordered:
+            self.fields["as_of"].label = _("As of (optional)")
+            self.fields["as_of"].help_text = _(
+                "Leave empty to report as of the period's end, or today while it runs. A date "
+                "you give must fall inside the period."
+            )
         self.dimensions: list[DimensionFields] = []
         if "value" in self.fields or measure == Indicator.Measure.PERCENTAGE:
             for link in links:
@@ -160,6 +183,7 @@ class UpdateForm(forms.Form):
     @staticmethod
     def initial_from(update: ProgressUpdate) -> dict[str, Any]:
         initial: dict[str, Any] = {
+            "period": update.period_id,
             "as_of": update.as_of,
             "value": update.value.normalize() if update.value is not None else None,
             "numerator": update.numerator.normalize() if update.numerator is not None else None,
@@ -180,15 +204,9 @@ class UpdateForm(forms.Form):
     def exhaustive_dimensions(self) -> list[DimensionFields]:
         return [d for d in self.dimensions if d.link.exhaustive]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("as_of") and data.get("period"):
-            data["as_of"] = min(data["period"].end, timezone.localdate())
-        if not data.get("as_of") and "as_of" not in self.errors:
-            self.add_error("as_of", _("Give the as-of date or choose a reporting period."))
-        return data
-
     def figures(self) -> Figures:
+        """The figures typed, as far as they could be read: a form with field errors still
+        passes what parsed to the services, so that every problem is shown at once."""
         data = self.cleaned_data
         parts = {
             self.fields[name].category: data[name]  # type: ignore[attr-defined]
@@ -199,9 +217,9 @@ class UpdateForm(forms.Form):
         value = data.get("value")
         if "done" in self.fields:
             value = data.get("done") if data.get("done") not in (None, "") else None
-        as_of: date = data["as_of"]
         return Figures(
-            as_of=as_of,
+            as_of=data.get("as_of"),
+            period=data.get("period"),
             value=value,
             numerator=data.get("numerator"),
             denominator=data.get("denominator"),
@@ -214,7 +232,8 @@ class UpdateForm(forms.Form):
         return self.cleaned_data.get("organisation") or self.default_organisation
 
     def attach(self, error: ValidationError) -> None:
-        """Put a service's refusal on the fields it concerns, or above the form."""
+        """Put a service's refusal on the fields it concerns, or above the form; a field that
+        already failed its own check keeps that message alone."""
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return
@@ -222,8 +241,17 @@ class UpdateForm(forms.Form):
             target = field if field in self.fields else None
             if field == "value" and "done" in self.fields:
                 target = "done"
+            if target is not None and target in self.errors:
+                continue
             for message in messages:
                 self.add_error(target, message)
+
+
+def _period_label(period: Period, *, overdue: bool) -> str:
+    dates = f"{date_format(period.start, 'j M Y')} – {date_format(period.end, 'j M Y')}"
+    if overdue:
+        return _("%(name)s (%(dates)s) · overdue") % {"name": period.name, "dates": dates}
+    return f"{period.name} ({dates})"
 
 
 class NoteForm(forms.Form):

@@ -40,6 +40,7 @@ MAX_ROWS = 20_000
 FIELD_COLUMNS = {
     "indicator": "Indicator code",
     "as_of": "As of",
+    "period": "Period",
     "organisation": "Organisation",
     "value": "Value",
     "numerator": "Numerator",
@@ -194,9 +195,10 @@ def read(project: Project, upload: IO[bytes], name: str) -> Sheet:
         }
         if all(_blank(value) for value in cells.values()):
             continue
-        before = len(sheet.problems)
         row = _row(number, cells, indicators, periods, organisations, categories, sheet)
-        if row is not None and len(sheet.problems) == before:
+        if row is not None:
+            # Checked by the services too, even with cells that did not read, so that every
+            # problem of the row is listed at once.
             sheet.rows.append((number, row))
     return sheet
 
@@ -246,52 +248,53 @@ def _row(
     categories: dict[str, Category],
     sheet: Sheet,
 ) -> NewUpdate | None:
+    """Read every cell of the row, naming each that cannot be read; return what did read for
+    the services to check, or None where the indicator is unknown."""
+
     def problem(column: str, message: str) -> None:
         sheet.problems.append(Problem(number, column, message))
 
     indicator = indicators.get(_text(cells["Indicator code"]).lower())
     if indicator is None:
         problem("Indicator code", _("No indicator of this project has this code."))
-        return None
     as_of: date | None = None
-    period_name = _text(cells["Period"])
     if not _blank(cells["As of"]):
         try:
             as_of = _day(cells["As of"])
         except ValueError:
-            problem("As of", _("Write the date as 2025-06-30."))
-    elif period_name:
+            problem("As of", _("This is not a date: write it as 2025-06-30."))
+    period: Period | None = None
+    period_name = _text(cells["Period"])
+    if period_name:
         period = periods.get(period_name.lower())
         if period is None:
             problem(
                 "Period", _("The project has no period called “%(name)s”.") % {"name": period_name}
             )
-        else:
-            as_of = period.end
-    else:
-        problem("As of", _("Give the as-of date or the period."))
     organisation = None
     if not _blank(cells["Organisation"]):
         organisation = organisations.get(_text(cells["Organisation"]).lower())
         if organisation is None:
             problem("Organisation", _("No organisation has this short name."))
+    milestone = indicator is not None and indicator.measure == Indicator.Measure.MILESTONE
     numbers: dict[str, Decimal | None] = {}
     for column in ("Value", "Numerator", "Denominator"):
         raw = cells[column]
+        numbers[column] = None
         if _blank(raw):
-            numbers[column] = None
-        elif column == "Value" and indicator.measure == Indicator.Measure.MILESTONE:
+            continue
+        if column == "Value" and milestone:
             text = _text(raw).lower()
             numbers[column] = (
                 Decimal(1) if text in DONE else Decimal(0) if text in NOT_DONE else None
             )
             if numbers[column] is None:
                 problem(column, _("Write yes or no."))
-        else:
-            try:
-                numbers[column] = _number(raw)
-            except (InvalidOperation, ValueError):
-                problem(column, _("This is not a number."))
+            continue
+        try:
+            numbers[column] = _number(raw)
+        except (InvalidOperation, ValueError):
+            problem(column, _("This is not a number of at most 15 digits."))
     parts: dict[Category, Decimal] = {}
     for column, category in categories.items():
         raw = cells.get(column)
@@ -300,20 +303,20 @@ def _row(
         try:
             parts[category] = _number(raw)
         except (InvalidOperation, ValueError):
-            problem(column, _("This is not a number."))
-    narrative = _text(cells["Narrative"])
-    if as_of is None:
+            problem(column, _("This is not a number of at most 15 digits."))
+    if indicator is None:
         return None
     return NewUpdate(
         indicator=indicator,
         organisation=organisation,
         figures=Figures(
             as_of=as_of,
+            period=period,
             value=numbers["Value"],
             numerator=numbers["Numerator"],
             denominator=numbers["Denominator"],
             parts=parts,
-            narrative=narrative,
+            narrative=_text(cells["Narrative"]),
         ),
     )
 

@@ -288,30 +288,93 @@ def open_updates(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
     )
 
 
-def due_periods(indicators: Sequence[Indicator], *, today: date) -> dict[int, Period | None]:
-    """Indicator id → the latest started period without any update, if there is one."""
+# Projects whose people are asked to report: running ones, not archived.
+REPORTING_STATUSES = (Project.Status.ACTIVE, Project.Status.FINALISATION)
+
+
+def takes_reports(project: Project) -> bool:
+    return project.archived_at is None and project.status in REPORTING_STATUSES
+
+
+@dataclass(frozen=True)
+class Due:
+    """A period an indicator is still to be reported in."""
+
+    period: Period
+    overdue: bool  # the period has ended
+
+
+def periods_due(
+    periods: Sequence[Period],
+    reported: set[int],
+    *,
+    today: date,
+    horizon: date | None = None,
+) -> list[Due]:
+    """The periods, of one indicator's project, that are still to be reported: begun, not
+    locked, with no update, and after the last one reported or locked (a gap behind it was
+    passed over on purpose, and nagging about it helps no one). Overdue ones first, oldest
+    first. With `horizon`, only periods ending by then."""
+    ordered = sorted(periods, key=lambda period: period.start)
+    settled = [p.start for p in ordered if p.pk in reported or p.is_locked]
+    frontier = max(settled) if settled else None
+    due = [
+        Due(period=period, overdue=period.end < today)
+        for period in ordered
+        if period.start <= today
+        and not period.is_locked
+        and period.pk not in reported
+        and (frontier is None or period.start > frontier)
+        and (horizon is None or period.end <= horizon)
+    ]
+    return sorted(due, key=lambda d: (not d.overdue, d.period.start))
+
+
+def reported_periods(
+    indicator_ids: Iterable[int], organisation_ids: Iterable[int] | None = None
+) -> dict[int, set[int]]:
+    """Indicator id → the periods with an update that is not sent back. With organisations,
+    only their updates count (and those reported for no organisation in particular)."""
+    updates = ProgressUpdate.objects.filter(
+        indicator_id__in=list(indicator_ids), period__isnull=False
+    ).exclude(status=ProgressUpdate.Status.RETURNED)
+    if organisation_ids is not None:
+        updates = updates.filter(
+            Q(organisation_id__in=list(organisation_ids)) | Q(organisation__isnull=True)
+        )
+    reported: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, period_id in updates.values_list("indicator_id", "period_id"):
+        reported[indicator_id].add(period_id)
+    return reported
+
+
+def due_periods(
+    indicators: Sequence[Indicator],
+    *,
+    today: date,
+    organisation_ids: Iterable[int] | None = None,
+) -> dict[int, list[Due]]:
+    """Indicator id → the periods it is due in (see periods_due); nothing for projects that
+    take no reports. Three queries whatever the number of indicators."""
     project_ids = {indicator.project_id for indicator in indicators}
     periods: dict[int, list[Period]] = defaultdict(list)
-    for period in Period.objects.filter(project_id__in=project_ids, start__lte=today).order_by(
-        "-start"
-    ):
+    for period in Period.objects.filter(project_id__in=project_ids).order_by("start"):
         periods[period.project_id].append(period)
-    reported = set(
-        ProgressUpdate.objects.filter(indicator__in=indicators, period__isnull=False)
-        .exclude(status=ProgressUpdate.Status.RETURNED)
-        .values_list("indicator_id", "period_id")
-    )
-    due = {}
-    for indicator in indicators:
-        due[indicator.pk] = next(
-            (
-                period
-                for period in periods[indicator.project_id]
-                if not period.is_locked and (indicator.pk, period.pk) not in reported
-            ),
-            None,
+    reported = reported_periods([i.pk for i in indicators], organisation_ids)
+    return {
+        indicator.pk: periods_due(
+            periods[indicator.project_id], reported.get(indicator.pk, set()), today=today
         )
-    return due
+        if takes_reports(indicator.project)
+        else []
+        for indicator in indicators
+    }
+
+
+def reporting_organisation_ids(user: User | AnonymousUser) -> list[int]:
+    """The organisations the user reports for, as an editor or more."""
+    editors = set(roles_at_least(Membership.Role.EDITOR))
+    return [org for org, role in acting_organisations(user).items() if role in editors]
 
 
 def reportable_periods(project: Project, *, today: date) -> list[Period]:

@@ -35,6 +35,7 @@ from .selectors import (
     my_indicators,
     open_updates,
     reportable_periods,
+    reporting_organisation_ids,
     review_queue,
     updates_of_indicator,
     visible_indicator,
@@ -53,7 +54,9 @@ def my_indicators_page(request: HttpRequest) -> HttpResponse:
     indicators = my_indicators(request.user)
     today = timezone.localdate()
     figures = figures_for(indicators, today=today, with_provisional=True)
-    due = due_periods(indicators, today=today)
+    due = due_periods(
+        indicators, today=today, organisation_ids=reporting_organisation_ids(request.user)
+    )
     projects = []
     for project, in_project in groupby(indicators, key=lambda i: i.project):
         results = [
@@ -94,6 +97,12 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_kwargs(request: HttpRequest, indicator: Indicator, update: ProgressUpdate | None):
+    today = timezone.localdate()
+    organisations = (
+        [update.organisation]
+        if update is not None and update.organisation is not None
+        else reporting_organisations(request.user, indicator.project)
+    )
     links = list(IndicatorDimension.objects.filter(indicator=indicator).select_related("dimension"))
     categories: dict[int, list[Category]] = defaultdict(list)
     for category in Category.objects.filter(dimension__in=[link.dimension for link in links]):
@@ -103,12 +112,22 @@ def _form_kwargs(request: HttpRequest, indicator: Indicator, update: ProgressUpd
         "links": links,
         "categories": categories,
         # An update stays with the organisation it was reported for.
-        "organisations": [update.organisation]
-        if update is not None and update.organisation is not None
-        else reporting_organisations(request.user, indicator.project),
-        "periods": reportable_periods(indicator.project, today=timezone.localdate()),
+        "organisations": organisations,
+        "periods": reportable_periods(indicator.project, today=today),
+        "due": due_periods(
+            [indicator], today=today, organisation_ids=[o.pk for o in organisations]
+        )[indicator.pk],
         "update": update,
     }
+
+
+def _every_problem(form: UpdateForm) -> None:
+    """A form that failed its own checks also shows what the services would refuse in what
+    did parse, so that a person corrects everything in one round."""
+    try:
+        services.check_update(indicator=form.indicator, figures=form.figures())
+    except ValidationError as error:
+        form.attach(error)
 
 
 def _render_form(request: HttpRequest, form: UpdateForm, **extra: Any) -> HttpResponse:
@@ -140,6 +159,8 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _submitted_or_saved(update))
             return redirect("indicators:update", pk=update.pk)
+    else:
+        _every_problem(form)
     return _render_form(request, form)
 
 
@@ -182,6 +203,8 @@ def edit_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _submitted_or_saved(saved))
             return redirect("indicators:update", pk=saved.pk)
+    else:
+        _every_problem(form)
     return _render_form(request, form, update=update)
 
 

@@ -43,8 +43,14 @@ def import_progress(
             outcome.created = len(created)
     except RowErrors as refused:
         names = [name for name, _category in progress_import.category_columns(project)]
+        unreadable = {(problem.row, problem.column) for problem in outcome.problems}
         for position, error in refused.problems.items():
-            outcome.problems.extend(progress_import.row_problems(error, numbers[position], names))
+            outcome.problems.extend(
+                problem
+                for problem in progress_import.row_problems(error, numbers[position], names)
+                # A cell that did not read is named once, for what was wrong with it.
+                if (problem.row, problem.column) not in unreadable
+            )
     except _CheckOnly:
         pass
     outcome.problems.sort(key=lambda problem: (problem.row, problem.column))

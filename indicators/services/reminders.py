@@ -25,7 +25,7 @@ from projects.models import Partnership
 from projects.selectors import WORKING_ROLES, roles_at_least
 
 from ..models import Indicator, Period, ProgressUpdate, Reminder
-from ..selectors import review_queue
+from ..selectors import REPORTING_STATUSES, periods_due, review_queue
 
 
 @dataclass
@@ -39,10 +39,10 @@ def _link(path: str) -> str:
     return settings.PORTAL_URL.rstrip("/") + path
 
 
-def _due_digests(today: date) -> list[Digest]:
-    """Per editor and organisation, the periods due soon or overdue that it has not reported."""
-    horizon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
-    editors: dict[int, list[User]] = defaultdict(list)
+def _reporters(today: date) -> tuple[dict[int, list[User]], dict[int, Organisation]]:
+    """Organisation id → who is reminded to report for it: its editors, whose work reporting
+    is; its managers where it has no editor; its administrators where it has neither."""
+    by_role: dict[int, dict[str, list[User]]] = defaultdict(lambda: defaultdict(list))
     organisations: dict[int, Organisation] = {}
     for membership in Membership.objects.filter(
         role__in=roles_at_least(Membership.Role.EDITOR),
@@ -51,63 +51,88 @@ def _due_digests(today: date) -> list[Digest]:
         user__receives_reminders=True,
     ).select_related("user", "organisation"):
         if membership.user.email:
-            editors[membership.organisation_id].append(membership.user)
+            by_role[membership.organisation_id][membership.role].append(membership.user)
             organisations[membership.organisation_id] = membership.organisation
-    if not editors:
+    reporters = {}
+    for organisation_id, roles in by_role.items():
+        for role in (Membership.Role.EDITOR, Membership.Role.MANAGER, Membership.Role.ADMIN):
+            if roles.get(role):
+                reporters[organisation_id] = roles[role]
+                break
+    return reporters, organisations
+
+
+def _due_digests(today: date) -> list[Digest]:
+    """Per editor and organisation, the periods it still has to report (as "My indicators"
+    shows them) that are overdue or end within the horizon; nothing of projects that take no
+    reports."""
+    horizon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
+    reporters, organisations = _reporters(today)
+    if not reporters:
         return []
     working: dict[int, list[int]] = defaultdict(list)  # project → organisations reporting on it
     for project_id, organisation_id in Partnership.objects.filter(
-        organisation_id__in=list(editors), role__in=WORKING_ROLES
+        organisation_id__in=list(reporters),
+        role__in=WORKING_ROLES,
+        project__archived_at__isnull=True,
+        project__status__in=REPORTING_STATUSES,
     ).values_list("project_id", "organisation_id"):
         working[project_id].append(organisation_id)
-    periods = list(
-        Period.objects.filter(
-            project_id__in=list(working), locked_at__isnull=True, start__lte=today, end__lte=horizon
-        ).order_by("end", "pk")
-    )
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for period in Period.objects.filter(project_id__in=list(working), start__lte=today).order_by(
+        "start"
+    ):
+        periods[period.project_id].append(period)
     if not periods:
         return []
     indicators: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in Indicator.objects.filter(
-        project_id__in={period.project_id for period in periods}
-    ).order_by("project_id", "code"):
+    for indicator in Indicator.objects.filter(project_id__in=list(periods)).order_by(
+        "project_id", "code"
+    ):
         indicators[indicator.project_id].append(indicator)
     # An update reported for no organisation in particular counts for every one.
-    reported = set(
-        ProgressUpdate.objects.filter(period__in=periods)
+    reported: dict[tuple[int, int | None], set[int]] = defaultdict(set)
+    for indicator_id, period_id, organisation_id in (
+        ProgressUpdate.objects.filter(indicator__project_id__in=list(periods), period__isnull=False)
         .exclude(status=ProgressUpdate.Status.RETURNED)
         .values_list("indicator_id", "period_id", "organisation_id")
-    )
+    ):
+        reported[(indicator_id, organisation_id)].add(period_id)
     sent = set(
         Reminder.objects.filter(
-            kind__in=[Reminder.Kind.DUE, Reminder.Kind.OVERDUE], period__in=periods
+            kind__in=[Reminder.Kind.DUE, Reminder.Kind.OVERDUE],
+            period__project_id__in=list(periods),
         ).values_list("user_id", "kind", "organisation_id", "indicator_id", "period_id")
     )
     digests: dict[tuple[int, int], Digest] = {}
-    for period in periods:
-        kind = Reminder.Kind.OVERDUE if period.end < today else Reminder.Kind.DUE
-        for organisation_id in working[period.project_id]:
-            for indicator in indicators[period.project_id]:
-                if any(
-                    (indicator.pk, period.pk, org) in reported for org in (organisation_id, None)
-                ):
-                    continue
-                for user in editors[organisation_id]:
-                    if (user.pk, kind, organisation_id, indicator.pk, period.pk) in sent:
-                        continue
-                    digest = digests.setdefault(
-                        (user.pk, organisation_id),
-                        Digest(user=user, organisation=organisations[organisation_id]),
-                    )
-                    digest.items.append(
-                        Reminder(
-                            user=user,
-                            kind=kind,
-                            organisation_id=organisation_id,
-                            indicator=indicator,
-                            period=period,
+    for project_id, project_periods in periods.items():
+        for organisation_id in working[project_id]:
+            for indicator in indicators[project_id]:
+                done = reported[(indicator.pk, organisation_id)] | reported[(indicator.pk, None)]
+                for due in periods_due(project_periods, done, today=today, horizon=horizon):
+                    kind = Reminder.Kind.OVERDUE if due.overdue else Reminder.Kind.DUE
+                    for user in reporters[organisation_id]:
+                        key = (user.pk, kind, organisation_id, indicator.pk, due.period.pk)
+                        if key in sent:
+                            continue
+                        digest = digests.setdefault(
+                            (user.pk, organisation_id),
+                            Digest(user=user, organisation=organisations[organisation_id]),
                         )
-                    )
+                        digest.items.append(
+                            Reminder(
+                                user=user,
+                                kind=kind,
+                                organisation_id=organisation_id,
+                                indicator=indicator,
+                                period=due.period,
+                            )
+                        )
+    for digest in digests.values():
+        # Every due reminder names its period; the oldest comes first.
+        digest.items.sort(
+            key=lambda item: (item.period.end if item.period else date.min, item.indicator.code)
+        )
     return list(digests.values())
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -46,13 +47,49 @@ class StaleUpdate(Exception):
 class Figures:
     """What a person reports: the figures of one update."""
 
-    as_of: date
+    as_of: date | None = None
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     parts: Mapping[Category, Decimal] | None = None
     narrative: str = ""
     evidence_url: str = ""
+    # The reporting period chosen; the as-of date then defaults to its end (today while it runs)
+    # and, when given, must fall inside it.
+    period: Period | None = None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Figures that passed every check, with what follows from them."""
+
+    as_of: date
+    value: Decimal | None
+    period: Period | None
+
+
+class Problems:
+    """Collects the refusals of several checks, so that a person sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+        self.only_conflicts = True
+
+    def add(self, error: ValidationError) -> None:
+        self.only_conflicts = self.only_conflicts and isinstance(error, workflow.Conflict)
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.errors.setdefault(field, []).extend(messages)
+        else:
+            self.errors.setdefault("__all__", []).extend(error.messages)
+
+    def raise_any(self) -> None:
+        # A locked period alone is a conflict (try again once unlocked); with anything wrong in
+        # what was sent, it is a plain refusal listing everything.
+        if self.errors:
+            if self.only_conflicts:
+                raise workflow.Conflict(self.errors)
+            raise ValidationError(self.errors)
 
 
 def _require(user: User, project: Project, role: str) -> None:
@@ -175,6 +212,75 @@ def _validate_parts(
     return value
 
 
+def _when(
+    *,
+    project: Project,
+    figures: Figures,
+    today: date,
+    periods: Sequence[Period] | None,
+) -> tuple[date, Period | None]:
+    """The as-of date and the period an update is filed under.
+
+    A chosen period decides where the update lands; the date defaults to the period's end, or
+    to today while the period runs, and a date given with it must fall inside it. Without a
+    period, the date decides, and the update lands in the period that contains it."""
+    period, as_of = figures.period, figures.as_of
+    if period is not None:
+        if period.project_id != project.pk:
+            raise ValidationError({"period": _("This period belongs to another project.")})
+        if period.start > today:
+            raise ValidationError(
+                {
+                    "period": _(
+                        "The period %(period)s has not started yet: it starts on %(start)s."
+                    )
+                    % {"period": period.name, "start": date_format(period.start)}
+                }
+            )
+        if as_of is None:
+            as_of = min(period.end, today)
+        elif not period.start <= as_of <= period.end:
+            raise ValidationError(
+                {
+                    "as_of": _(
+                        "The as-of date %(date)s is outside the period %(period)s "
+                        "(%(start)s to %(end)s): choose a date inside it, or the period that "
+                        "contains the date."
+                    )
+                    % {
+                        "date": date_format(as_of),
+                        "period": period.name,
+                        "start": date_format(period.start),
+                        "end": date_format(period.end),
+                    }
+                }
+            )
+    if as_of is None:
+        raise ValidationError({"as_of": _("Give the as-of date or choose a reporting period.")})
+    if as_of > today:
+        raise ValidationError(
+            {"as_of": _("The as-of date %(date)s is in the future.") % {"date": date_format(as_of)}}
+        )
+    if not project.start_date <= as_of <= project.end_date:
+        raise ValidationError(
+            {
+                "as_of": _("The as-of date must fall within the project (%(start)s to %(end)s).")
+                % {"start": date_format(project.start_date), "end": date_format(project.end_date)}
+            }
+        )
+    if period is None:
+        if periods is None:
+            period = _period_for(project, as_of)
+        else:
+            period = next((p for p in periods if p.start <= as_of <= p.end), None)
+    elif periods is None:
+        period = _lock_period_row(period.pk)
+    else:  # the batch's own locked row, not the caller's copy
+        period = next((p for p in periods if p.pk == period.pk), period)
+    _refuse_locked(period)
+    return as_of, period
+
+
 def _checked(
     *,
     indicator: Indicator,
@@ -182,31 +288,50 @@ def _checked(
     today: date | None,
     links: Sequence[IndicatorDimension] | None = None,
     periods: Sequence[Period] | None = None,
-) -> tuple[Decimal | None, Period | None]:
-    """Validate everything about the figures; return the total to store and the period.
-    A batch passes the indicator's disaggregation and the project's periods (locked) in."""
-    refuse_nul_and_oversize(narrative=figures.narrative, evidence_url=figures.evidence_url)
-    project = indicator.project
-    today = today or timezone.localdate()
-    if figures.as_of > today:
-        raise ValidationError({"as_of": _("The as-of date cannot be in the future.")})
-    if not project.start_date <= figures.as_of <= project.end_date:
-        raise ValidationError(
-            {
-                "as_of": _("The as-of date must fall within the project (%(start)s to %(end)s).")
-                % {"start": project.start_date, "end": project.end_date}
-            }
+) -> Checked:
+    """Validate everything about the figures and say every problem at once; return the date,
+    the total to store and the period. A batch passes the indicator's disaggregation and the
+    project's periods (locked) in."""
+    problems = Problems()
+    try:
+        refuse_nul_and_oversize(narrative=figures.narrative, evidence_url=figures.evidence_url)
+    except ValidationError as error:
+        problems.add(error)
+    when: tuple[date, Period | None] | None = None
+    try:
+        when = _when(
+            project=indicator.project,
+            figures=figures,
+            today=today or timezone.localdate(),
+            periods=periods,
         )
-    value = _validate_parts(
-        indicator=indicator, value=figures.value, parts=figures.parts or {}, links=links
-    )
-    _validate_figures(indicator=indicator, figures=figures, value=value)
-    if periods is None:
-        period = _period_for(project, figures.as_of)
-    else:
-        period = next((p for p in periods if p.start <= figures.as_of <= p.end), None)
-    _refuse_locked(period)
-    return value, period
+    except ValidationError as error:
+        problems.add(error)
+    value = figures.value
+    parts_refused = False
+    try:
+        value = _validate_parts(
+            indicator=indicator, value=figures.value, parts=figures.parts or {}, links=links
+        )
+    except ValidationError as error:
+        problems.add(error)
+        parts_refused = True
+    # A total left to be computed from refused parts is not missing: the parts' message says it.
+    if not (parts_refused and value is None):
+        try:
+            _validate_figures(indicator=indicator, figures=figures, value=value)
+        except ValidationError as error:
+            problems.add(error)
+    problems.raise_any()
+    assert when is not None
+    return Checked(as_of=when[0], value=value, period=when[1])
+
+
+@transaction.atomic
+def check_update(*, indicator: Indicator, figures: Figures, today: date | None = None) -> None:
+    """Raise every problem the figures have, storing nothing: a form whose own fields failed
+    shows these beside its own errors."""
+    _checked(indicator=indicator, figures=figures, today=today)
 
 
 def _reporting_for(
@@ -287,15 +412,15 @@ def create_update(
         if earlier is not None:
             return earlier
     organisation = _reporting_for(author, project, organisation)
-    value, period = _checked(indicator=indicator, figures=figures, today=today)
+    checked = _checked(indicator=indicator, figures=figures, today=today)
     if evidence_file is not None:
         check_evidence_file(evidence_file)
     update = ProgressUpdate(
         indicator=indicator,
-        period=period,
+        period=checked.period,
         organisation=organisation,
-        as_of=figures.as_of,
-        value=value,
+        as_of=checked.as_of,
+        value=checked.value,
         numerator=figures.numerator,
         denominator=figures.denominator,
         narrative=figures.narrative,
@@ -336,10 +461,10 @@ def _figures_of(update: ProgressUpdate) -> tuple:
     return (update.as_of, update.value, update.numerator, update.denominator, tuple(parts))
 
 
-def _new_figures(figures: Figures, value: Decimal | None) -> tuple:
+def _new_figures(figures: Figures, checked: Checked) -> tuple:
     """The same shape as `_figures_of`, for figures about to be stored."""
     parts = sorted((category.pk, amount) for category, amount in (figures.parts or {}).items())
-    return (figures.as_of, value, figures.numerator, figures.denominator, tuple(parts))
+    return (checked.as_of, checked.value, figures.numerator, figures.denominator, tuple(parts))
 
 
 @transaction.atomic
@@ -368,8 +493,8 @@ def edit_update(
         raise ValidationError(
             {"organisation": _("An update stays with the organisation it was reported for.")}
         )
-    value, period = _checked(indicator=indicator, figures=figures, today=today)
-    if _new_figures(figures, value) != _figures_of(current):
+    checked = _checked(indicator=indicator, figures=figures, today=today)
+    if _new_figures(figures, checked) != _figures_of(current):
         current.figures_changed_by = user
     replaced_file = current.evidence_file.name if current.evidence_file else ""
     if evidence_file is not None:
@@ -379,9 +504,9 @@ def edit_update(
         current.evidence_file = ""
     else:
         replaced_file = ""
-    current.period = period
-    current.as_of = figures.as_of
-    current.value = value
+    current.period = checked.period
+    current.as_of = checked.as_of
+    current.value = checked.value
     current.numerator = figures.numerator
     current.denominator = figures.denominator
     current.narrative = figures.narrative
@@ -549,11 +674,19 @@ def create_updates(
     updates: list[ProgressUpdate] = []
     parts: list[Mapping[Category, Decimal]] = []
     for position, row in enumerate(rows):
+        if row.indicator.project_id != project.pk:
+            problems[position] = ValidationError(
+                {"indicator": _("The indicator belongs to another project.")}
+            )
+            continue
+        found = Problems()
+        organisation = None
         try:
-            if row.indicator.project_id != project.pk:
-                raise ValidationError({"indicator": _("The indicator belongs to another project.")})
             organisation = _choose_organisation(choices, row.organisation)
-            value, period = _checked(
+        except ValidationError as error:
+            found.add(error)
+        try:
+            checked = _checked(
                 indicator=row.indicator,
                 figures=row.figures,
                 today=today,
@@ -561,14 +694,16 @@ def create_updates(
                 periods=periods,
             )
         except ValidationError as error:
-            problems[position] = error
+            found.add(error)
+        if found.errors:
+            problems[position] = ValidationError(found.errors)
             continue
         update = ProgressUpdate(
             indicator=row.indicator,
-            period=period,
+            period=checked.period,
             organisation=organisation,
-            as_of=row.figures.as_of,
-            value=value,
+            as_of=checked.as_of,
+            value=checked.value,
             numerator=row.figures.numerator,
             denominator=row.figures.denominator,
             narrative=row.figures.narrative,

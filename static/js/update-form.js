@@ -18,3 +18,22 @@ document.querySelectorAll("form.update-form").forEach(function (form) {
   parts.forEach(function (input) { input.addEventListener("input", recompute); });
   recompute();
 });
+
+// A browser sends an impossible date (30 February) as an empty field, and the server would then
+// file the update under the period's end: stop and say so instead.
+document.querySelectorAll("form.update-form").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    form.querySelectorAll("input[type=date]").forEach(function (input) {
+      var note = input.parentNode.querySelector(".bad-date");
+      if (note) note.remove();
+      if (!input.validity.badInput) return;
+      event.preventDefault();
+      note = document.createElement("p");
+      note.className = "error bad-date";
+      note.setAttribute("role", "alert");
+      note.textContent = form.dataset.badDate;
+      input.insertAdjacentElement("afterend", note);
+      input.focus();
+    });
+  });
+});

@@ -136,7 +136,8 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     # An editor reports 30: 20 from La Ensenada, 10 from elsewhere.
     sign_in(page, base, "mam-editor")
     page.goto(f"{base}/indicators/{indicator.pk}/report/")
-    page.get_by_label("or reporting period").select_option(label="First half 2025")
+    first_half = project.periods.get(name="First half 2025")
+    page.get_by_label("Reporting period").select_option(value=str(first_half.pk))
     page.get_by_label("La Ensenada", exact=True).fill("20")
     page.get_by_label("Elsewhere", exact=True).fill("10")
     page.get_by_role("button", name="Submit for review").click()
