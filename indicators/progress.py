@@ -25,7 +25,7 @@ The rules (see DESIGN.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -446,6 +446,63 @@ def period_figures(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An achieved figure beside the target it is measured against."""
+
+    value: Decimal | None
+    target: Decimal | None
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class ApprovalEffect:
+    """What a reviewer weighs: the approved figure now and once this update is approved, for
+    the whole indicator and within the update's period."""
+
+    whole_before: Standing
+    whole_after: Standing
+    period_before: Standing | None
+    period_after: Standing | None
+
+
+def _period_standing(
+    spec: IndicatorSpec, readings: Sequence[Reading], window: PeriodWindow
+) -> Standing:
+    inside = [r for r in readings if window.start <= r.as_of <= window.end]
+    value = achieved(spec.measure, spec.aggregation, inside).value
+    target = window.target_value
+    # A period's target of a decrease or a milestone is no share of a way to go.
+    measured = spec.measure != Measure.MILESTONE and not _is_decrease(spec)
+    if value is None or target is None or not measured:
+        return Standing(value, target, None)
+    return Standing(value, target, _percent(value, target))
+
+
+def approval_effect(
+    spec: IndicatorSpec,
+    approved: Iterable[Reading],
+    candidate: Reading,
+    window: PeriodWindow | None = None,
+) -> ApprovalEffect:
+    """The figures before and after approving `candidate`, so that approving twice the same
+    figures shows as the double it would be."""
+    before = counted(approved)
+    after = [*before, replace(candidate, status="approved")]
+    target = reference_target(spec)
+
+    def whole(readings: Sequence[Reading]) -> Standing:
+        value = achieved(spec.measure, spec.aggregation, readings).value
+        return Standing(value, target, percent_of_target(spec, value))
+
+    return ApprovalEffect(
+        whole_before=whole(before),
+        whole_after=whole(after),
+        period_before=_period_standing(spec, before, window) if window else None,
+        period_after=_period_standing(spec, after, window) if window else None,
+    )
 
 
 # Checks on targets and on reported values. They return problems as (field, message) pairs in

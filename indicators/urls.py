@@ -16,6 +16,7 @@ urlpatterns = [
         name="transition",
     ),
     path("review/", views.review_page, name="review"),
+    path("review/approve/", views.review_approve, name="review-approve"),
     path("projects/<int:project_pk>/periods/", views.periods_page, name="periods"),
     path("projects/<int:project_pk>/periods/add/", setup_views.add_period, name="add-period"),
     path("periods/<int:pk>/remove/", setup_views.remove_period, name="remove-period"),

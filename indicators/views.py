@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from partners.models import Membership
@@ -28,6 +28,7 @@ from . import services
 from .forms import NoteForm, UpdateForm
 from .history import deleted_updates_history, indicator_history, newest_first, update_history
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
+from .reviews import review_cards
 from .selectors import (
     authority_of,
     due_periods,
@@ -317,12 +318,49 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def review_page(request: HttpRequest) -> HttpResponse:
-    authority = authority_of(request.user)
-    updates = [
-        (update, workflow.allowed_transitions(signed_in(request), update, authority=authority))
-        for update in review_queue(request.user, authority=authority)
-    ]
-    return render(request, "indicators/review.html", {"updates": updates, "note_form": NoteForm()})
+    cards = review_cards(signed_in(request))
+    return render(
+        request,
+        "indicators/review.html",
+        {
+            "cards": cards,
+            "note_form": NoteForm(),
+            "may_approve_several": sum("approve" in card.allowed for card in cards) > 1,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the updates ticked on the review page, at the versions the page showed."""
+    user = signed_in(request)
+    try:
+        chosen = {int(pk) for pk in request.POST.getlist("approve")}
+        versions = {pk: int(request.POST.get(f"version-{pk}", "")) for pk in chosen}
+    except ValueError as error:
+        raise Http404 from error
+    if not chosen:
+        messages.error(request, _("Tick the updates to approve."))
+        return redirect("indicators:review")
+    updates = list(review_queue(user).filter(pk__in=chosen))
+    if len(updates) != len(chosen):
+        raise Http404  # one is not in this reviewer's queue
+    try:
+        done = services.approve_updates(
+            updates=[(update, versions[update.pk]) for update in updates], by=user
+        )
+    except ValidationError as error:
+        messages.error(request, _("Nothing was approved."))
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d update approved.", "%(count)d updates approved.", len(done))
+            % {"count": len(done)},
+        )
+    return redirect("indicators:review")
 
 
 @login_required

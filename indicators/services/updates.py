@@ -574,6 +574,28 @@ def approve_update(
 
 
 @transaction.atomic
+def approve_updates(
+    *, updates: Sequence[tuple[ProgressUpdate, int]], by: User
+) -> list[ProgressUpdate]:
+    """Approve several updates, each at the version the reviewer saw, or none of them: every
+    refusal is named, and nothing is approved while one remains."""
+    approved = []
+    problems: list[str] = []
+    for update, version in updates:
+        label = f"{update.indicator.code} ({date_format(update.as_of)})"
+        try:
+            approved.append(approve_update(update=update, reviewer=by, expected_version=version))
+        except StaleUpdate:
+            problems.append(_("%(update)s changed since you opened the page.") % {"update": label})
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            problems.extend(f"{label}: {message}" for message in messages)
+    if problems:
+        raise ValidationError(problems)
+    return approved
+
+
+@transaction.atomic
 def return_update(
     *, update: ProgressUpdate, reviewer: User, note: str, expected_version: int | None = None
 ) -> ProgressUpdate:

@@ -109,6 +109,18 @@ def achieved_label(indicator: Indicator, figures) -> str:
     return f"{qty(figures.achieved)} {indicator.translated('unit') or indicator.currency}".strip()
 
 
+@register.simple_tag
+def figure(indicator: Indicator, value: Decimal | None) -> str:
+    """One figure of the indicator in its own terms: "160 women", "62.5 %", "done"."""
+    if value is None:
+        return _("nothing approved yet")
+    if indicator.measure == Indicator.Measure.MILESTONE:
+        return _("done") if value >= 1 else _("not done yet")
+    if indicator.measure == Indicator.Measure.PERCENTAGE:
+        return pct(value)
+    return f"{qty(value)} {indicator.translated('unit') or indicator.currency}".strip()
+
+
 STATUS_LABELS = {
     "not_started": gettext_lazy("Not started"),
     "reported": gettext_lazy("Reported"),

@@ -555,3 +555,61 @@ def test_network_milestone_is_done_once_every_organisation_is_done():
 def test_sum_indicator_adds_every_organisations_reports():
     readings = [reading(5400, source=1), reading(4100, source=2), reading(3900, source=3)]
     assert progress.evaluate(spec(), readings, today=HALF_WAY).achieved == D(13400)
+
+
+# What approving an update would change
+
+
+def test_approving_a_repeat_of_an_approved_sum_shows_the_double():
+    first_half = PeriodWindow(date(2024, 1, 1), date(2024, 6, 30), target_value=D(80))
+    approved = [reading(80, as_of=date(2024, 6, 30))]
+    effect = progress.approval_effect(
+        spec(target_value=D(160)),
+        approved,
+        reading(80, as_of=date(2024, 6, 30), status="submitted"),
+        first_half,
+    )
+    assert (effect.whole_before.value, effect.whole_before.percent) == (D(80), D(50))
+    assert (effect.whole_after.value, effect.whole_after.percent) == (D(160), D(100))
+    assert effect.whole_after.target == D(160)
+    assert (effect.period_before.value, effect.period_before.percent) == (D(80), D(100))
+    assert (effect.period_after.value, effect.period_after.percent) == (D(160), D(200))
+
+
+def test_approving_an_earlier_reading_of_a_latest_indicator_leaves_the_figure():
+    approved = [reading(40, as_of=date(2024, 9, 30))]
+    effect = progress.approval_effect(
+        spec(aggregation="latest"),
+        approved,
+        reading(30, as_of=date(2024, 3, 31), status="submitted"),
+    )
+    assert effect.whole_before.value == effect.whole_after.value == D(40)
+    assert effect.period_before is None and effect.period_after is None
+
+
+def test_the_period_figure_counts_only_readings_inside_the_period():
+    second_half = PeriodWindow(date(2024, 7, 1), date(2024, 12, 31), target_value=None)
+    approved = [reading(50, as_of=date(2024, 6, 30)), reading(5, as_of=date(2024, 7, 30))]
+    effect = progress.approval_effect(
+        spec(), approved, reading(10, as_of=date(2024, 8, 1)), second_half
+    )
+    assert (effect.period_before.value, effect.period_after.value) == (D(5), D(15))
+    assert effect.period_after.percent is None  # no period target
+    assert (effect.whole_before.value, effect.whole_after.value) == (D(55), D(65))
+
+
+def test_unapproved_readings_never_count_before_approval():
+    approved = [reading(50, status="submitted"), reading(20, status="returned")]
+    effect = progress.approval_effect(spec(), approved, reading(10))
+    assert effect.whole_before.value is None
+    assert effect.whole_after.value == D(10)
+
+
+def test_a_decrease_has_no_period_percentage_but_a_whole_one_from_the_baseline():
+    window = PeriodWindow(date(2024, 1, 1), date(2024, 12, 31), target_value=D(20))
+    decrease = spec(
+        aggregation="latest", direction="decrease", baseline_value=D(40), target_value=D(20)
+    )
+    effect = progress.approval_effect(decrease, [], reading(30), window)
+    assert effect.whole_after.percent == D(50)
+    assert effect.period_after.value == D(30) and effect.period_after.percent is None
