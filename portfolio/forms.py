@@ -1,7 +1,7 @@
 """What every set-up form shares: service errors shown where they belong, date inputs, and
 the fields of texts in other languages."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -15,14 +15,26 @@ from .translations import Translated
 
 def attach(form: forms.Form, error: ValidationError) -> None:
     """Show a service's refusal on the form: on the field it names when the form has it, at
-    the top otherwise."""
+    the top otherwise. A field that failed its own check keeps that message alone."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
     for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        if target is not None and target in form.errors:
+            continue
         for message in messages:
-            form.add_error(field if field in form.fields else None, message)
+            form.add_error(target, message)
+
+
+def check_anyway(form: forms.Form, check: Callable[[], object]) -> None:
+    """On a form whose own checks failed, show also what the service refuses in the fields
+    that did parse, so that a person corrects everything in one round."""
+    try:
+        check()
+    except ValidationError as error:
+        attach(form, error)
 
 
 class DateInput(forms.DateInput):

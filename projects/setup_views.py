@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.selectors import managed_organisations
-from portfolio.forms import attach
+from portfolio.forms import attach, check_anyway
 from portfolio.http import safe_next, signed_in
 
 from . import services
@@ -45,6 +45,11 @@ def _details(form: ProjectForm) -> services.ProjectDetails:
     )
 
 
+def _every_problem(form: ProjectForm, project: Project | None) -> None:
+    given = {name: value for name, value in form.cleaned_data.items() if name != "locations"}
+    check_anyway(form, lambda: services.check_project_details(details=given, project=project))
+
+
 @login_required
 def new_project(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
@@ -52,7 +57,9 @@ def new_project(request: HttpRequest) -> HttpResponse:
     if not implementers.exists():
         raise PermissionDenied
     form = NewProjectForm(request.POST or None, implementers=implementers)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _every_problem(form, None)
+    elif request.method == "POST":
         try:
             project = services.create_project(
                 by=user,
@@ -83,7 +90,9 @@ def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(
         request.POST or None, initial=initial, original=project.language, content=project
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _every_problem(form, project)
+    elif request.method == "POST":
         try:
             services.edit_project(project=project, by=user, details=_details(form))
         except ValidationError as error:

@@ -3,9 +3,10 @@ and places. Each write names who makes it and checks they may."""
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,38 +75,50 @@ DETAIL_FIELDS = (
 )
 
 
-def _check_details(details: ProjectDetails, project: Project | None) -> None:
-    refuse_nul_and_oversize(code=details.code, title=details.title, summary=details.summary)
+def check_project_details(*, details: Mapping[str, Any], project: Project | None) -> None:
+    """Refuse, all at once, whatever is wrong in the details given; a detail left out (or
+    None) is not checked, so that a form whose own checks failed on some fields still says
+    what is wrong with the others."""
+
+    def given(name: str) -> Any:
+        return details.get(name)
+
+    texts = {name: given(name) for name in ("code", "title", "summary") if given(name) is not None}
+    refuse_nul_and_oversize(**texts)
     errors: dict[str, str] = {}
     others = Project.objects.all() if project is None else Project.objects.exclude(pk=project.pk)
-    if not slug_re.match(details.code):
-        errors["code"] = _("Use letters, digits, hyphens and underscores only.")
-    elif others.filter(code__iexact=details.code).exists():
-        errors["code"] = _("Another project already has this code.")
-    if not details.title.strip():
+    code = given("code")
+    if code is not None:
+        if not slug_re.match(code):
+            errors["code"] = _("Use letters, digits, hyphens and underscores only.")
+        elif others.filter(code__iexact=code).exists():
+            errors["code"] = _("Another project already has this code.")
+    if given("title") is not None and not given("title").strip():
         errors["title"] = _("Give the project a title.")
-    if details.planned_end < details.planned_start:
-        errors["planned_end"] = _("The end must not come before the start.")
-    if (
-        details.actual_start is not None
-        and details.actual_end is not None
-        and details.actual_end < details.actual_start
-    ):
-        errors["actual_end"] = _("The end must not come before the start.")
-    if details.budget is not None and details.budget < 0:
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+        if given(start) is not None and given(end) is not None and given(end) < given(start):
+            errors[end] = _("The end must not come before the start.")
+    if given("budget") is not None and given("budget") < 0:
         errors["budget"] = _("A budget cannot be negative.")
-    if not re.fullmatch(r"[A-Z]{3}", details.currency):
+    if given("currency") is not None and not re.fullmatch(r"[A-Z]{3}", given("currency")):
         errors["currency"] = _("Give the currency's three-letter ISO code, such as EUR or PEN.")
-    if details.status not in Project.Status.values:
+    if given("status") is not None and given("status") not in Project.Status.values:
         errors["status"] = _("Choose one of the statuses offered.")
-    if details.language not in dict(settings.LANGUAGES):
+    if given("language") is not None and given("language") not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose one of the languages offered.")
-    try:
-        Project._meta.get_field("sectors").run_validators(details.sectors)
-    except ValidationError as error:
-        errors["sectors"] = error.messages[0]
+    if given("sectors") is not None:
+        try:
+            Project._meta.get_field("sectors").run_validators(given("sectors").strip())
+        except ValidationError as error:
+            errors["sectors"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
+
+
+def _check_details(details: ProjectDetails, project: Project | None) -> None:
+    check_project_details(
+        details={f.name: getattr(details, f.name) for f in fields(details)}, project=project
+    )
 
 
 def _store_details(project: Project, details: ProjectDetails, by: User) -> Project:

@@ -132,6 +132,40 @@ def test_a_new_project_with_a_taken_code_or_backwards_dates_is_not_stored(client
     assert not Project.objects.filter(code="women-2025").exists()
 
 
+def test_every_problem_of_a_new_project_is_said_in_one_round(client, team):
+    client.force_login(team["manager"])
+    ngo = team["project"].partnerships.get(role=Partnership.Role.IMPLEMENTING).organisation
+    response = client.post(
+        reverse("projects:new"),
+        new_project_post(
+            implementer=ngo.pk,
+            code="bad code!",
+            planned_end="2024-01-01",
+            sectors="15170, 4303",
+            budget="12345678901234567890",
+        ),
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 400
+    assert set(errors) == {"code", "planned_end", "sectors", "budget"}
+    assert errors["code"] == ["Use letters, digits, hyphens and underscores only."]
+    assert errors["planned_end"] == ["The end must not come before the start."]
+    assert errors["sectors"][0].startswith("Give 5-digit DAC purpose codes")
+    assert not Project.objects.filter(title="Women learn a trade").exists()
+
+
+def test_editing_a_project_says_every_problem_at_once(client, team):
+    client.force_login(team["manager"])
+    project = team["project"]
+    response = client.post(
+        reverse("projects:edit", args=[project.pk]),
+        new_project_post(code=team["other"].code, planned_end="2020-01-01", budget="-5"),
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"code", "planned_end", "budget"}
+    assert errors["code"] == ["Another project already has this code."]
+
+
 def test_editors_and_outsiders_cannot_start_projects(client, team):
     for who in ("editor", "viewer", "outsider"):
         client.force_login(team[who])
