@@ -161,6 +161,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "measure",
             "unit",
             "currency",
+            "whole_numbers",
             "aggregation",
             "direction",
             "baseline_value",

@@ -17,7 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
+from portfolio.forms import WrittenDecimalField
 
+from . import progress
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate
 from .selectors import Due
 from .services import Figures
@@ -29,8 +31,8 @@ if TYPE_CHECKING:
 MAX_QUANTITY = Decimal("9999999999999999")  # 16 digits before the point, as the database keeps
 
 
-def quantity_field(label: "str | StrPromise", **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+def quantity_field(label: "str | StrPromise", **kwargs: Any) -> WrittenDecimalField:
+    return WrittenDecimalField(
         label=label,
         required=False,
         min_value=Decimal(0),
@@ -179,6 +181,12 @@ class UpdateForm(forms.Form):
                     self.fields[name].category = category  # type: ignore[attr-defined]
                     names.append(name)
                 self.dimensions.append(DimensionFields(link=link, names=names))
+        # Whole counts get a keypad without a decimal point on phones.
+        whole = progress.takes_whole_numbers(measure, indicator.whole_numbers)
+        for name, field in self.fields.items():
+            kind = "parts" if name.startswith("part_") else name
+            if kind in whole:
+                field.widget.attrs.update({"inputmode": "numeric", "step": "1"})
 
     @staticmethod
     def initial_from(update: ProgressUpdate) -> dict[str, Any]:

@@ -520,6 +520,22 @@ def total_from_parts(
     return None
 
 
+def is_whole(number: Decimal) -> bool:
+    return number == number.to_integral_value()
+
+
+def takes_whole_numbers(measure: str, whole_numbers: bool) -> tuple[str, ...]:
+    """Which figures of an indicator must be whole: a count's value, parts and targets; a
+    percentage's numerator, denominator and parts (they count people or things too)."""
+    if not whole_numbers:
+        return ()
+    if measure == Measure.COUNT:
+        return ("value", "parts", "targets")
+    if measure == Measure.PERCENTAGE:
+        return ("numerator", "denominator", "parts", "default_denominator")
+    return ()
+
+
 def check_parts(
     total: Decimal | None,
     parts: Mapping[CategoryKey, Decimal],

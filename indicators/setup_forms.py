@@ -9,7 +9,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.forms import TranslatedForm, date_field, translation_languages
+from portfolio.forms import (
+    CurrencyField,
+    TranslatedForm,
+    WrittenDecimalField,
+    date_field,
+    translation_languages,
+)
 from projects.models import Project
 
 from .forms import quantity_field
@@ -55,7 +61,16 @@ class IndicatorForm(TranslatedForm):
     unit = forms.CharField(
         label=_("Unit"), max_length=64, required=False, help_text=_("people, m², plans…")
     )
-    currency = forms.CharField(label=_("Currency (amounts of money)"), max_length=3, required=False)
+    whole_numbers = forms.BooleanField(
+        label=_("Whole numbers only"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "For counts of people or things (and a percentage's numerator and denominator): "
+            "2.5 people is refused."
+        ),
+    )
+    currency = CurrencyField(label=_("Currency (amounts of money)"), required=False, blank=True)
     aggregation = forms.ChoiceField(
         label=_("How updates combine"),
         choices=Indicator.Aggregation.choices,
@@ -84,6 +99,7 @@ class IndicatorForm(TranslatedForm):
         super().__init__(*args, original=project.language, **kwargs)
         self.fields["result"].queryset = project.results.order_by("order")  # type: ignore[attr-defined]
         self.fields["beneficiary_group"].queryset = project.beneficiary_groups.all()  # type: ignore[attr-defined]
+        self.fields["currency"].keep(self.initial.get("currency"))  # type: ignore[attr-defined]
         self.dimensions = list(Dimension.objects.prefetch_related("categories").order_by("name"))
         for dimension in self.dimensions:
             categories = ", ".join(c.translated("name") for c in dimension.categories.all())
@@ -98,9 +114,6 @@ class IndicatorForm(TranslatedForm):
             for name in [*MEANING_FIELDS, *used]:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed: progress has been approved in these terms.")
-
-    def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
 
     def dimension_fields(self) -> list[forms.BoundField]:
         return [self[f"dimension_{dimension.pk}"] for dimension in self.dimensions]
@@ -137,6 +150,7 @@ def initial_for(indicator: Indicator) -> dict[str, Any]:
             "target_max",
             "target_date",
             "default_denominator",
+            "whole_numbers",
         )
     }
     initial["result"] = indicator.result_id
@@ -164,7 +178,7 @@ class TargetsForm(forms.Form):
                 value_name, share_name = f"value_{category.pk}", f"share_{category.pk}"
                 target = existing.get(category.pk)
                 self.fields[value_name] = quantity_field(category.translated("name"))
-                self.fields[share_name] = forms.DecimalField(
+                self.fields[share_name] = WrittenDecimalField(
                     label=_("%(category)s, share (%%)") % {"category": category.translated("name")},
                     required=False,
                     min_value=Decimal(0),

@@ -17,3 +17,11 @@ def refuse_nul_and_oversize(**texts: str) -> None:
             }
     if errors:
         raise ValidationError(errors)
+
+
+def currency_refusal(code: str) -> str:
+    """What is said of a currency that is no ISO 4217 code."""
+    return _(
+        "%(code)s is not an ISO 4217 currency code: choose one from the list, such as PEN, "
+        "USD or EUR."
+    ) % {"code": code or "—"}

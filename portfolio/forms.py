@@ -2,6 +2,7 @@
 the fields of texts in other languages."""
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,7 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
+from .currencies import currency_choices, is_currency
+from .numbers import as_written
 from .translations import Translated
 
 
@@ -35,6 +39,49 @@ def check_anyway(form: forms.Form, check: Callable[[], object]) -> None:
         check()
     except ValidationError as error:
         attach(form, error)
+
+
+class WrittenDecimalField(forms.DecimalField):
+    """A decimal input that shows a stored figure as people write it (60, not 60.0000 or
+    6E+1)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal) and value.is_finite():
+            return as_written(value)
+        return value
+
+
+class CurrencyField(forms.ChoiceField):
+    """A currency chosen from the ISO 4217 list, the usual ones first, named in the reader's
+    language. A stored code that is no ISO code is offered too, marked, so that a form never
+    silently swaps it for another: the service then refuses it with a message."""
+
+    def __init__(self, *, blank: bool = False, **kwargs: Any) -> None:
+        self.blank = blank
+        self.odd: str | None = None
+        super().__init__(choices=(), **kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CurrencyField":
+        # Each form gets its copy of the field: name the currencies in the language of the
+        # request it serves.
+        field = super().__deepcopy__(memo)  # type: ignore[misc]
+        field.choices = field._choices_now()
+        return field
+
+    def _choices_now(self) -> list[tuple[str, str]]:
+        choices = [("", "—")] if self.blank else []
+        if self.odd:
+            choices.append((self.odd, _("%(code)s · not an ISO 4217 code") % {"code": self.odd}))
+        return [*choices, *currency_choices()]
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).strip().upper()
+
+    def keep(self, stored: str | None) -> None:
+        """Offer the code the record holds, if it is not on the list."""
+        if stored and not is_currency(stored):
+            self.odd = stored
+            self.choices = self._choices_now()
 
 
 class DateInput(forms.DateInput):

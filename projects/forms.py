@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
-from portfolio.forms import TranslatedForm, date_field
+from portfolio.forms import CurrencyField, TranslatedForm, WrittenDecimalField, date_field
 
 from .models import BeneficiaryGroup, Location, Partnership, Project, Result
 from .selectors import location_choices
@@ -14,8 +14,8 @@ from .selectors import location_choices
 MAX_MONEY = Decimal("99999999999999")
 
 
-def money_field(label: Any, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
+def money_field(label: Any, required: bool = False) -> WrittenDecimalField:
+    return WrittenDecimalField(
         label=label,
         required=required,
         min_value=Decimal(0),
@@ -25,9 +25,9 @@ def money_field(label: Any, required: bool = False) -> forms.DecimalField:
     )
 
 
-def share_field(label: Any) -> forms.DecimalField:
+def share_field(label: Any) -> WrittenDecimalField:
     """A share typed as a percentage, 0 to 100."""
-    return forms.DecimalField(
+    return WrittenDecimalField(
         label=label,
         required=False,
         min_value=Decimal(0),
@@ -62,9 +62,7 @@ class ProjectForm(TranslatedForm):
     actual_start = date_field(_("Actual start"), required=False)
     actual_end = date_field(_("Actual end"), required=False)
     budget = money_field(_("Total budget"))
-    currency = forms.CharField(
-        label=_("Currency"), max_length=3, initial="EUR", help_text=_("ISO code: EUR, PEN, USD…")
-    )
+    currency = CurrencyField(label=_("Currency"), initial="PEN")
     locations = forms.TypedMultipleChoiceField(
         label=_("Places"),
         coerce=int,
@@ -84,9 +82,7 @@ class ProjectForm(TranslatedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["locations"].choices = location_choices()  # type: ignore[attr-defined]
-
-    def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
+        self.fields["currency"].keep(self.initial.get("currency"))  # type: ignore[attr-defined]
 
     def clean_language(self) -> str:
         # Left out, the project keeps the language it has (or the portal's, when new).
@@ -128,12 +124,9 @@ class OrganisationChoice(forms.Form):
 
 class FundingForm(OrganisationChoice):
     amount = money_field(_("Amount"))
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    currency = CurrencyField(label=_("Currency"))
     date = date_field(_("Date"), required=False)
     instrument = forms.CharField(label=_("Fund or instrument"), max_length=255, required=False)
-
-    def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
 
 
 class PartnerForm(OrganisationChoice):

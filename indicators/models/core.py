@@ -110,6 +110,14 @@ class Indicator(Translated):
     )
     unit = models.CharField(_("unit"), max_length=64, blank=True, help_text=_("people, m², plans…"))
     currency = models.CharField(_("currency"), max_length=3, blank=True)
+    whole_numbers = models.BooleanField(
+        _("whole numbers"),
+        default=True,
+        help_text=_(
+            "Counts of people or things: the figures, their parts and the targets take no "
+            "fractions."
+        ),
+    )
     aggregation = models.CharField(
         _("how updates combine"),
         max_length=8,

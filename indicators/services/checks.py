@@ -1,10 +1,13 @@
 """Checks shared by the services, with messages for people."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from portfolio.checks import MAX_TEXT_LENGTH, refuse_nul_and_oversize
+from portfolio.numbers import as_written
 
-__all__ = ["MAX_TEXT_LENGTH", "problem_message", "refuse_nul_and_oversize"]
+__all__ = ["MAX_TEXT_LENGTH", "fraction_refusal", "problem_message", "refuse_nul_and_oversize"]
 
 
 def problem_message(code: str) -> str:
@@ -19,3 +22,15 @@ def problem_message(code: str) -> str:
         "value_or_share": _("Give either a value or a share, not both."),
     }
     return messages[code]
+
+
+def fraction_refusal(number: Decimal, unit: str) -> str:
+    """What is said of a fraction where the indicator counts whole people or things."""
+    if unit:
+        return _("%(number)s is not a whole number: this indicator counts whole %(unit)s.") % {
+            "number": as_written(number),
+            "unit": unit,
+        }
+    return _("%(number)s is not a whole number: this indicator counts in whole numbers.") % {
+        "number": as_written(number)
+    }

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partners.models import User
+from portfolio.checks import currency_refusal
+from portfolio.currencies import is_currency
 from portfolio.translations import clean_translations
 from projects.models import BeneficiaryGroup, Project, Result
 
@@ -23,7 +25,7 @@ from ..models import (
     IndicatorDimension,
     UpdateValue,
 )
-from .checks import problem_message, refuse_nul_and_oversize
+from .checks import fraction_refusal, problem_message, refuse_nul_and_oversize
 from .snapshots import approved_figures_changed
 
 
@@ -78,8 +80,26 @@ def _check_indicator_numbers(
     target_min: Decimal | None,
     target_max: Decimal | None,
     baseline_value: Decimal | None,
+    default_denominator: Decimal | None = None,
+    whole: tuple[str, ...] = (),
+    unit: str = "",
 ) -> None:
     errors: dict[str, str] = {}
+    if "targets" in whole:
+        for field, number in (
+            ("target_value", target_value),
+            ("target_min", target_min),
+            ("target_max", target_max),
+            ("baseline_value", baseline_value),
+        ):
+            if number is not None and not progress.is_whole(number):
+                errors[field] = fraction_refusal(number, unit)
+    if (
+        "default_denominator" in whole
+        and default_denominator is not None
+        and not progress.is_whole(default_denominator)
+    ):
+        errors["default_denominator"] = fraction_refusal(default_denominator, unit)
     for field, number in (
         ("target_value", target_value),
         ("target_min", target_min),
@@ -131,6 +151,7 @@ def define_indicator(
     baseline_value: Decimal | None = None,
     baseline_date: date | None = None,
     default_denominator: Decimal | None = None,
+    whole_numbers: bool | None = None,
     order: int = 0,
     dimensions: Sequence[DimensionUse] = (),
     category_targets: Sequence[CategoryTargetInput] = (),
@@ -174,6 +195,11 @@ def define_indicator(
     ]
     if target_value is None and target_kind != Indicator.TargetKind.RANGE:
         target_value = progress.total_target_from_categories(pure_targets, exhaustive)
+    if whole_numbers is None:
+        whole_numbers = measure in (Indicator.Measure.COUNT, Indicator.Measure.PERCENTAGE)
+    whole = progress.takes_whole_numbers(measure, whole_numbers)
+    if currency and not is_currency(currency):
+        raise ValidationError({"currency": currency_refusal(currency)})
     _check_indicator_numbers(
         measure=measure,
         direction=direction,
@@ -182,7 +208,18 @@ def define_indicator(
         target_min=target_min,
         target_max=target_max,
         baseline_value=baseline_value,
+        default_denominator=default_denominator,
+        whole=whole,
+        unit=unit,
     )
+    if "targets" in whole:
+        fractions = [
+            f"{t.category.name}: {fraction_refusal(t.value, unit)}"
+            for t in category_targets
+            if t.value is not None and not progress.is_whole(t.value)
+        ]
+        if fractions:
+            raise ValidationError({"category_targets": fractions})
     reference = target_min if target_kind == Indicator.TargetKind.RANGE else target_value
     problems = progress.check_category_targets(reference, pure_targets, exhaustive)
     if problems:
@@ -222,6 +259,7 @@ def define_indicator(
         "baseline_value": baseline_value,
         "baseline_date": baseline_date,
         "default_denominator": default_denominator,
+        "whole_numbers": whole_numbers,
         "order": order,
     }.items():
         setattr(indicator, field, value)

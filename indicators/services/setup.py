@@ -16,14 +16,15 @@ from portfolio.translations import clean_translations
 from projects.models import Project
 from projects.services import require_setup
 
+from .. import progress
 from ..models import Category, Dimension, Indicator, Period, PeriodTarget
 from ..selectors import has_approved_progress, may_change_dimensions
-from .checks import refuse_nul_and_oversize
+from .checks import fraction_refusal, refuse_nul_and_oversize
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 from .snapshots import approved_figures_changed
 
 # What approved figures were reported in: changing any of these would change their meaning.
-MEANING_FIELDS = ("measure", "unit", "currency", "aggregation", "direction")
+MEANING_FIELDS = ("measure", "unit", "currency", "aggregation", "direction", "whole_numbers")
 
 
 def _check_code(code: str) -> None:
@@ -90,6 +91,8 @@ def _refuse_changes_of_meaning(indicator: Indicator, definition: Mapping[str, An
 def _display(indicator: Indicator, field: str) -> str:
     getter = getattr(indicator, f"get_{field}_display", None)
     value = getter() if getter else getattr(indicator, field)
+    if isinstance(value, bool):
+        value = _("whole numbers") if value else _("fractions")
     return f"“{value}”" if value else _("nothing")
 
 
@@ -262,6 +265,7 @@ def set_period_targets(
     """Set, change or clear the indicator's target for each of the given periods."""
     require_setup(by, indicator.project)
     errors: dict[str, str] = {}
+    whole = progress.takes_whole_numbers(indicator.measure, indicator.whole_numbers)
     for period, value in targets.items():
         if period.project_id != indicator.project_id:
             raise ValidationError(_("The period belongs to another project."))
@@ -271,6 +275,8 @@ def set_period_targets(
             value is not None and indicator.measure == Indicator.Measure.PERCENTAGE and value > 100
         ):
             errors[f"period_{period.pk}"] = _("A percentage cannot be above 100 %.")
+        elif value is not None and "targets" in whole and not progress.is_whole(value):
+            errors[f"period_{period.pk}"] = fraction_refusal(value, indicator.translated("unit"))
     if errors:
         raise ValidationError(errors)
     existing = {target.period_id: target for target in indicator.period_targets.all()}
@@ -311,6 +317,7 @@ def current_definition(indicator: Indicator) -> dict[str, Any]:
         "baseline_value": indicator.baseline_value,
         "baseline_date": indicator.baseline_date,
         "default_denominator": indicator.default_denominator,
+        "whole_numbers": indicator.whole_numbers,
         "dimensions": [
             DimensionUse(dimension=use.dimension, exhaustive=use.exhaustive)
             for use in indicator.indicator_dimensions.select_related("dimension")

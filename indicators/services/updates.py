@@ -28,7 +28,7 @@ from webhooks.services import update_reviewed
 from .. import progress
 from ..models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate, UpdateValue
 from . import workflow
-from .checks import problem_message, refuse_nul_and_oversize
+from .checks import fraction_refusal, problem_message, refuse_nul_and_oversize
 from .evidence import check_evidence_file, forget_evidence_file
 from .snapshots import approved_figures_changed
 
@@ -141,6 +141,18 @@ def _validate_figures(*, indicator: Indicator, figures: Figures, value: Decimal 
     for field, number in (("value", value), ("numerator", numerator), ("denominator", denominator)):
         if number is not None and number < 0:
             raise ValidationError({field: _("Values cannot be negative.")})
+    whole = progress.takes_whole_numbers(measure, indicator.whole_numbers)
+    fractions = {
+        field: fraction_refusal(number, indicator.translated("unit"))
+        for field, number in (
+            ("value", value),
+            ("numerator", numerator),
+            ("denominator", denominator),
+        )
+        if field in whole and number is not None and not progress.is_whole(number)
+    }
+    if fractions:
+        raise ValidationError(fractions)
     if measure == Indicator.Measure.PERCENTAGE:
         if (numerator is None) != (denominator is None):
             raise ValidationError(
@@ -202,6 +214,15 @@ def _validate_parts(
         return value
     if indicator.measure in (Indicator.Measure.MILESTONE, Indicator.Measure.QUALITATIVE):
         raise ValidationError({"values": _("This indicator takes no values per category.")})
+    if "parts" in progress.takes_whole_numbers(indicator.measure, indicator.whole_numbers):
+        fractions = [
+            f"{category.translated('name')}: "
+            + fraction_refusal(amount, indicator.translated("unit"))
+            for category, amount in parts.items()
+            if not progress.is_whole(amount)
+        ]
+        if fractions:
+            raise ValidationError({"values": fractions})
     exhaustive = [link.dimension.slug for link in uses.values() if link.exhaustive]
     keyed = {(c.dimension.slug, c.slug): amount for c, amount in parts.items()}
     if value is None:

@@ -1,7 +1,6 @@
 """Set-up from the portal's pages: a project's details, funders, partners, beneficiary groups
 and places. Each write names who makes it and checks they may."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from partners.models import Membership, Organisation, User
 from partners.selectors import acting_organisations, managed_organisations
-from portfolio.checks import refuse_nul_and_oversize
+from portfolio.checks import currency_refusal, refuse_nul_and_oversize
+from portfolio.currencies import is_currency
 from portfolio.translations import clean_translations
 
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project
@@ -100,8 +100,8 @@ def check_project_details(*, details: Mapping[str, Any], project: Project | None
             errors[end] = _("The end must not come before the start.")
     if given("budget") is not None and given("budget") < 0:
         errors["budget"] = _("A budget cannot be negative.")
-    if given("currency") is not None and not re.fullmatch(r"[A-Z]{3}", given("currency")):
-        errors["currency"] = _("Give the currency's three-letter ISO code, such as EUR or PEN.")
+    if given("currency") is not None and not is_currency(given("currency")):
+        errors["currency"] = currency_refusal(given("currency"))
     if given("status") is not None and given("status") not in Project.Status.values:
         errors["status"] = _("Choose one of the statuses offered.")
     if given("language") is not None and given("language") not in dict(settings.LANGUAGES):
@@ -235,10 +235,8 @@ def add_funding(
     refuse_nul_and_oversize(instrument=instrument)
     if funder is None:
         funder = _organisation_named(new_funder_name, Organisation.Kind.FUNDER, by)
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise ValidationError(
-            {"currency": _("Give the currency's three-letter ISO code, such as EUR or PEN.")}
-        )
+    if not is_currency(currency):
+        raise ValidationError({"currency": currency_refusal(currency)})
     return set_funding(
         project=project,
         funder=funder,
