@@ -1,13 +1,21 @@
 """The audit trail of updates and indicators, read from django-simple-history's tables."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from portfolio.numbers import formatted, percent
+
 from .models import CategoryTarget, Indicator, ProgressUpdate, UpdateValue
+
+# The reason recorded on history rows written by a spreadsheet import.
+IMPORT_REASON = "import"
 
 # Shown elsewhere in the entry (who and when) or meaningless to a reader.
 HIDDEN_FIELDS = {
@@ -19,26 +27,63 @@ HIDDEN_FIELDS = {
     "reviewed_at",
     "is_illustrative",
     "request_key",
+    "order",  # the position on the page: the page shows it
 }
 
 
 @dataclass(frozen=True)
 class Change:
-    field: str
-    old: Any
-    new: Any
+    field: str  # its name, with the language for a translation: "unit (Spanish)"
+    old: str | None  # as the reader writes it: "160", "60 %", "30 Jun 2025", "“women”"
+    new: str | None
 
 
 @dataclass(frozen=True)
 class AuditEntry:
     when: datetime
-    who: str
+    who: str  # a person, an API token, or the portal itself; never blank
     action: str  # "created", "changed" or "deleted"
     subject: str  # what changed: the update itself, or one of its categories
     changes: tuple[Change, ...]
 
+    @property
+    def sentences(self) -> list[str]:
+        """The entry as sentences in the reader's language: "Ana changed the unit (Spanish)
+        from “mujeres” to “mujeres capacitadas”."."""
+        subject = self.subject or ""
+        if self.action != "changed":
+            listed = "; ".join(
+                f"{c.field} {c.new if c.new is not None else c.old}" for c in self.changes
+            )
+            if self.action == "created":
+                template = (
+                    _("%(who)s created %(subject)s: %(values)s.")
+                    if listed
+                    else _("%(who)s created %(subject)s.")
+                )
+            else:
+                template = (
+                    _("%(who)s deleted %(subject)s, which had: %(values)s.")
+                    if listed
+                    else _("%(who)s deleted %(subject)s.")
+                )
+            what = subject or (_("it"))
+            return [template % {"who": self.who, "subject": what, "values": listed}]
+        sentences = []
+        for change in self.changes:
+            values = {"who": self.who, "field": change.field, "old": change.old, "new": change.new}
+            if change.old is None:
+                sentence = _("%(who)s set the %(field)s to %(new)s.") % values
+            elif change.new is None:
+                sentence = _("%(who)s cleared the %(field)s, which was %(old)s.") % values
+            else:
+                sentence = _("%(who)s changed the %(field)s from %(old)s to %(new)s.") % values
+            sentences.append(f"{subject}: {sentence}" if subject else sentence)
+        return sentences
+
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+TRANSLATIONS = "translations"
 
 
 def _shown_fields(model: Any) -> list[Any]:
@@ -49,11 +94,64 @@ def _shown_fields(model: Any) -> list[Any]:
     ]
 
 
-def _display(field: Any, value: Any) -> Any:
-    """A choice's label rather than its code: "Approved", not "approved"."""
-    if field.choices and value is not None:
-        return dict(field.flatchoices).get(value, value)
-    return value
+def _shown(field: Any, value: Any) -> str | None:
+    """A stored value as a reader writes it: a choice's label, a number with the locale's
+    marks and no trailing zeros, a share in percent, a date, a text in quotes."""
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, Decimal):
+        return percent(value * 100) if "share" in field.name else formatted(value)
+    if isinstance(value, int):
+        return formatted(value)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j M Y")
+    text = str(value)
+    return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
+
+
+def _language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def _translation_changes(model: Any, old: Any, new: Any) -> list[Change]:
+    """A change of the texts in other languages, one change per language and field."""
+    old, new = old or {}, new or {}
+    changes = []
+    for language in sorted(set(old) | set(new)):
+        before, after = old.get(language) or {}, new.get(language) or {}
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) == after.get(name):
+                continue
+            label = str(model._meta.get_field(name).verbose_name)
+            changes.append(
+                Change(
+                    f"{label} ({_language_name(language)})",
+                    f"“{before[name]}”" if before.get(name) else None,
+                    f"“{after[name]}”" if after.get(name) else None,
+                )
+            )
+    return changes
+
+
+def _values_of(row: Any) -> list[Change]:
+    """What a created or deleted record held, field by field."""
+    changes = []
+    for field in _shown_fields(row.instance_type):
+        value = getattr(row, field.attname)
+        if field.name == TRANSLATIONS:
+            changes.extend(_translation_changes(row.instance_type, {}, value))
+        elif value not in (None, "", False) and (shown := _shown(field, value)) is not None:
+            changes.append(Change(str(field.verbose_name), None, shown))
+    return changes
 
 
 def _user_names(records: list[Any]) -> dict[int, str]:
@@ -61,6 +159,17 @@ def _user_names(records: list[Any]) -> dict[int, str]:
 
     ids = {record.history_user_id for record in records if record.history_user_id}
     return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)}
+
+
+def _author(row: Any, names: dict[int, str]) -> str:
+    """Who made the change: a person (or an API token's own user), through an import where one
+    did; the portal itself where no one acted (the demo, a data migration)."""
+    who = names.get(row.history_user_id) if row.history_user_id else None
+    if who is None:
+        return str(_("The portal (no person)"))
+    if row.history_change_reason == IMPORT_REASON:
+        return str(_("%(person)s, importing a spreadsheet") % {"person": who})
+    return who
 
 
 def _entries(records: list[Any], subject_of, names: dict[int, str]) -> list[AuditEntry]:
@@ -74,38 +183,39 @@ def _entries(records: list[Any], subject_of, names: dict[int, str]) -> list[Audi
         previous = None
         for row in rows:
             if previous is None or row.history_type != "~":
-                changes: tuple[Change, ...] = ()
+                changes: list[Change] = []
                 if row.history_type in "+-":
                     # What was created, or what was there when it was deleted.
-                    values = [
-                        (str(field.verbose_name), _display(field, value))
-                        for field in _shown_fields(row.instance_type)
-                        if (value := getattr(row, field.attname)) not in (None, "", False)
-                    ]
-                    changes = tuple(
-                        Change(name, None, value)
+                    changes = [
+                        change
                         if row.history_type == "+"
-                        else Change(name, value, None)
-                        for name, value in values
-                    )
+                        else Change(change.field, change.new, None)
+                        for change in _values_of(row)
+                    ]
             else:
                 shown = {field.name: field for field in _shown_fields(row.instance_type)}
                 delta = row.diff_against(previous, included_fields=list(shown))
-                changes = tuple(
-                    Change(
-                        str(shown[change.field].verbose_name),
-                        _display(shown[change.field], change.old),
-                        _display(shown[change.field], change.new),
-                    )
-                    for change in delta.changes
-                )
+                changes = []
+                for change in delta.changes:
+                    if change.field == TRANSLATIONS:
+                        changes.extend(
+                            _translation_changes(row.instance_type, change.old, change.new)
+                        )
+                        continue
+                    field = shown[change.field]
+                    old, new = _shown(field, change.old), _shown(field, change.new)
+                    if old != new:  # 60.0000 stored as 60: no change a reader would see
+                        changes.append(Change(str(field.verbose_name), old, new))
+                if not changes:
+                    previous = row
+                    continue
             entries.append(
                 AuditEntry(
                     when=row.history_date,
-                    who=names.get(row.history_user_id, "—"),
+                    who=_author(row, names),
                     action=ACTIONS[row.history_type],
                     subject=subject_of(row),
-                    changes=changes,
+                    changes=tuple(changes),
                 )
             )
             previous = row

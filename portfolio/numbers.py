@@ -1,6 +1,8 @@
 """Numbers as people write them: 60, 160, 12.5 — never 6E+1 nor 60.0000."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
 
 
 def as_written(value: Decimal | int) -> str:
@@ -10,3 +12,19 @@ def as_written(value: Decimal | int) -> str:
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return format(number.normalize(), "f")
+
+
+def formatted(value: Decimal | int) -> str:
+    """The number as written, with the reader's locale: 69,966 or 12.5 (69.966 and 12,5 in
+    Spanish); at most two decimals."""
+    number = Decimal(as_written(value))
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return number_format(number, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
+
+
+def percent(value: Decimal) -> str:
+    """A percentage given in percent, to a tenth: 23.33 → 23.3 %."""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    places = 0 if rounded == rounded.to_integral_value() else 1
+    return f"{number_format(rounded, decimal_pos=places, use_l10n=True)} %"

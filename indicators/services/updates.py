@@ -26,6 +26,7 @@ from projects.selectors import has_role, reporting_organisations
 from webhooks.services import update_reviewed
 
 from .. import progress
+from ..history import IMPORT_REASON
 from ..models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate, UpdateValue
 from . import workflow
 from .checks import fraction_refusal, problem_message, refuse_nul_and_oversize
@@ -763,12 +764,16 @@ def create_updates(
         parts.append(row.figures.parts or {})
     if problems:
         raise RowErrors(problems)
-    created = bulk_create_with_history(updates, ProgressUpdate, default_user=author)
+    created = bulk_create_with_history(
+        updates, ProgressUpdate, default_user=author, default_change_reason=IMPORT_REASON
+    )
     values = [
         UpdateValue(update=update, category=category, value=amount)
         for update, row_parts in zip(created, parts, strict=True)
         for category, amount in row_parts.items()
     ]
     if values:
-        bulk_create_with_history(values, UpdateValue, default_user=author)
+        bulk_create_with_history(
+            values, UpdateValue, default_user=author, default_change_reason=IMPORT_REASON
+        )
     return created

@@ -1,10 +1,9 @@
 """Formatting of quantities, percentages and targets for the pages."""
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from indicators.models import Indicator
 
 from ..charts import Bar, progress_bar
+from ..numbers import formatted, percent
 from ..translations import Translated
 
 register = template.Library()
@@ -28,22 +28,13 @@ def translated(content: Translated | None, field: str) -> str:
 @register.filter
 def qty(value: Decimal | int | None) -> str:
     """A quantity without needless decimals, with the locale's grouping: 69,966 or 0.5."""
-    if value is None:
-        return "—"
-    number = Decimal(value).normalize()
-    exponent = number.as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return number_format(number, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
+    return "—" if value is None else formatted(value)
 
 
 @register.filter
 def pct(value: Decimal | None) -> str:
     """A percentage given in percent: 23.33 → 23.3 %."""
-    if value is None:
-        return "—"
-    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    places = 0 if rounded == rounded.to_integral_value() else 1
-    return f"{number_format(rounded, decimal_pos=places, use_l10n=True)} %"
+    return "—" if value is None else percent(value)
 
 
 @register.filter
