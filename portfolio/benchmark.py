@@ -44,7 +44,7 @@ from indicators.services import snapshots
 from indicators.tasks import recompute_portfolio_snapshots, recompute_snapshot_chunk
 from partners import services as partner_services
 from partners.models import Organisation, User
-from projects.models import Funding, Partnership, Project, Result
+from projects.models import Confirmation, Funding, Partnership, Project, Result
 
 from .celery import app as celery_app
 from .processes import CeleryProcess, database_url, wait_until
@@ -171,6 +171,8 @@ def _probe_indicators(ngo: Organisation, funder: Organisation) -> dict[int, int]
     )
     Partnership.objects.create(project=project, organisation=funder, role=Partnership.Role.FUNDING)
     Funding.objects.create(project=project, funder=funder, amount=Decimal(1000), currency="EUR")
+    for organisation in (ngo, funder):
+        Confirmation.objects.create(project=project, organisation=organisation)
     period = Period.objects.create(project=project, name="Probe", start=start, end=today)
     objective = Result.objects.create(
         project=project, level=Result.Level.OBJECTIVE, number="1", title="Objective"

@@ -25,7 +25,7 @@ from indicators.models import (
     UpdateValue,
 )
 from partners.models import Organisation
-from projects.models import Funding, Partnership, Project, Result
+from projects.models import Confirmation, Funding, Partnership, Project, Result
 
 CHUNK = 5_000
 INDICATORS_PER_PROJECT = 8
@@ -150,6 +150,16 @@ def _structure(rng: random.Random, project_count: int, today: date) -> Structure
         )
     Funding.objects.bulk_create(fundings, batch_size=CHUNK)
     Partnership.objects.bulk_create(partnerships, batch_size=CHUNK)
+    # Generated data stands for links every organisation agreed to.
+    Confirmation.objects.bulk_create(
+        [
+            Confirmation(project_id=project_id, organisation_id=organisation_id)
+            for project_id, organisation_id in sorted(
+                {(p.project_id, p.organisation_id) for p in partnerships}
+            )
+        ],
+        batch_size=CHUNK,
+    )
     by_project: dict[int, list[Period]] = {}
     for period in Period.objects.bulk_create(periods, batch_size=CHUNK):
         by_project.setdefault(period.project_id, []).append(period)

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from indicators.admin import ReadOnly
 from indicators.models import Indicator
 
-from .models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
+from .models import BeneficiaryGroup, Confirmation, Funding, Location, Partnership, Project, Result
 
 
 class FundingInline(ReadOnly, admin.TabularInline):
@@ -11,11 +13,25 @@ class FundingInline(ReadOnly, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["funder"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return Funding.every.all()  # those awaiting confirmation too
+
 
 class PartnershipInline(ReadOnly, admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return Partnership.every.all()  # those awaiting confirmation too
+
+
+class ConfirmationInline(ReadOnly, admin.TabularInline):
+    """Consent is given by the organisation on its own pages, never here."""
+
+    model = Confirmation
+    extra = 0
+    fields = ["organisation", "confirmed_at", "confirmed_by"]
 
 
 class BeneficiaryGroupInline(ReadOnly, admin.TabularInline):
@@ -59,6 +75,7 @@ class ProjectAdmin(ReadOnly, admin.ModelAdmin):
     inlines = [
         FundingInline,
         PartnershipInline,
+        ConfirmationInline,
         BeneficiaryGroupInline,
         ResultInline,
         IndicatorInline,

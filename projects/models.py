@@ -3,11 +3,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partners.models import Organisation
+from partners.models import Membership, Organisation
 from portfolio.translations import Translated
 
 
@@ -164,6 +164,80 @@ class Project(Translated):
         return [code.strip() for code in self.sectors.split(",") if code.strip()]
 
 
+class Confirmation(models.Model):
+    """An organisation's word that it takes part in a project as the project says (as funder,
+    partner or both). Until its administrators give it, the project's fundings and partnerships
+    naming it give it nothing: no access, no dashboards, no files, no roll-ups. An organisation
+    without an administrator cannot confirm: the project names it as a record, as it always
+    could, and its links await confirmation once it has its first administrator."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"], name="confirmation_once_per_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ✓ {self.project}"
+
+
+def standing(field: str) -> Q:
+    """The links (fundings, partnerships) that count: confirmed by the organisation they name,
+    or naming one without an administrator to ask, which is recorded by name."""
+    confirmed = Confirmation.objects.filter(
+        project_id=OuterRef("project_id"), organisation_id=OuterRef(field)
+    )
+    administrators = Membership.objects.filter(
+        organisation_id=OuterRef(field), role=Membership.Role.ADMIN
+    )
+    return Q(Exists(confirmed)) | ~Q(Exists(administrators))
+
+
+class StandingLinks(models.Manager):
+    """The default manager of links: every query of the portal — pages, dashboards, files, the
+    API, roll-ups, webhooks — sees only the links that count. Set-up reads `every`."""
+
+    organisation_field = ""
+
+    def get_queryset(self) -> "models.QuerySet":
+        return super().get_queryset().filter(standing(self.organisation_field))
+
+
+class StandingFundings(StandingLinks):
+    organisation_field = "funder_id"
+
+
+class StandingPartnerships(StandingLinks):
+    organisation_field = "organisation_id"
+
+
 class Funding(models.Model):
     """Money a funder gives to a project."""
 
@@ -187,9 +261,12 @@ class Funding(models.Model):
     liaison = models.CharField(_("liaison at the funder"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    every = models.Manager()  # awaiting confirmation too: for set-up and the confirmations
+    objects = StandingFundings()
 
     class Meta:
         ordering = ["project", "-amount", "funder__name"]
+        default_manager_name = "objects"
         verbose_name = _("funding")
         verbose_name_plural = _("fundings")
         constraints = [
@@ -228,9 +305,12 @@ class Partnership(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    every = models.Manager()  # awaiting confirmation too: for set-up and the confirmations
+    objects = StandingPartnerships()
 
     class Meta:
         ordering = ["project", "role", "organisation__name"]
+        default_manager_name = "objects"
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         constraints = [

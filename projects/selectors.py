@@ -6,13 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from partners.models import Membership, Organisation, User
 from partners.selectors import acting_organisations, ancestors
 
-from .models import Funding, Location, Partnership, Project
+from .models import Confirmation, Funding, Location, Partnership, Project
 
 # Partnership roles whose people do the work and so see figures before approval.
 WORKING_ROLES = (
@@ -261,3 +261,105 @@ def _paths(locations: list[Location]) -> list[str]:
             chain.append(name)
         paths.append(" › ".join(reversed(chain)))
     return paths
+
+
+# Consent of the organisations a project names (see models.Confirmation).
+CONFIRMED, AWAITING, RECORDED = "confirmed", "awaiting", "recorded"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A funding or partnership as its project's set-up page shows it."""
+
+    item: Funding | Partnership
+    consent: str  # CONFIRMED, AWAITING (its administrators are asked) or RECORDED (none to ask)
+
+
+def _consent_of(project_id: int, organisation_ids: set[int]) -> dict[int, str]:
+    confirmed = set(
+        Confirmation.objects.filter(
+            project_id=project_id, organisation_id__in=organisation_ids
+        ).values_list("organisation_id", flat=True)
+    )
+    with_administrators = set(
+        Membership.objects.filter(
+            organisation_id__in=organisation_ids, role=Membership.Role.ADMIN
+        ).values_list("organisation_id", flat=True)
+    )
+    return {
+        org: CONFIRMED if org in confirmed else AWAITING if org in with_administrators else RECORDED
+        for org in organisation_ids
+    }
+
+
+def links_for_setup(project: Project) -> tuple[list[Link], list[Link]]:
+    """Every funding and partnership of the project, awaiting confirmation or not."""
+    fundings = list(Funding.every.filter(project=project).select_related("funder"))
+    partnerships = list(Partnership.every.filter(project=project).select_related("organisation"))
+    consent = _consent_of(
+        project.pk,
+        {f.funder_id for f in fundings} | {p.organisation_id for p in partnerships},
+    )
+    return (
+        [Link(f, consent[f.funder_id]) for f in fundings],
+        [Link(p, consent[p.organisation_id]) for p in partnerships],
+    )
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A project that names an organisation the user administers, awaiting its word."""
+
+    organisation: Organisation
+    project: Project
+    roles: tuple[str, ...]
+    fundings: tuple[Funding, ...]
+
+
+def awaiting_confirmation(user: User | AnonymousUser) -> list[Awaiting]:
+    """What the organisations the user administers are asked to confirm, oldest first."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    administered = list(
+        Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    unconfirmed = ~Exists(
+        Confirmation.objects.filter(
+            project_id=OuterRef("project_id"), organisation_id=OuterRef("organisation_id")
+        )
+    )
+    partnerships = (
+        Partnership.every.filter(organisation_id__in=administered)
+        .filter(unconfirmed)
+        .select_related("project", "organisation")
+        .order_by("project_id", "role")
+    )
+    fundings: dict[tuple[int, int], list[Funding]] = {}
+    for funding in Funding.every.filter(
+        funder_id__in=administered, project_id__in={p.project_id for p in partnerships}
+    ):
+        fundings.setdefault((funding.project_id, funding.funder_id), []).append(funding)
+    grouped: dict[tuple[int, int], list[Partnership]] = {}
+    for partnership in partnerships:
+        grouped.setdefault((partnership.project_id, partnership.organisation_id), []).append(
+            partnership
+        )
+    return [
+        Awaiting(
+            organisation=links[0].organisation,
+            project=links[0].project,
+            roles=tuple(str(link.get_role_display()) for link in links),
+            fundings=tuple(fundings.get(key, ())),
+        )
+        for key, links in grouped.items()
+    ]
+
+
+def awaiting_one(user: User, project_pk: int, organisation_pk: int) -> Awaiting:
+    """One project the user's organisation is asked about, or 404."""
+    for awaiting in awaiting_confirmation(user):
+        if awaiting.project.pk == project_pk and awaiting.organisation.pk == organisation_pk:
+            return awaiting
+    raise Http404

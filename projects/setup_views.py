@@ -20,7 +20,7 @@ from portfolio.http import safe_next, signed_in
 from . import services
 from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, PlaceForm, ProjectForm
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project
-from .selectors import project_for_setup, setup_page_project
+from .selectors import links_for_setup, project_for_setup, setup_page_project
 
 
 def _details(form: ProjectForm) -> services.ProjectDetails:
@@ -168,10 +168,18 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, done)
                 return redirect("projects:setup", pk=project.pk)
+    fundings, partnerships = links_for_setup(project)
     return render(
         request,
         "projects/setup.html",
-        {"project": project, "funding_form": funding, "partner_form": partner, "group_form": group},
+        {
+            "project": project,
+            "fundings": fundings,
+            "partnerships": partnerships,
+            "funding_form": funding,
+            "partner_form": partner,
+            "group_form": group,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -246,7 +254,7 @@ def _removal(request: HttpRequest, project: Project, remove: Any, done: str) -> 
 @require_POST
 def remove_funding(request: HttpRequest, pk: int, funding_pk: int) -> HttpResponse:
     project = project_for_setup(signed_in(request), pk)
-    funding = get_object_or_404(Funding, pk=funding_pk, project=project)
+    funding = get_object_or_404(Funding.every, pk=funding_pk, project=project)
     return _removal(
         request,
         project,
@@ -259,7 +267,7 @@ def remove_funding(request: HttpRequest, pk: int, funding_pk: int) -> HttpRespon
 @require_POST
 def remove_partner(request: HttpRequest, pk: int, partnership_pk: int) -> HttpResponse:
     project = project_for_setup(signed_in(request), pk)
-    partnership = get_object_or_404(Partnership, pk=partnership_pk, project=project)
+    partnership = get_object_or_404(Partnership.every, pk=partnership_pk, project=project)
     return _removal(
         request,
         project,

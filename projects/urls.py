@@ -9,6 +9,12 @@ urlpatterns = [
     path("new/", setup_views.new_project, name="new"),
     path("archived/", views.archived_projects, name="archived"),
     path("places/new/", setup_views.new_place, name="new-place"),
+    path("confirmations/", views.confirmations, name="confirmations"),
+    path(
+        "<int:pk>/confirmations/<int:organisation_pk>/<slug:action>/",
+        views.confirmation_action,
+        name="confirmation-action",
+    ),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/report.xlsx", views.project_report, name="report-xlsx"),
     path("<int:pk>/report/", reports.project_report, name="report"),

@@ -1,17 +1,24 @@
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from indicators.selectors import figures_for, indicators_of_projects
 from partners.models import Membership
+from portfolio.http import signed_in
 from portfolio.iptt import write_iptt
 from portfolio.views import xlsx_response
 
+from . import services
 from .models import Project
 from .selectors import (
+    awaiting_confirmation,
+    awaiting_one,
     funding_rows,
     has_role,
     location_paths,
@@ -78,3 +85,41 @@ def project_report(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404 from None
     output = write_iptt([project], title=f"{project.code} · {project.title}")
     return xlsx_response(output, f"iptt-{project.code}.xlsx")
+
+
+@login_required
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """The projects that name an organisation the user administers and await its word."""
+    return render(
+        request,
+        "projects/confirmations.html",
+        {"awaiting": awaiting_confirmation(signed_in(request))},
+    )
+
+
+@login_required
+@require_POST
+def confirmation_action(
+    request: HttpRequest, pk: int, organisation_pk: int, action: str
+) -> HttpResponse:
+    user = signed_in(request)
+    awaiting = awaiting_one(user, pk, organisation_pk)
+    names = {"organisation": awaiting.organisation.name, "project": awaiting.project.title}
+    if action == "confirm":
+        services.confirm_involvement(
+            project=awaiting.project, organisation=awaiting.organisation, by=user
+        )
+        messages.success(
+            request, _("%(organisation)s takes part in %(project)s: confirmed.") % names
+        )
+    elif action == "decline":
+        services.decline_involvement(
+            project=awaiting.project, organisation=awaiting.organisation, by=user
+        )
+        messages.success(
+            request,
+            _("Declined: %(project)s no longer names %(organisation)s.") % names,
+        )
+    else:
+        raise Http404
+    return redirect("projects:confirmations")

@@ -14,7 +14,14 @@ from indicators.models import (
     ProgressUpdate,
 )
 from partners.models import Membership, Organisation, User
-from projects.models import BeneficiaryGroup, Funding, Partnership, Project, Result
+from projects.models import (
+    BeneficiaryGroup,
+    Confirmation,
+    Funding,
+    Partnership,
+    Project,
+    Result,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -60,20 +67,34 @@ class ProjectFactory(factory.django.DjangoModelFactory[Project]):
 class FundingFactory(factory.django.DjangoModelFactory[Funding]):
     class Meta:
         model = Funding
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     funder = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.FUNDER)
     amount = Decimal("25000")
     currency = "EUR"
 
+    @factory.post_generation
+    def confirmed(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Links stand confirmed unless a test asks for one awaiting: `confirmed=False`."""
+        if create and extracted is not False:
+            Confirmation.objects.get_or_create(project=self.project, organisation=self.funder)
+
 
 class PartnershipFactory(factory.django.DjangoModelFactory[Partnership]):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Partnership.Role.IMPLEMENTING
+
+    @factory.post_generation
+    def confirmed(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Links stand confirmed unless a test asks for one awaiting: `confirmed=False`."""
+        if create and extracted is not False:
+            Confirmation.objects.get_or_create(project=self.project, organisation=self.organisation)
 
 
 class BeneficiaryGroupFactory(factory.django.DjangoModelFactory[BeneficiaryGroup]):

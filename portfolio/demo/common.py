@@ -253,6 +253,7 @@ USERS = {
     "mam-editor": ("Rosa", "Quispe", [("MAM", "editor")]),
     "mam-manager": ("Lucía", "Mendoza", [("MAM", "manager")]),
     "setec-viewer": ("Claire", "Martin", [("setec", "viewer")]),
+    "setec-admin": ("Anne", "Weber", [("setec", "admin")]),
     "eu-viewer": ("Jan", "Novak", [("EU", "viewer")]),
     "aspem-editor": ("Carmen", "Huamán", [("ASPEm", "editor")]),
     "aspem-manager": ("Jorge", "Salazar", [("ASPEm", "manager")]),

@@ -1,5 +1,6 @@
 """Writes about projects, their partners, places, beneficiaries and results."""
 
+from .consent import confirm_involvement, decline_involvement
 from .framework import (
     PARENT_LEVELS,
     add_result,
@@ -45,7 +46,9 @@ __all__ = [
     "add_result",
     "archive_project",
     "check_project_details",
+    "confirm_involvement",
     "create_project",
+    "decline_involvement",
     "edit_project",
     "edit_result",
     "level_problem",

@@ -15,6 +15,7 @@ from partners.models import Organisation
 from portfolio.translations import Translated, clean_translations
 
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
+from .consent import record_consent
 
 
 def _language(language: str) -> str:
@@ -97,19 +98,24 @@ def set_funding(
     instrument: str = "",
     date: date | None = None,
     liaison: str = "",
+    confirmed: bool = True,
 ) -> Funding:
-    """Record a funder's contribution; the funder also becomes a funding partner (IATI role 1)."""
+    """Record a funder's contribution; the funder also becomes a funding partner (IATI role 1).
+    Loaded data (the demo, a migration of records) comes confirmed; the set-up pages pass
+    `confirmed=False` and ask the funder."""
     if amount is not None and amount < 0:
         raise ValidationError({"amount": _("A contribution cannot be negative.")})
-    funding, _created = Funding.objects.update_or_create(
+    funding, _created = Funding.every.update_or_create(
         project=project,
         funder=funder,
         instrument=instrument,
         defaults={"amount": amount, "currency": currency, "date": date, "liaison": liaison},
     )
-    Partnership.objects.get_or_create(
+    Partnership.every.get_or_create(
         project=project, organisation=funder, role=Partnership.Role.FUNDING
     )
+    if confirmed:
+        record_consent(project=project, organisation=funder, by=None)
     return funding
 
 
@@ -117,9 +123,11 @@ def set_funding(
 def set_partnership(
     *, project: Project, organisation: Organisation, role: int, note: str = ""
 ) -> Partnership:
-    partnership, _created = Partnership.objects.update_or_create(
+    """Record an organisation's part in loaded data, confirmed as the data says."""
+    partnership, _created = Partnership.every.update_or_create(
         project=project, organisation=organisation, role=role, defaults={"note": note}
     )
+    record_consent(project=project, organisation=organisation, by=None)
     return partnership
 
 

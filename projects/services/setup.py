@@ -21,8 +21,10 @@ from portfolio.checks import currency_refusal, refuse_nul_and_oversize
 from portfolio.currencies import is_currency
 from portfolio.translations import clean_translations
 
+from ..emails import ask_for_confirmation
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project
 from ..selectors import WORKING_ROLES, may_set_up
+from .consent import confirm_if_own, record_consent
 from .loading import set_funding
 
 
@@ -149,6 +151,8 @@ def create_project(*, by: User, implementer: Organisation, details: ProjectDetai
     )
     partnership._history_user = by  # type: ignore[attr-defined]
     partnership.save()
+    # Its own administrator or manager starts the project: the implementer consents.
+    record_consent(project=project, organisation=implementer, by=by)
     return project
 
 
@@ -237,14 +241,26 @@ def add_funding(
         funder = _organisation_named(new_funder_name, Organisation.Kind.FUNDER, by)
     if not is_currency(currency):
         raise ValidationError({"currency": currency_refusal(currency)})
-    return set_funding(
+    funding = set_funding(
         project=project,
         funder=funder,
         amount=amount,
         currency=currency,
         instrument=instrument.strip(),
         date=date,
+        confirmed=False,
     )
+    _ask_consent(project=project, organisation=funder, by=by)
+    return funding
+
+
+def _ask_consent(*, project: Project, organisation: Organisation, by: User) -> None:
+    """Unless the organisation's own administrator named it, or it has no members to ask, its
+    administrators are asked to confirm."""
+    if not confirm_if_own(project=project, organisation=organisation, by=by):
+        transaction.on_commit(
+            lambda: ask_for_confirmation(project=project, organisation=organisation, by=by)
+        )
 
 
 @transaction.atomic
@@ -254,9 +270,9 @@ def remove_funding(*, funding: Funding, by: User) -> None:
     require_setup(by, project)
     funding._history_user = by  # type: ignore[attr-defined]
     funding.delete()
-    if not project.fundings.filter(funder_id=funding.funder_id).exists():
-        for partnership in project.partnerships.filter(
-            organisation_id=funding.funder_id, role=Partnership.Role.FUNDING
+    if not Funding.every.filter(project=project, funder_id=funding.funder_id).exists():
+        for partnership in Partnership.every.filter(
+            project=project, organisation_id=funding.funder_id, role=Partnership.Role.FUNDING
         ):
             partnership._history_user = by  # type: ignore[attr-defined]
             partnership.delete()
@@ -278,7 +294,7 @@ def add_partner(
         raise ValidationError({"role": _("Choose one of the roles offered.")})
     if organisation is None:
         organisation = _organisation_named(new_organisation_name, Organisation.Kind.NGO, by)
-    if project.partnerships.filter(organisation=organisation, role=role).exists():
+    if Partnership.every.filter(project=project, organisation=organisation, role=role).exists():
         raise ValidationError(
             {
                 "organisation": _("%(organisation)s already has this role in the project.")
@@ -288,6 +304,7 @@ def add_partner(
     partnership = Partnership(project=project, organisation=organisation, role=role, note=note)
     partnership._history_user = by  # type: ignore[attr-defined]
     partnership.save()
+    _ask_consent(project=project, organisation=organisation, by=by)
     return partnership
 
 
@@ -297,7 +314,7 @@ def remove_partner(*, partnership: Partnership, by: User) -> None:
     implementer or the organisation's reported progress with no working role behind it."""
     project = partnership.project
     require_setup(by, project)
-    others = project.partnerships.exclude(pk=partnership.pk)
+    others = Partnership.every.filter(project=project).exclude(pk=partnership.pk)
     if (
         partnership.role == Partnership.Role.IMPLEMENTING
         and not others.filter(role=Partnership.Role.IMPLEMENTING).exists()
@@ -305,7 +322,7 @@ def remove_partner(*, partnership: Partnership, by: User) -> None:
         raise ValidationError(_("A project needs at least one implementing organisation."))
     if (
         partnership.role == Partnership.Role.FUNDING
-        and project.fundings.filter(funder_id=partnership.organisation_id).exists()
+        and Funding.every.filter(project=project, funder_id=partnership.organisation_id).exists()
     ):
         raise ValidationError(_("Remove the organisation's funding first."))
     working = [role.value for role in WORKING_ROLES]

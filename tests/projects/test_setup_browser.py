@@ -71,6 +71,11 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     funding.get_by_label("Amount").fill("12000")
     funding.get_by_role("button", name="Record the funding").click()
     page.get_by_text("The funding is recorded.").wait_for()
+    # setec has an administrator in the portal: it is asked before it is named.
+    assert (
+        "awaiting confirmation"
+        in page.locator("li", has_text="setec Foundation").first.inner_text()
+    )
     page.get_by_text("Add a partner").click()
     partner = form_with(page, "partner")
     partner.get_by_label("Organisation").select_option(
@@ -129,7 +134,9 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     indicator = Indicator.objects.get(project=project, code="1.1.a")
     assert indicator.target_value == 40
     assert CategoryTarget.objects.get(indicator=indicator).target_share == Decimal("0.6")
-    assert project.partnerships.filter(role=Partnership.Role.EXTENDING).exists()
+    # ASPEm is named as extending partner, but counts only once its administrator confirms.
+    assert Partnership.every.filter(project=project, role=Partnership.Role.EXTENDING).exists()
+    assert not project.partnerships.filter(role=Partnership.Role.EXTENDING).exists()
     assert project.translated("title", "es") == "Las mujeres de La Ensenada aprenden un oficio"
     sign_out(page)
 
@@ -153,6 +160,19 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     page.locator("article.review", has_text="1.1.a").get_by_role("button", name="Approve").click()
     page.get_by_text("Approved: the figures now count for funders.").wait_for()
     assert ProgressUpdate.objects.get(indicator=indicator).status == "approved"
+    sign_out(page)
+
+    # Until setec confirms, its people do not see the project; its administrator confirms.
+    sign_in(page, base, "setec-viewer")
+    assert page.goto(f"{base}/projects/{project.pk}/").status == 404
+    sign_out(page)
+    sign_in(page, base, "setec-admin")
+    page.goto(f"{base}/projects/confirmations/")
+    awaiting = page.locator("article", has_text="Women of La Ensenada learn a trade")
+    assert "12,000 PEN" in awaiting.inner_text()
+    assert fits_the_screen(page)
+    awaiting.get_by_role("button", name="Confirm").click()
+    page.get_by_text("takes part in Women of La Ensenada learn a trade: confirmed.").wait_for()
     sign_out(page)
 
     # The funder's viewer sees 75 % of the target, and La Ensenada at 66.7 % against 60 %.

@@ -16,7 +16,7 @@ from indicators.models import Category, Dimension, Indicator, IndicatorDimension
 from indicators.progress_import import header
 from indicators.services import import_progress
 from partners.models import Membership, Organisation, User
-from projects.models import Partnership, Project
+from projects.models import Confirmation, Partnership, Project
 
 
 class Rollback(Exception):
@@ -87,6 +87,7 @@ def _project() -> tuple[Project, User]:
     Partnership.objects.create(
         project=project, organisation=ngo, role=Partnership.Role.IMPLEMENTING
     )
+    Confirmation.objects.create(project=project, organisation=ngo)
     Period.objects.create(
         project=project, name="2024", start=date(2024, 1, 1), end=date(2024, 12, 31)
     )
