@@ -28,6 +28,7 @@ from projects.selectors import (
 from . import progress
 from .models import (
     CategoryTarget,
+    Dimension,
     Indicator,
     IndicatorDimension,
     Period,
@@ -457,6 +458,54 @@ def has_approved_progress(indicator: Indicator) -> bool:
     return ProgressUpdate.objects.filter(
         indicator=indicator, status=ProgressUpdate.Status.APPROVED
     ).exists()
+
+
+def dimension_owners_of(project: Project) -> list[int]:
+    """The organisations whose own dimensions a project may use: those that work on it."""
+    return list(
+        Partnership.objects.filter(project=project, role__in=WORKING_ROLES).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def dimensions_for(project: Project) -> QuerySet[Dimension]:
+    """The dimensions a project's indicators may use: the shared ones, those of the
+    organisations working on it, and any its indicators already use."""
+    return Dimension.objects.filter(
+        Q(owner__isnull=True)
+        | Q(owner_id__in=dimension_owners_of(project))
+        | Q(
+            pk__in=IndicatorDimension.objects.filter(indicator__project=project).values(
+                "dimension_id"
+            )
+        )
+    )
+
+
+def may_translate_dimension(user: User | AnonymousUser, dimension: Dimension) -> bool:
+    """An organisation's managers and administrators translate its own dimensions; the shared
+    ones, which every organisation reads, only the portal's operators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if dimension.owner_id is None:
+        return False
+    role = acting_organisations(user).get(dimension.owner_id)
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[Membership.Role.MANAGER]
+
+
+def visible_dimension(user: User | AnonymousUser, pk: int) -> Dimension:
+    """A dimension the user may see: shared, or of an organisation they act for; else 404."""
+    dimension = Dimension.objects.filter(pk=pk).select_related("owner").first()
+    if dimension is None:
+        raise Http404
+    if dimension.owner_id is None or getattr(user, "is_superuser", False):
+        return dimension
+    if user.is_authenticated and dimension.owner_id in acting_organisations(user):
+        return dimension
+    raise Http404
 
 
 def may_change_dimensions(user: User | AnonymousUser) -> bool:

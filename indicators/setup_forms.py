@@ -5,10 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import Organisation
 from portfolio.forms import (
     CurrencyField,
     TranslatedForm,
@@ -20,6 +22,7 @@ from projects.models import Project
 
 from .forms import quantity_field
 from .models import Category, Dimension, Indicator, IndicatorDimension, Period
+from .selectors import dimensions_for
 from .services.setup import MEANING_FIELDS
 
 NOT_USED, USED, EXHAUSTIVE = "", "used", "exhaustive"
@@ -100,7 +103,9 @@ class IndicatorForm(TranslatedForm):
         self.fields["result"].queryset = project.results.order_by("order")  # type: ignore[attr-defined]
         self.fields["beneficiary_group"].queryset = project.beneficiary_groups.all()  # type: ignore[attr-defined]
         self.fields["currency"].keep(self.initial.get("currency"))  # type: ignore[attr-defined]
-        self.dimensions = list(Dimension.objects.prefetch_related("categories").order_by("name"))
+        self.dimensions = list(
+            dimensions_for(project).prefetch_related("categories").order_by("name")
+        )
         for dimension in self.dimensions:
             categories = ", ".join(c.translated("name") for c in dimension.categories.all())
             self.fields[f"dimension_{dimension.pk}"] = forms.ChoiceField(
@@ -223,6 +228,11 @@ class TargetsForm(forms.Form):
 
 
 class DimensionForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("For the projects of"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Its managers translate it; other organisations do not see it."),
+    )
     name = forms.CharField(label=_("Name"), max_length=255, help_text=_("e.g. Place of residence"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Dimension.Kind.choices)
     categories = forms.CharField(
@@ -231,12 +241,29 @@ class DimensionForm(forms.Form):
         help_text=_("e.g. La Ensenada, then Elsewhere"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, owners: "QuerySet[Organisation]", shared: bool = False, **kwargs: Any
+    ) -> None:
         """The name and categories are written in the language the page is in; each other
-        language gets the same two fields, optional."""
+        language gets the same two fields, optional. `owners`: the organisations the person
+        manages; `shared`: an operator may make a dimension for every organisation."""
         super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = owners.order_by("name")
+        if shared:
+            owner.required = False
+            owner.empty_label = _("— shared by every organisation —")
+        elif len(owner.queryset) == 1:
+            # One organisation to choose: it is the owner, said on the page, not asked.
+            owner.initial = owner.queryset[0].pk
+            owner.required = False
+            self.only_owner: Organisation | None = owner.queryset[0]
         self.translate_into = translation_languages(get_language())
         add_dimension_translation_fields(self, self.translate_into)
+
+    def clean_owner(self) -> Organisation | None:
+        return self.cleaned_data.get("owner") or getattr(self, "only_owner", None)
 
     def translations(self) -> dict[str, tuple[str, list[str]]]:
         """Per language, the dimension's name and its categories' names, where given."""

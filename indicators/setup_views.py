@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import User
+from partners.selectors import managed_organisations
 from portfolio.forms import attach
 from portfolio.http import safe_next, signed_in
 from projects import services as project_services
@@ -21,8 +22,13 @@ from projects.models import Result
 from projects.selectors import project_for_setup, visible_projects
 
 from . import services, spreadsheet
-from .models import Dimension, Indicator, Period
-from .selectors import has_approved_progress
+from .models import Indicator, Period
+from .selectors import (
+    dimensions_for,
+    has_approved_progress,
+    may_translate_dimension,
+    visible_dimension,
+)
 from .services import CategoryTargetInput, DimensionUse
 from .setup_forms import (
     DimensionForm,
@@ -194,9 +200,9 @@ def result_action(request: HttpRequest, pk: int, result_pk: int, action: str) ->
 
 @login_required
 def framework_template(request: HttpRequest, pk: int) -> HttpResponse:
-    project_for_setup(signed_in(request), pk)
+    project = project_for_setup(signed_in(request), pk)
     response = HttpResponse(
-        spreadsheet.template(),
+        spreadsheet.template(dimensions_for(project)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="results-framework-template.xlsx"'
@@ -241,7 +247,12 @@ def new_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "indicators/indicator_form.html",
-        {"project": project, "indicator": None, "form": form},
+        {
+            "project": project,
+            "indicator": None,
+            "form": form,
+            "translatable": _translatable(user, form),
+        },
         status=_status(request),
     )
 
@@ -277,9 +288,20 @@ def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "indicators/indicator_form.html",
-        {"project": indicator.project, "indicator": indicator, "form": form},
+        {
+            "project": indicator.project,
+            "indicator": indicator,
+            "form": form,
+            "translatable": _translatable(user, form),
+        },
         status=_status(request),
     )
+
+
+def _translatable(user: User, form: IndicatorForm) -> set[int]:
+    """The dimensions on the form whose translation the user may change: one rule, asked of
+    each, that the translation page enforces too."""
+    return {d.pk for d in form.dimensions if may_translate_dimension(user, d)}
 
 
 @login_required
@@ -328,11 +350,15 @@ def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
 def new_dimension(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     back = safe_next(request)
-    form = DimensionForm(request.POST or None)
+    services.require_dimension_change(user)
+    form = DimensionForm(
+        request.POST or None, owners=managed_organisations(user), shared=user.is_superuser
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dimension = services.create_dimension(
                 by=user,
+                owner=form.cleaned_data["owner"],
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
                 categories=form.cleaned_data["categories"].splitlines(),
@@ -343,8 +369,11 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The dimension %(name)s is available to every indicator.")
-                % {"name": dimension.name},
+                _("The dimension %(name)s is available to the indicators of %(owner)s.")
+                % {
+                    "name": dimension.name,
+                    "owner": dimension.owner.name if dimension.owner else _("every organisation"),
+                },
             )
             return redirect(back or reverse("indicators:mine"))
     return render(
@@ -358,8 +387,9 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
 @login_required
 def translate_dimension(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
-    dimension = get_object_or_404(Dimension, pk=pk)
-    services.require_dimension_change(user)
+    dimension = visible_dimension(user, pk)
+    if not may_translate_dimension(user, dimension):
+        raise PermissionDenied(_("You may not translate this dimension."))
     back = safe_next(request)
     form = DimensionTranslationForm(request.POST or None, dimension=dimension)
     if request.method == "POST" and form.is_valid():

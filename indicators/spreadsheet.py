@@ -47,7 +47,7 @@ MAX_ROWS = 2000
 EXHAUSTIVE_MARK = "(exhaustive)"
 
 
-def template() -> bytes:
+def template(dimensions: Iterable[Dimension]) -> bytes:
     """An empty workbook with the three sheets to fill in, an example row on each, and the
     dimensions and categories that exist, by the slugs the sheets use."""
     book = Workbook()
@@ -92,8 +92,10 @@ def template() -> bytes:
 
     reference = book.create_sheet("Dimensions")
     _header(reference, ["Dimension", "Category", "Dimension name", "Category name"])
-    for category in Category.objects.select_related("dimension").order_by(
-        "dimension__slug", "order"
+    for category in (
+        Category.objects.filter(dimension__in=list(dimensions))
+        .select_related("dimension")
+        .order_by("dimension__slug", "order")
     ):
         reference.append(
             [category.dimension.slug, category.slug, category.dimension.name, category.name]
@@ -160,7 +162,7 @@ class CellError(ValueError):
     pass
 
 
-def read_framework(upload: IO[bytes]) -> Framework:
+def read_framework(upload: IO[bytes], dimensions: Iterable[Dimension]) -> Framework:
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -175,9 +177,12 @@ def read_framework(upload: IO[bytes]) -> Framework:
             % {"sheet": missing[0]}
         )
         return framework
-    dimensions = {d.slug: d for d in Dimension.objects.all()}
+    usable = {d.slug: d for d in dimensions}  # the project's own and the shared ones
     categories = {
-        (c.dimension.slug, c.slug): c for c in Category.objects.select_related("dimension")
+        (c.dimension.slug, c.slug): c
+        for c in Category.objects.filter(dimension__in=list(usable.values())).select_related(
+            "dimension"
+        )
     }
     for row, cells in _rows(book["Results"], RESULT_COLUMNS, framework):
         try:
@@ -186,7 +191,7 @@ def read_framework(upload: IO[bytes]) -> Framework:
             framework.errors.append(row.problem(str(error)))
     for row, cells in _rows(book["Indicators"], INDICATOR_COLUMNS, framework):
         try:
-            framework.indicators.append(_indicator(row, cells, dimensions))
+            framework.indicators.append(_indicator(row, cells, usable))
         except CellError as error:
             framework.errors.append(row.problem(str(error)))
     if "Category targets" in book.sheetnames:

@@ -24,6 +24,18 @@ class Dimension(Translated):
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dimensions",
+        help_text=_(
+            "The organisation whose projects use it, and whose managers translate it; none for "
+            "a dimension every organisation shares, which only the portal's operators translate."
+        ),
+    )
 
     history = HistoricalRecords()
 

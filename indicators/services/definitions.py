@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from partners.models import User
+from partners.models import Organisation, User
 from portfolio.checks import currency_refusal
 from portfolio.currencies import is_currency
 from portfolio.translations import clean_translations
@@ -37,12 +37,19 @@ def save_dimension(
     kind: str,
     categories: Sequence[tuple[str, str]],
     description: str = "",
+    owner: Organisation | None = None,
     translations: Mapping[str, Mapping[str, str]] | None = None,
     category_translations: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None,
 ) -> Dimension:
     """Create or update a dimension and its categories, given as (slug, name) in order, with
-    the translations of its name and of its categories' names (by category slug) when given."""
-    defaults: dict[str, Any] = {"name": name, "kind": kind, "description": description}
+    the translations of its name and of its categories' names (by category slug) when given.
+    Without `owner`, every organisation shares it."""
+    defaults: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "description": description,
+        "owner": owner,
+    }
     if translations is not None:
         defaults["translations"] = clean_translations(Dimension, translations)
     dimension, _created = Dimension.objects.update_or_create(slug=slug, defaults=defaults)

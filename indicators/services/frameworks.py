@@ -16,6 +16,7 @@ from projects.services import level_problem, renumber_results, require_setup
 
 from .. import spreadsheet
 from ..models import Indicator
+from ..selectors import dimensions_for
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 
 
@@ -95,7 +96,7 @@ def import_framework(*, project: Project, by: User, upload: BinaryIO) -> tuple[i
     """Add the results and indicators of a filled-in template to the project. Every row is
     checked; any problem stores nothing and is reported with its sheet and row."""
     require_setup(by, project)
-    sheet = spreadsheet.read_framework(upload)
+    sheet = spreadsheet.read_framework(upload, dimensions_for(project))
     errors = list(sheet.errors)
     existing_numbers = set(project.results.values_list("number", flat=True))
     existing_codes = {code.lower() for code in project.indicators.values_list("code", flat=True)}

@@ -7,18 +7,24 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners.models import User
+from partners.models import Organisation, User
+from partners.selectors import managed_organisations
 from portfolio.translations import clean_translations
 from projects.models import Project
 from projects.services import require_setup
 
 from .. import progress
 from ..models import Category, Dimension, Indicator, Period, PeriodTarget
-from ..selectors import has_approved_progress, may_change_dimensions
+from ..selectors import (
+    dimensions_for,
+    has_approved_progress,
+    may_change_dimensions,
+    may_translate_dimension,
+)
 from .checks import fraction_refusal, refuse_nul_and_oversize
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 from .snapshots import approved_figures_changed
@@ -43,6 +49,7 @@ def create_indicator(*, project: Project, by: User, definition: Mapping[str, Any
     _check_code(code)
     if project.indicators.filter(code__iexact=code).exists():
         raise ValidationError({"code": _("Another indicator of the project has this code.")})
+    _refuse_foreign_dimensions(project, definition)
     order = (project.indicators.aggregate(last=Max("order"))["last"] or 0) + 1
     return define_indicator(
         project=project, **{**definition, "code": code, "order": order}, user=by
@@ -58,6 +65,7 @@ def change_indicator(*, indicator: Indicator, by: User, definition: Mapping[str,
     require_setup(by, indicator.project)
     code = str(definition.get("code", indicator.code)).strip()
     _check_code(code)
+    _refuse_foreign_dimensions(indicator.project, definition)
     if has_approved_progress(indicator):
         _refuse_changes_of_meaning(indicator, definition)
     return define_indicator(
@@ -66,6 +74,22 @@ def change_indicator(*, indicator: Indicator, by: User, definition: Mapping[str,
         user=by,
         existing=indicator,
     )
+
+
+def _refuse_foreign_dimensions(project: Project, definition: Mapping[str, Any]) -> None:
+    """A project's indicators use shared dimensions and those of the organisations working on
+    it, never another organisation's own."""
+    allowed = set(dimensions_for(project).values_list("pk", flat=True))
+    foreign = [
+        use.dimension for use in definition.get("dimensions", ()) if use.dimension.pk not in allowed
+    ]
+    if foreign:
+        raise ValidationError(
+            {
+                "dimensions": _("%(dimension)s belongs to another organisation.")
+                % {"dimension": foreign[0].name}
+            }
+        )
 
 
 def _refuse_changes_of_meaning(indicator: Indicator, definition: Mapping[str, Any]) -> None:
@@ -143,7 +167,15 @@ def translate_dimension(
     """Replace the translations of a dimension's name and categories. The names themselves,
     which reports and imports refer to, stay as they are; a language left out loses its
     translation."""
-    require_dimension_change(by)
+    if not may_translate_dimension(by, dimension):
+        raise PermissionDenied(
+            _("Only the managers of %(organisation)s translate its dimensions.")
+            % {"organisation": dimension.owner.name}
+            if dimension.owner is not None
+            else _(
+                "A shared dimension serves every organisation: the portal's operators translate it."
+            )
+        )
     dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
     categories = list(dimension.categories.order_by("order", "pk"))
     # NUL characters and texts too long for their field are refused by the cleaning.
@@ -165,9 +197,11 @@ def create_dimension(
     name: str,
     kind: str,
     categories: Sequence[str],
+    owner: Organisation | None,
     translations: Mapping[str, tuple[str, Sequence[str]]] | None = None,
 ) -> Dimension:
-    """A new way to disaggregate, with its categories in order, for any project to use.
+    """A new way to disaggregate, with its categories in order, for the projects of `owner`
+    (an organisation `by` manages) or, made by an operator with no owner, for every project.
 
     `translations` gives, per language, the dimension's name and its categories' names in the
     same order as `categories` (or none of them)."""
@@ -175,11 +209,20 @@ def create_dimension(
     names = [category.strip() for category in categories if category.strip()]
     refuse_nul_and_oversize(name=name, categories="\n".join(names))
     require_dimension_change(by)
+    if owner is None and not by.is_superuser:
+        raise PermissionDenied(_("Only the portal's operators create shared dimensions."))
+    if owner is not None and owner.pk not in managed_organisations(by).values_list("pk", flat=True):
+        raise PermissionDenied(
+            _("Only the managers of %(organisation)s create its dimensions.")
+            % {"organisation": owner.name}
+        )
     cleaned, cleaned_categories = _dimension_translations(translations, len(names))
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = _("Give the dimension a name.")
-    elif Dimension.objects.filter(name__iexact=name).exists():
+    elif Dimension.objects.filter(
+        Q(owner__isnull=True) | Q(owner=owner), name__iexact=name
+    ).exists():
         errors["name"] = _("A dimension with this name exists already: use it.")
     if kind not in Dimension.Kind.values:
         errors["kind"] = _("Choose one of the kinds offered.")
@@ -197,7 +240,7 @@ def create_dimension(
     while Dimension.objects.filter(slug=slug).exists():
         suffix += 1
         slug = f"{base}-{suffix}"
-    dimension = Dimension(slug=slug, name=name[:255], kind=kind, translations=cleaned)
+    dimension = Dimension(slug=slug, name=name[:255], kind=kind, owner=owner, translations=cleaned)
     dimension._history_user = by  # type: ignore[attr-defined]
     dimension.save()
     for order, (category_slug, category_name) in enumerate(zip(slugs, names, strict=True)):

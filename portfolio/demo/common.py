@@ -202,6 +202,10 @@ ORGANISATIONS: dict[str, dict[str, Any]] = {
 }
 
 # slug → (name, kind, [(category slug, category name)])
+# The dimensions only one organisation's project uses are that organisation's own: its managers
+# translate them, and other organisations' set-up forms do not list them. The rest are shared.
+DIMENSION_OWNERS = {"neighbourhood": "MAM", "district": "ASPEm"}
+
 DIMENSIONS = {
     "sex": ("Sex", "sex", [("women", "Women"), ("men", "Men")]),
     "gender-group": (

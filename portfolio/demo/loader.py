@@ -18,7 +18,15 @@ from projects.models import Location, Project, Result
 from . import translations
 from .cases_lima import CIRCULAR_ECONOMY, MANO_A_MANO, SANTA_ANITA
 from .cases_regional import DISPLACEMENT, SOUP_KITCHENS
-from .common import DEMO_PASSWORD, DIMENSIONS, ILLUSTRATIVE, ORGANISATIONS, PLACES, USERS
+from .common import (
+    DEMO_PASSWORD,
+    DIMENSION_OWNERS,
+    DIMENSIONS,
+    ILLUSTRATIVE,
+    ORGANISATIONS,
+    PLACES,
+    USERS,
+)
 
 CASES = [MANO_A_MANO, CIRCULAR_ECONOMY, DISPLACEMENT, SANTA_ANITA, SOUP_KITCHENS]
 
@@ -63,13 +71,17 @@ def _load_organisations() -> dict[str, Organisation]:
     return organisations
 
 
-def _load_dimensions() -> dict[tuple[str, str], Category]:
+def _load_dimensions(
+    organisations: dict[str, Organisation],
+) -> dict[tuple[str, str], Category]:
     for slug, (name, kind, categories) in DIMENSIONS.items():
         own, by_category = translations.dimension_translations(slug)
+        owner = DIMENSION_OWNERS.get(slug)
         indicator_services.save_dimension(
             slug=slug,
             name=name,
             kind=kind,
+            owner=organisations[owner] if owner else None,
             categories=categories,
             translations=own,
             category_translations=by_category,
@@ -214,7 +226,7 @@ def _load_everything() -> DemoSummary:
     places: dict[tuple[str, ...], Location] = {}
     _load_places(PLACES, None, (), places)
     organisations = _load_organisations()
-    categories = _load_dimensions()
+    categories = _load_dimensions(organisations)
     users = _load_users(organisations)
     for case in CASES:
         _project, indicators, updates = _load_case(case, organisations, places, categories, users)

@@ -12,16 +12,19 @@ pytestmark = MARKS
 @pytest.mark.django_db(transaction=True)
 def test_a_manager_corrects_a_dimensions_french_name_from_the_indicator_form(live_server, page):
     call_command("load_demo", "--reset-demo-accounts", verbosity=0)
-    associates = Indicator.objects.get(code="CE-5")
+    trained = Indicator.objects.get(code="CE-4")  # reported by district, ASPEm's own dimension
+    district = Dimension.objects.get(slug="district")
     base = live_server.url
     sign_in(page, base, "aspem-manager")
-    page.goto(f"{base}/indicators/{associates.pk}/edit/")
-    page.get_by_role("link", name="Sex", exact=True).click()
+    page.goto(f"{base}/indicators/{trained.pk}/edit/")
+    # Sex is shared by every organisation: only the portal's operators retranslate it.
+    assert page.get_by_role("link", name="Sex", exact=True).count() == 0
+    page.get_by_role("link", name="District", exact=True).click()
     assert fits_the_screen(page)
-    page.get_by_label("Name (français)", exact=True).fill("Sexe déclaré")
+    page.get_by_label("Name (français)", exact=True).fill("District municipal")
     page.get_by_role("button", name="Save the translations").click()
-    page.get_by_text("The translations of Sex are saved.").wait_for()
-    assert page.url.endswith(f"/indicators/{associates.pk}/edit/")
-    sex = Dimension.objects.get(slug="sex")
-    assert sex.translated("name", "fr") == "Sexe déclaré"
-    assert sex.translated("name", "es") == "Sexo"  # the other languages kept theirs
+    page.get_by_text("The translations of District are saved.").wait_for()
+    assert page.url.endswith(f"/indicators/{trained.pk}/edit/")
+    district.refresh_from_db()
+    assert district.translated("name", "fr") == "District municipal"
+    assert district.translated("name", "es") == "Distrito"  # the other languages kept theirs

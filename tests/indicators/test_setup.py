@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from indicators import services
 from indicators.models import (
     CategoryTarget,
+    Dimension,
     Indicator,
     IndicatorSnapshot,
     PeriodTarget,
@@ -135,7 +136,7 @@ def test_copying_from_a_project_one_cannot_see_is_refused(team):
 def filled_template(results, indicators, targets=()) -> SimpleUploadedFile:
     from indicators import spreadsheet
 
-    book = load_workbook(io.BytesIO(spreadsheet.template()))
+    book = load_workbook(io.BytesIO(spreadsheet.template(Dimension.objects.all())))
     for name, rows in (
         ("Results", results),
         ("Indicators", indicators),
@@ -313,7 +314,9 @@ def test_editors_get_403_on_indicator_set_up_and_outsiders_404(client, team):
 
 
 def test_a_new_dimension_needs_two_distinct_categories_and_a_manager(team):
-    create = services.create_dimension
+    def create(**kwargs):
+        return services.create_dimension(owner=team["ngo"], **kwargs)
+
     with pytest.raises(ValidationError, match="at least two categories"):
         create(by=team["manager"], name="Place", kind="location", categories=["La Ensenada"])
     with pytest.raises(ValidationError, match="same name"):

@@ -199,7 +199,10 @@ def test_an_existing_dimensions_translations_can_be_corrected_and_added(client, 
     sex = Dimension.objects.get(slug="sex")
     categories = list(sex.categories.order_by("order", "pk"))
     url = reverse("indicators:translate-dimension", args=[sex.pk])
+    # Sex is shared by every organisation: an NGO's manager may not retranslate it.
     client.force_login(User.objects.get(username="mam-manager"))
+    assert client.get(url).status_code == 403
+    client.force_login(User.objects.get(username="admin"))
     form = client.get(url).text
     # Filled with the translations it has, in every language.
     assert 'value="Sexo"' in form and 'value="Sexe"' in form
