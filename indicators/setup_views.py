@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from partners.models import User
 from partners.selectors import managed_organisations
-from portfolio.forms import attach
+from portfolio.forms import attach, check_anyway
 from portfolio.http import safe_next, signed_in
 from projects import services as project_services
 from projects.forms import CopyForm, ImportForm, ResultEditForm, ResultForm
@@ -234,7 +234,15 @@ def new_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("result"):
         initial["result"] = request.GET["result"]
     form = IndicatorForm(request.POST or None, project=project, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        check_anyway(
+            form,
+            lambda: services.create_indicator(
+                project=project, by=user, definition={"code": "", "name": "", **_definition(form)}
+            ),
+            writes=True,
+        )
+    elif request.method == "POST":
         try:
             indicator = services.create_indicator(
                 project=project, by=user, definition=_definition(form)
@@ -276,7 +284,14 @@ def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
         fixed=has_approved_progress(indicator),
         content=indicator,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        partial = {**services.current_definition(indicator), **_definition(form)}
+        check_anyway(
+            form,
+            lambda: services.change_indicator(indicator=indicator, by=user, definition=partial),
+            writes=True,
+        )
+    elif request.method == "POST":
         definition = {**services.current_definition(indicator), **_definition(form)}
         try:
             services.change_indicator(indicator=indicator, by=user, definition=definition)
@@ -420,7 +435,20 @@ def add_period(request: HttpRequest, project_pk: int) -> HttpResponse:
     user = signed_in(request)
     project = project_for_setup(user, project_pk)
     form = PeriodForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        given = form.cleaned_data
+        check_anyway(
+            form,
+            lambda: services.add_period(
+                project=project,
+                by=user,
+                name=given.get("name", ""),
+                start=given.get("start"),
+                end=given.get("end"),
+            ),
+            writes=True,
+        )
+    else:
         try:
             period = services.add_period(project=project, by=user, **form.cleaned_data)
         except ValidationError as error:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -32,11 +33,22 @@ def attach(form: forms.Form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
-def check_anyway(form: forms.Form, check: Callable[[], object]) -> None:
+class _Undo(Exception):
+    """Ends a dry run, undoing whatever it stored."""
+
+
+def check_anyway(form: forms.Form, check: Callable[[], object], *, writes: bool = False) -> None:
     """On a form whose own checks failed, show also what the service refuses in the fields
-    that did parse, so that a person corrects everything in one round."""
+    that did parse, so that a person corrects everything in one round. A service that writes
+    (`writes`) runs in a transaction that is always undone."""
     try:
+        if writes:
+            with transaction.atomic():
+                check()
+                raise _Undo
         check()
+    except _Undo:
+        pass
     except ValidationError as error:
         attach(form, error)
 

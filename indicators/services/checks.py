@@ -1,13 +1,60 @@
 """Checks shared by the services, with messages for people."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from portfolio.checks import MAX_TEXT_LENGTH, refuse_nul_and_oversize
 from portfolio.numbers import as_written
 
-__all__ = ["MAX_TEXT_LENGTH", "fraction_refusal", "problem_message", "refuse_nul_and_oversize"]
+__all__ = [
+    "MAX_TEXT_LENGTH",
+    "Conflict",
+    "Problems",
+    "fraction_refusal",
+    "problem_message",
+    "refuse_nul_and_oversize",
+]
+
+
+class Conflict(ValidationError):
+    """The update's state does not allow this now (its status, or a locked period): nothing was
+    wrong with what was sent, so trying again later, after the state changed, may succeed."""
+
+
+class Problems:
+    """Collects the refusals of several checks, so that a person sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+        self.only_conflicts = True
+
+    def add(self, error: ValidationError) -> None:
+        self.only_conflicts = self.only_conflicts and isinstance(error, Conflict)
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.errors.setdefault(field, []).extend(messages)
+        else:
+            self.errors.setdefault("__all__", []).extend(error.messages)
+
+    @contextmanager
+    def collect(self) -> Iterator[None]:
+        """Run a check, keeping its refusal instead of stopping at it."""
+        try:
+            yield
+        except ValidationError as error:
+            self.add(error)
+
+    def raise_any(self) -> None:
+        # A locked period alone is a conflict (try again once unlocked); with anything wrong in
+        # what was sent, it is a plain refusal listing everything.
+        if self.errors:
+            if self.only_conflicts:
+                raise Conflict(self.errors)
+            raise ValidationError(self.errors)
 
 
 def problem_message(code: str) -> str:

@@ -25,7 +25,7 @@ from ..models import (
     IndicatorDimension,
     UpdateValue,
 )
-from .checks import fraction_refusal, problem_message, refuse_nul_and_oversize
+from .checks import Problems, fraction_refusal, problem_message, refuse_nul_and_oversize
 from .snapshots import approved_figures_changed
 
 
@@ -173,23 +173,29 @@ def define_indicator(
     targets, the total is their sum ("550 women and LGBTIQ people and 50 men" → 600). The
     name and unit in other languages are replaced when `translations` is given, kept otherwise.
     """
-    refuse_nul_and_oversize(name=name, description=description, unit=unit)
-    cleaned_translations = (
-        clean_translations(Indicator, translations) if translations is not None else None
-    )
+    problems = Problems()
+    with problems.collect():
+        refuse_nul_and_oversize(name=name, description=description, unit=unit)
+    cleaned_translations = None
+    with problems.collect():
+        cleaned_translations = (
+            clean_translations(Indicator, translations) if translations is not None else None
+        )
     if measure == Indicator.Measure.MILESTONE and target_value is None:
         target_value = Decimal(1)
     dimension_ids = {use.dimension.pk for use in dimensions}
     exhaustive = [use.dimension.slug for use in dimensions if use.exhaustive]
     stray = [t.category for t in category_targets if t.category.dimension_id not in dimension_ids]
     if stray:
-        raise ValidationError(
-            {
-                "category_targets": _(
-                    "%(category)s belongs to a dimension this indicator does not use."
-                )
-                % {"category": stray[0].name}
-            }
+        problems.add(
+            ValidationError(
+                {
+                    "category_targets": _(
+                        "%(category)s belongs to a dimension this indicator does not use."
+                    )
+                    % {"category": stray[0].name}
+                }
+            )
         )
     pure_targets = [
         progress.CategoryTarget(
@@ -206,47 +212,59 @@ def define_indicator(
         whole_numbers = measure in (Indicator.Measure.COUNT, Indicator.Measure.PERCENTAGE)
     whole = progress.takes_whole_numbers(measure, whole_numbers)
     if currency and not is_currency(currency):
-        raise ValidationError({"currency": currency_refusal(currency)})
-    _check_indicator_numbers(
-        measure=measure,
-        direction=direction,
-        target_kind=target_kind,
-        target_value=target_value,
-        target_min=target_min,
-        target_max=target_max,
-        baseline_value=baseline_value,
-        default_denominator=default_denominator,
-        whole=whole,
-        unit=unit,
-    )
-    if "targets" in whole:
-        fractions = [
-            f"{t.category.name}: {fraction_refusal(t.value, unit)}"
-            for t in category_targets
-            if t.value is not None and not progress.is_whole(t.value)
-        ]
-        if fractions:
-            raise ValidationError({"category_targets": fractions})
+        problems.add(ValidationError({"currency": currency_refusal(currency)}))
+    with problems.collect():
+        _check_indicator_numbers(
+            measure=measure,
+            direction=direction,
+            target_kind=target_kind,
+            target_value=target_value,
+            target_min=target_min,
+            target_max=target_max,
+            baseline_value=baseline_value,
+            default_denominator=default_denominator,
+            whole=whole,
+            unit=unit,
+        )
+    fractions = [
+        f"{t.category.name}: {fraction_refusal(t.value, unit)}"
+        for t in category_targets
+        if "targets" in whole and t.value is not None and not progress.is_whole(t.value)
+    ]
+    if fractions:
+        problems.add(ValidationError({"category_targets": fractions}))
     reference = target_min if target_kind == Indicator.TargetKind.RANGE else target_value
-    problems = progress.check_category_targets(reference, pure_targets, exhaustive)
-    if problems:
-        raise ValidationError(
-            {"category_targets": [problem_message(code) for _where, code in problems]}
-        )
+    if not stray:
+        found = progress.check_category_targets(reference, pure_targets, exhaustive)
+        if found:
+            problems.add(
+                ValidationError(
+                    {"category_targets": [problem_message(code) for _where, code in found]}
+                )
+            )
     if result is not None and result.project_id != project.pk:
-        raise ValidationError({"result": _("The result belongs to another project.")})
+        problems.add(ValidationError({"result": _("The result belongs to another project.")}))
     if beneficiary_group is not None and beneficiary_group.project_id != project.pk:
-        raise ValidationError(
-            {"beneficiary_group": _("The beneficiary group belongs to another project.")}
+        problems.add(
+            ValidationError(
+                {"beneficiary_group": _("The beneficiary group belongs to another project.")}
+            )
         )
+    # Without `existing`, the indicator of that code is the one replaced.
+    if (
+        existing is not None
+        and Indicator.objects.filter(project=project, code=code).exclude(pk=existing.pk).exists()
+    ):
+        problems.add(
+            ValidationError({"code": _("Another indicator of the project has this code.")})
+        )
+    problems.raise_any()
 
     indicator = (
         existing
         or Indicator.objects.filter(project=project, code=code).first()
         or Indicator(project=project, code=code)
     )
-    if Indicator.objects.filter(project=project, code=code).exclude(pk=indicator.pk or 0).exists():
-        raise ValidationError({"code": _("Another indicator of the project has this code.")})
     for field, value in {
         "code": code,
         "name": name,

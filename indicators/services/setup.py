@@ -25,7 +25,7 @@ from ..selectors import (
     may_change_dimensions,
     may_translate_dimension,
 )
-from .checks import fraction_refusal, refuse_nul_and_oversize
+from .checks import Problems, fraction_refusal, refuse_nul_and_oversize
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 from .snapshots import approved_figures_changed
 
@@ -43,17 +43,30 @@ def _check_code(code: str) -> None:
 
 @transaction.atomic
 def create_indicator(*, project: Project, by: User, definition: Mapping[str, Any]) -> Indicator:
-    """Add an indicator to the project. `definition` holds define_indicator's arguments."""
+    """Add an indicator to the project. `definition` holds define_indicator's arguments. Every
+    problem of the definition is refused at once."""
     require_setup(by, project)
     code = str(definition.get("code", "")).strip()
-    _check_code(code)
-    if project.indicators.filter(code__iexact=code).exists():
-        raise ValidationError({"code": _("Another indicator of the project has this code.")})
-    _refuse_foreign_dimensions(project, definition)
+    problems = Problems()
+    with problems.collect():
+        _check_code(code)
+    # A code the database could not hold is not handed on: the other checks still run on "".
+    usable = "" if problems.errors else code
+    if code and project.indicators.filter(code__iexact=code).exists():
+        problems.add(
+            ValidationError({"code": _("Another indicator of the project has this code.")})
+        )
+    with problems.collect():
+        _refuse_foreign_dimensions(project, definition)
     order = (project.indicators.aggregate(last=Max("order"))["last"] or 0) + 1
-    return define_indicator(
-        project=project, **{**definition, "code": code, "order": order}, user=by
-    )
+    indicator = None
+    with problems.collect():
+        indicator = define_indicator(
+            project=project, **{**definition, "code": usable, "order": order}, user=by
+        )
+    problems.raise_any()  # the transaction then undoes what define_indicator stored
+    assert indicator is not None
+    return indicator
 
 
 @transaction.atomic
@@ -64,16 +77,26 @@ def change_indicator(*, indicator: Indicator, by: User, definition: Mapping[str,
     updates combine, the direction, or how a disaggregation adds up."""
     require_setup(by, indicator.project)
     code = str(definition.get("code", indicator.code)).strip()
-    _check_code(code)
-    _refuse_foreign_dimensions(indicator.project, definition)
+    problems = Problems()
+    with problems.collect():
+        _check_code(code)
+    usable = indicator.code if problems.errors else code
+    with problems.collect():
+        _refuse_foreign_dimensions(indicator.project, definition)
     if has_approved_progress(indicator):
-        _refuse_changes_of_meaning(indicator, definition)
-    return define_indicator(
-        project=indicator.project,
-        **{**definition, "code": code, "order": indicator.order},
-        user=by,
-        existing=indicator,
-    )
+        with problems.collect():
+            _refuse_changes_of_meaning(indicator, definition)
+    changed = None
+    with problems.collect():
+        changed = define_indicator(
+            project=indicator.project,
+            **{**definition, "code": usable, "order": indicator.order},
+            user=by,
+            existing=indicator,
+        )
+    problems.raise_any()
+    assert changed is not None
+    return changed
 
 
 def _refuse_foreign_dimensions(project: Project, definition: Mapping[str, Any]) -> None:
@@ -269,7 +292,9 @@ def add_period(*, project: Project, by: User, name: str, start: Any, end: Any) -
         errors["name"] = _("A name has at most 64 characters.")
     elif project.periods.filter(name__iexact=name).exists():
         errors["name"] = _("The project already has a period with this name.")
-    if end < start:
+    if start is None or end is None:
+        errors["start" if start is None else "end"] = _("Give the period's start and end.")
+    elif end < start:
         errors["end"] = _("The end must not come before the start.")
     elif start < project.start_date or end > project.end_date:
         errors["start"] = _("A period falls within the project's dates, %(start)s to %(end)s.") % {

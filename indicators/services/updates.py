@@ -29,7 +29,7 @@ from .. import progress
 from ..history import IMPORT_REASON
 from ..models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate, UpdateValue
 from . import workflow
-from .checks import fraction_refusal, problem_message, refuse_nul_and_oversize
+from .checks import Problems, fraction_refusal, problem_message, refuse_nul_and_oversize
 from .evidence import check_evidence_file, forget_evidence_file
 from .snapshots import approved_figures_changed
 
@@ -67,30 +67,6 @@ class Checked:
     as_of: date
     value: Decimal | None
     period: Period | None
-
-
-class Problems:
-    """Collects the refusals of several checks, so that a person sees them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-        self.only_conflicts = True
-
-    def add(self, error: ValidationError) -> None:
-        self.only_conflicts = self.only_conflicts and isinstance(error, workflow.Conflict)
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.errors.setdefault(field, []).extend(messages)
-        else:
-            self.errors.setdefault("__all__", []).extend(error.messages)
-
-    def raise_any(self) -> None:
-        # A locked period alone is a conflict (try again once unlocked); with anything wrong in
-        # what was sent, it is a plain refusal listing everything.
-        if self.errors:
-            if self.only_conflicts:
-                raise workflow.Conflict(self.errors)
-            raise ValidationError(self.errors)
 
 
 def _require(user: User, project: Project, role: str) -> None:

@@ -4,7 +4,7 @@ The services refuse with these rules; pages, forms and the API ask `allowed_tran
 buttons and operations to offer, so what is offered and what is allowed cannot drift apart.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from partners.models import Membership, User
@@ -12,13 +12,9 @@ from projects.selectors import ROLE_RANK
 
 from ..models import ProgressUpdate
 from ..selectors import Authority, authority_of
+from .checks import Conflict as Conflict  # raised here for the transitions
 
 Status = ProgressUpdate.Status
-
-
-class Conflict(ValidationError):
-    """The update's state does not allow this now (its status, or a locked period): nothing was
-    wrong with what was sent, so trying again later, after the state changed, may succeed."""
 
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
