@@ -325,7 +325,8 @@ def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(user, pk)
     periods = list(indicator.project.periods.order_by("start"))
     form = TargetsForm(request.POST or None, indicator=indicator, periods=periods)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> None:
         data = form.cleaned_data
         category_targets = []
         for _use, rows in form.groups:
@@ -341,13 +342,18 @@ def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
                             else (share / 100).quantize(Decimal("0.0001")),
                         )
                     )
+        services.set_indicator_targets(
+            indicator=indicator,
+            by=user,
+            category_targets=category_targets,
+            period_targets={period: data.get(name) for period, name in form.periods},
+        )
+
+    if request.method == "POST" and not form.is_valid():
+        check_anyway(form, save, writes=True)
+    elif request.method == "POST":
         try:
-            services.set_indicator_targets(
-                indicator=indicator,
-                by=user,
-                category_targets=category_targets,
-                period_targets={period: data.get(name) for period, name in form.periods},
-            )
+            save()
         except ValidationError as error:
             attach(form, error)
         else:

@@ -65,3 +65,19 @@ def test_the_period_form_says_a_bad_date_and_a_taken_name_at_once(client, team):
     assert any("already has a period with this name" in m for m in said)
     assert any("date" in m.lower() for m in said)
     assert Period.objects.filter(project=team["project"]).count() == 1
+
+
+def test_the_targets_form_says_a_bad_number_and_shares_above_100_at_once(client, team):
+    client.force_login(team["manager"])
+    response = client.post(
+        reverse("indicators:targets", args=[team["indicator"].pk]),
+        {
+            f"share_{team['women'].pk}": "70",
+            f"share_{team['men'].pk}": "40",
+            f"period_{team['first_half'].pk}": "lots",
+        },
+    )
+    text = response.text
+    assert response.status_code == 400
+    assert "more than 100 %" in text and "Enter a number." in text
+    assert not team["indicator"].category_targets.exists()
