@@ -33,6 +33,16 @@ def attach(form: forms.Form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
+def given_or_blank(form: forms.Form) -> dict[str, Any]:
+    """What a form that failed its own checks did read, with a blank (empty text, or None) for
+    each field that failed: enough for a service to check the rest."""
+    blank = {
+        name: "" if isinstance(field, forms.CharField) else None
+        for name, field in form.fields.items()
+    }
+    return {**blank, **form.cleaned_data}
+
+
 class _Undo(Exception):
     """Ends a dry run, undoing whatever it stored."""
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.selectors import managed_organisations
-from portfolio.forms import attach, check_anyway
+from portfolio.forms import attach, check_anyway, given_or_blank
 from portfolio.http import safe_next, signed_in
 
 from . import services
@@ -160,7 +160,9 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if action in forms:
         form, save, done = forms[action]
-        if form.is_valid():
+        if not form.is_valid():
+            check_anyway(form, lambda: save(given_or_blank(form)), writes=True)
+        else:
             try:
                 save(form.cleaned_data)
             except ValidationError as error:

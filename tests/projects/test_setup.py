@@ -348,3 +348,24 @@ def test_a_manager_adds_a_missing_place_within_another(client, team):
         == 403
     )
     assert not Location.objects.filter(name="Lurín").exists()
+
+
+def test_adding_a_partner_says_a_role_it_holds_and_a_note_too_long_at_once(client, team):
+    project = team["project"]
+    partner = Partnership.objects.get(project=project, role=Partnership.Role.EXTENDING)
+    before = Partnership.every.filter(project=project).count()
+    client.force_login(team["manager"])
+    response = client.post(
+        reverse("projects:setup", args=[project.pk]),
+        {
+            "action": "partner",
+            "partner-organisation": partner.organisation_id,
+            "partner-role": Partnership.Role.EXTENDING,
+            "partner-note": "n" * 300,
+        },
+    )
+    errors = response.context["partner_form"].errors
+    assert response.status_code == 400
+    assert "note" in errors
+    assert errors["organisation"] == ["Partner P already has this role in the project."]
+    assert Partnership.every.filter(project=project).count() == before
