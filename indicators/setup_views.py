@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from partners.models import User
 from partners.selectors import managed_organisations
-from portfolio.forms import attach, check_anyway
+from portfolio.forms import attach, check_anyway, given_or_blank
 from portfolio.http import safe_next, signed_in
 from projects import services as project_services
 from projects.forms import CopyForm, ImportForm, ResultEditForm, ResultForm
@@ -22,7 +22,7 @@ from projects.models import Result
 from projects.selectors import project_for_setup, visible_projects
 
 from . import services, spreadsheet
-from .models import Indicator, Period
+from .models import Dimension, Indicator, Period
 from .selectors import (
     dimensions_for,
     has_approved_progress,
@@ -375,16 +375,25 @@ def new_dimension(request: HttpRequest) -> HttpResponse:
     form = DimensionForm(
         request.POST or None, owners=managed_organisations(user), shared=user.is_superuser
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create(data: dict[str, Any]) -> Dimension:
+        return services.create_dimension(
+            by=user,
+            owner=data["owner"],
+            name=data["name"],
+            kind=data["kind"] or "",
+            categories=data["categories"].splitlines(),
+            translations=form.translations(),
+        )
+
+    if request.method == "POST" and not form.is_valid():
+        given = given_or_blank(form)
+        # Without the owner the service would refuse the person, not the dimension.
+        if given["owner"] is not None or user.is_superuser:
+            check_anyway(form, lambda: create(given), writes=True)
+    elif request.method == "POST":
         try:
-            dimension = services.create_dimension(
-                by=user,
-                owner=form.cleaned_data["owner"],
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                categories=form.cleaned_data["categories"].splitlines(),
-                translations=form.translations(),
-            )
+            dimension = create(form.cleaned_data)
         except ValidationError as error:
             attach(form, error)
         else:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import Indicator, Period
+from indicators.models import Dimension, Indicator, Period
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,16 @@ def test_the_targets_form_says_a_bad_number_and_shares_above_100_at_once(client,
     assert response.status_code == 400
     assert "more than 100 %" in text and "Enter a number." in text
     assert not team["indicator"].category_targets.exists()
+
+
+def test_the_dimension_form_says_a_taken_name_and_a_missing_kind_at_once(client, team):
+    client.force_login(team["manager"])
+    Dimension.objects.create(slug="place", name="Place", kind="location", owner=team["ngo"])
+    response = client.post(
+        reverse("indicators:new-dimension"),
+        {"name": "place", "kind": "", "categories": "Lima\nlima"},
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 400
+    assert set(errors) >= {"name", "kind", "categories"}
+    assert errors["name"] == ["A dimension with this name exists already: use it."]
