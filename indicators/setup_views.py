@@ -68,18 +68,24 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
         request.FILES if action == "import" else None,
         prefix="import",
     )
-    if action == "result" and result_form.is_valid():
+
+    def add_result(data: dict[str, Any]) -> Result:
+        return project_services.add_result(
+            project=project,
+            by=user,
+            level=data["level"] or "",
+            parent=data["parent"],
+            title=data["title"],
+            description=data["description"],
+            translations=result_form.translations(),
+        )
+
+    if action == "result" and not result_form.is_valid():
+        given = given_or_blank(result_form)
+        check_anyway(result_form, lambda: add_result(given), writes=True)
+    elif action == "result":
         try:
-            data = result_form.cleaned_data
-            result = project_services.add_result(
-                project=project,
-                by=user,
-                level=data["level"],
-                parent=data["parent"],
-                title=data["title"],
-                description=data["description"],
-                translations=result_form.translations(),
-            )
+            result = add_result(result_form.cleaned_data)
         except ValidationError as error:
             attach(result_form, error)
         else:

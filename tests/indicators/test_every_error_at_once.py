@@ -94,3 +94,24 @@ def test_the_dimension_form_says_a_taken_name_and_a_missing_kind_at_once(client,
     assert response.status_code == 400
     assert set(errors) >= {"name", "kind", "categories"}
     assert errors["name"] == ["A dimension with this name exists already: use it."]
+
+
+def test_the_result_form_says_a_missing_title_and_a_wrong_parent_at_once(client, team):
+    from projects import services as project_services
+
+    project = team["project"]
+    objective = project_services.add_result(
+        project=project, by=team["manager"], level="objective", title="Women earn a living"
+    )
+    outcome = project_services.add_result(
+        project=project, by=team["manager"], level="outcome", title="Trained", parent=objective
+    )
+    client.force_login(team["manager"])
+    response = client.post(
+        reverse("indicators:framework", args=[project.pk]),
+        {"action": "result", "result-level": "outcome", "result-parent": outcome.pk},
+    )
+    text = response.text
+    assert "This field is required." in text
+    assert "cannot contribute to one at level" in text
+    assert project.results.count() == 2
