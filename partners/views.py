@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portfolio.forms import attach
+from portfolio.forms import attach, check_anyway, given_or_blank
 from portfolio.http import signed_in
 
 from . import services
@@ -115,7 +115,14 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     invite = InviteForm(request.POST if action == "invite" else None)
-    if action == "details" and details.is_valid():
+    if action == "details" and not details.is_valid():
+        given = given_or_blank(details)
+        check_anyway(
+            details,
+            lambda: services.update_organisation(organisation=organisation, by=user, **given),
+            writes=True,
+        )
+    elif action == "details":
         try:
             services.update_organisation(organisation=organisation, by=user, **details.cleaned_data)
         except ValidationError as error:

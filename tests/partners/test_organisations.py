@@ -285,3 +285,15 @@ def test_networks_above_an_organisation_are_read_one_level_per_query(
     assert above == {kitchen.pk: {province.pk, national.pk}}
     with django_assert_num_queries(0):
         assert ancestors([loner.pk], known_parents={loner.pk: None}) == {loner.pk: set()}
+
+
+def test_the_organisation_form_says_a_taken_short_name_and_an_empty_name_at_once(client, ngo):
+    other = OrganisationFactory(name="Other", short_name="OTH")
+    client.force_login(ngo["admin"])
+    response = client.post(
+        reverse("organisation", args=[ngo["organisation"].pk]),
+        {"action": "details", "name": "", "short_name": other.short_name, "kind": "ngo"},
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    assert "already has this short name" in response.text
