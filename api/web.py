@@ -1,5 +1,7 @@
 """Pages where an organisation's administrators manage its API tokens."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portfolio.forms import attach, check_anyway, given_or_blank
 from portfolio.http import signed_in
 
 from . import services
@@ -41,19 +44,24 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation(signed_in(request), pk)
     form = TokenForm(request.POST or None)
     new_key = None
-    if request.method == "POST" and form.is_valid():
+
+    def create(data: dict[str, Any]) -> tuple[object, str]:
+        return services.create_token(
+            organisation=organisation,
+            name=data["name"],
+            scope=data["scope"] or "",
+            can_approve=bool(data["can_approve"]),
+            created_by=signed_in(request),
+        )
+
+    if request.method == "POST" and not form.is_valid():
+        given = given_or_blank(form)
+        check_anyway(form, lambda: create(given), writes=True)
+    elif request.method == "POST":
         try:
-            _token, new_key = services.create_token(
-                organisation=organisation,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                can_approve=form.cleaned_data["can_approve"],
-                created_by=signed_in(request),
-            )
+            _token, new_key = create(form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            attach(form, error)
         else:
             form = TokenForm()
     return render(

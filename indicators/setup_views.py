@@ -160,15 +160,22 @@ def edit_result(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
         original=result.project.language,
         content=result,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> object:
+        return project_services.edit_result(
+            result=result,
+            by=user,
+            title=data["title"],
+            description=data["description"],
+            translations=form.translations(),
+        )
+
+    if request.method == "POST" and not form.is_valid():
+        given = given_or_blank(form)
+        check_anyway(form, lambda: save(given), writes=True)
+    elif request.method == "POST":
         try:
-            project_services.edit_result(
-                result=result,
-                by=user,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                translations=form.translations(),
-            )
+            save(form.cleaned_data)
         except ValidationError as error:
             attach(form, error)
         else:
@@ -428,7 +435,15 @@ def translate_dimension(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may not translate this dimension."))
     back = safe_next(request)
     form = DimensionTranslationForm(request.POST or None, dimension=dimension)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        check_anyway(
+            form,
+            lambda: services.translate_dimension(
+                by=user, dimension=dimension, translations=form.translations()
+            ),
+            writes=True,
+        )
+    elif request.method == "POST":
         try:
             services.translate_dimension(
                 by=user, dimension=dimension, translations=form.translations()

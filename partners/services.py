@@ -173,14 +173,18 @@ def _create_invitation(
     *, organisation: Organisation, by: User | None, email: str, role: str
 ) -> tuple[Invitation, str]:
     email = email.strip().lower()
+    errors: dict[str, str] = {}
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+        errors["email"] = _("Enter a valid e-mail address.")
+    else:
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            errors["email"] = _("Someone with this e-mail address already has access.")
     if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Choose one of the roles offered.")})
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise ValidationError({"email": _("Someone with this e-mail address already has access.")})
+        errors["role"] = _("Choose one of the roles offered.")
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     for earlier in open_invitations(organisation).filter(email=email):
         earlier.withdrawn_at = now

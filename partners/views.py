@@ -64,7 +64,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             "receives_reminders": user.receives_reminders,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        given = given_or_blank(form)
+        check_anyway(form, lambda: services.update_profile(user=user, **given), writes=True)
+    elif request.method == "POST":
         try:
             services.update_profile(user=user, **form.cleaned_data)
         except ValidationError as error:
@@ -130,7 +133,14 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The organisation's details are saved."))
             return redirect("organisation", pk=organisation.pk)
-    if action == "invite" and invite.is_valid():
+    if action == "invite" and not invite.is_valid():
+        asked = given_or_blank(invite)
+        check_anyway(
+            invite,
+            lambda: services.invite(organisation=organisation, by=user, **asked),
+            writes=True,
+        )
+    elif action == "invite":
         try:
             invitation, key = services.invite(
                 organisation=organisation, by=user, **invite.cleaned_data

@@ -36,10 +36,13 @@ def attach(form: forms.Form, error: ValidationError) -> None:
 def given_or_blank(form: forms.Form) -> dict[str, Any]:
     """What a form that failed its own checks did read, with a blank (empty text, or None) for
     each field that failed: enough for a service to check the rest."""
-    blank = {
-        name: "" if isinstance(field, forms.CharField) else None
-        for name, field in form.fields.items()
-    }
+
+    def empty(field: forms.Field) -> object:
+        if isinstance(field, forms.ModelChoiceField):
+            return None
+        return "" if isinstance(field, forms.CharField | forms.ChoiceField) else None
+
+    blank = {name: empty(field) for name, field in form.fields.items()}
     return {**blank, **form.cleaned_data}
 
 

@@ -220,15 +220,22 @@ def edit_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
         original=project.language,
         content=group,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> object:
+        return services.save_group(
+            project=project,
+            by=user,
+            group=group,
+            translations=form.translations(),
+            **_group_data(data),
+        )
+
+    if request.method == "POST" and not form.is_valid():
+        given = given_or_blank(form)
+        check_anyway(form, lambda: save(given), writes=True)
+    elif request.method == "POST":
         try:
-            services.save_group(
-                project=project,
-                by=user,
-                group=group,
-                translations=form.translations(),
-                **_group_data(form.cleaned_data),
-            )
+            save(form.cleaned_data)
         except ValidationError as error:
             attach(form, error)
         else:
@@ -314,15 +321,21 @@ def new_place(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     back = safe_next(request)
     form = PlaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        parent = Location.objects.filter(pk=form.cleaned_data["parent"]).first()
+
+    def add(data: dict[str, Any]) -> Location:
+        return services.add_place(
+            by=user,
+            name=data["name"],
+            kind=data["kind"] or "",
+            parent=Location.objects.filter(pk=data["parent"]).first() if data["parent"] else None,
+        )
+
+    if request.method == "POST" and not form.is_valid():
+        given = given_or_blank(form)
+        check_anyway(form, lambda: add(given), writes=True)
+    elif request.method == "POST":
         try:
-            place = services.add_place(
-                by=user,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                parent=parent,
-            )
+            place = add(form.cleaned_data)
         except ValidationError as error:
             attach(form, error)
         else:

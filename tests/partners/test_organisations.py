@@ -297,3 +297,18 @@ def test_the_organisation_form_says_a_taken_short_name_and_an_empty_name_at_once
     assert response.status_code == 400
     assert "This field is required." in response.text
     assert "already has this short name" in response.text
+
+
+def test_an_invitation_to_someone_with_access_and_without_a_role_says_both(client, ngo):
+    editor = ngo["editor"]
+    editor.email = "rosa@example.org"
+    editor.save()
+    client.force_login(ngo["admin"])
+    response = client.post(
+        reverse("organisation", args=[ngo["organisation"].pk]),
+        {"action": "invite", "email": "Rosa@example.org", "role": ""},
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    assert "Someone with this e-mail address already has access." in response.text
+    assert mail.outbox == []
