@@ -269,6 +269,20 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
                     membership.user,
                     backend="django.contrib.auth.backends.ModelBackend",
                 )
+            elif form is not None:
+                given = given_or_blank(form)
+                check_anyway(
+                    form,
+                    lambda: services.accept_invitation(
+                        key=key,
+                        username=given["username"],
+                        password=given["password"] or given["password_again"],
+                        first_name=given["first_name"],
+                        last_name=given["last_name"],
+                    ),
+                    writes=True,
+                )
+                raise ValidationError([])
             else:
                 raise ValidationError([])
         except ValidationError as error:

@@ -312,3 +312,22 @@ def test_an_invitation_to_someone_with_access_and_without_a_role_says_both(clien
     assert "This field is required." in response.text
     assert "Someone with this e-mail address already has access." in response.text
     assert mail.outbox == []
+
+
+def test_accepting_says_a_taken_username_and_differing_passwords_at_once(client, ngo):
+    invitation, key = services.invite(
+        organisation=ngo["organisation"], by=ngo["admin"], email="ana@example.org", role="editor"
+    )
+    UserFactory(username="ana")
+    response = client.post(
+        reverse("accept-invitation", args=[key]),
+        {
+            "username": "ana",
+            "password": "a-long-new-password",
+            "password_again": "another-long-password",
+        },
+    )
+    assert "The two passwords differ." in response.text
+    assert "This username is taken; choose another." in response.text
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
