@@ -9,6 +9,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from indicators.models import PortfolioSnapshot
+from indicators.services import snapshots
 from projects import services
 from projects.models import Confirmation, Funding, Partnership
 from projects.selectors import AWAITING, CONFIRMED, RECORDED, links_for_setup, visible_projects
@@ -69,6 +71,10 @@ def test_a_named_funder_sees_nothing_until_its_administrator_confirms(
     assert client.get("/api/v1/projects/").json()["results"] == []
     assert client.get(f"/api/v1/projects/{project.pk}/").status_code == 404
     assert not project.fundings.exists()  # not in any figure, file or roll-up
+    snapshots.recompute_all_portfolios()  # what the periodic full recompute does
+    assert not PortfolioSnapshot.objects.filter(
+        organisation=naming["funder"], kind="funder", projects__gt=0
+    ).exists()  # no funder dashboard shows it
 
     (asked,) = mail.outbox
     assert asked.to == ["admin@andina.example"]
@@ -85,6 +91,9 @@ def test_a_named_funder_sees_nothing_until_its_administrator_confirms(
         reverse("projects:confirmation-action", args=[project.pk, naming["funder"].pk, "confirm"])
     )
 
+    snapshots.recompute_all_portfolios()  # what the periodic full recompute does
+    funded = PortfolioSnapshot.objects.get(organisation=naming["funder"], kind="funder")
+    assert funded.projects == 1
     client.force_login(naming["funder_viewer"])
     assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200
     assert [p["id"] for p in client.get("/api/v1/projects/").json()["results"]] == [project.pk]
