@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from indicators.models import Indicator, ProgressUpdate
+from portfolio.files import csv_row
 
 INDICATOR_COLUMNS = [
     ("Project code", "#activity +code"),
@@ -69,10 +70,10 @@ class Echo:
 
 def stream(columns: list[tuple[str, str]], rows: Iterable[list[str]]) -> Iterator[str]:
     writer = csv.writer(Echo())
-    yield writer.writerow([name for name, _tag in columns])
+    yield writer.writerow(csv_row(name for name, _tag in columns))
     yield writer.writerow([tag for _name, tag in columns])
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(csv_row(row))
 
 
 def regions_of(project: Any) -> str:

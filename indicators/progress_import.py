@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from partners.models import Organisation
+from portfolio.files import csv_row, xlsx_row
 from projects.models import Project
 
 from .models import Category, Indicator, IndicatorDimension, Period
@@ -100,12 +101,12 @@ def template_xlsx(project: Project) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Progress"
-    sheet.append(header(project))
+    sheet.append(xlsx_row(sheet, header(project)))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
     for row in _starter_rows(project):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     lists = book.create_sheet("Lists")
     lists.append(["Periods", "Start", "End", "", "Indicators", "Measure", "Unit"])
     periods = list(project.periods.order_by("start"))
@@ -114,15 +115,18 @@ def template_xlsx(project: Project) -> bytes:
         p = periods[position] if position < len(periods) else None
         i = indicators[position] if position < len(indicators) else None
         lists.append(
-            [
-                p.name if p else None,
-                p.start if p else None,
-                p.end if p else None,
-                None,
-                i.code if i else None,
-                i.get_measure_display() if i else None,
-                i.unit if i else None,
-            ]
+            xlsx_row(
+                lists,
+                [
+                    p.name if p else None,
+                    p.start if p else None,
+                    p.end if p else None,
+                    None,
+                    i.code if i else None,
+                    i.get_measure_display() if i else None,
+                    i.unit if i else None,
+                ],
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -132,8 +136,8 @@ def template_xlsx(project: Project) -> bytes:
 def template_csv(project: Project) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header(project))
-    writer.writerows(_starter_rows(project))
+    writer.writerow(csv_row(header(project)))
+    writer.writerows(csv_row(row) for row in _starter_rows(project))
     return buffer.getvalue()
 
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from portfolio.files import xlsx_row
 from projects.models import Result
 
 from .models import Category, Dimension, Indicator
@@ -98,7 +99,10 @@ def template(dimensions: Iterable[Dimension]) -> bytes:
         .order_by("dimension__slug", "order")
     ):
         reference.append(
-            [category.dimension.slug, category.slug, category.dimension.name, category.name]
+            xlsx_row(
+                reference,
+                [category.dimension.slug, category.slug, category.dimension.name, category.name],
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -26,6 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from indicators.models import Indicator, IndicatorSnapshot, Period
 from projects.models import Project
 
+from .files import text_cell, xlsx_row
 from .templatetags.portal import status_label
 from .translations import category_name, dimension_name
 
@@ -40,8 +41,10 @@ def write_iptt(projects: Iterable[Project], *, title: str) -> IO[bytes]:
     book = Workbook(write_only=True)
     about = book.create_sheet(_("About"))
     about.append([_cell(about, title, bold=True)])
-    about.append([_("Approved figures only, as computed by the portal.")])
-    about.append([_("Generated"), _cell(about, timezone.localtime().replace(tzinfo=None))])
+    about.append(xlsx_row(about, [_("Approved figures only, as computed by the portal.")]))
+    about.append(
+        xlsx_row(about, [_("Generated"), _cell(about, timezone.localtime().replace(tzinfo=None))])
+    )
     titles: set[str] = {_("About")}
     for chunk in _chunks(projects, CHUNK):
         indicators, periods = _load(chunk)
@@ -91,7 +94,7 @@ def _sheet_title(project: Project, taken: set[str]) -> str:
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any, *, fmt: str = "", bold: bool = False) -> Any:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
     if fmt:
         cell.number_format = fmt
     if bold:
@@ -188,9 +191,9 @@ def _write_project(
             if snapshot and snapshot.computed_at
             else None,
         ]
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         for category in snapshot.categories if snapshot else []:
-            sheet.append(_category_row(sheet, category, len(periods)))
+            sheet.append(xlsx_row(sheet, _category_row(sheet, category, len(periods))))
 
 
 def _category_row(sheet: WriteOnlyWorksheet, category: dict, period_count: int) -> list[Any]:
