@@ -155,6 +155,15 @@ def restore_backup(
             )
         media_root = Path(settings.MEDIA_ROOT)
         restored_files = _media_files(Path(work) / "media")
+        evidence = Path(work) / "media" / EVIDENCE_FOLDER
+        # The portal backs up and restores its evidence folder, nothing else under MEDIA_ROOT.
+        strays = [path for path in restored_files if not path.is_relative_to(evidence)]
+        if strays:
+            raise BackupError(
+                "The archive holds files outside the evidence folder, which a backup of this "
+                "portal never does; nothing was restored: "
+                + ", ".join(path.relative_to(work).as_posix() for path in strays[:5])
+            )
         with transaction.atomic():
             report("emptying the database")
             if connection.vendor == "postgresql":
@@ -171,7 +180,7 @@ def restore_backup(
             shutil.rmtree(media_root / EVIDENCE_FOLDER, ignore_errors=True)
             media_root.mkdir(parents=True, exist_ok=True)
             if restored_files:
-                shutil.copytree(Path(work) / "media", media_root, dirs_exist_ok=True)
+                shutil.copytree(evidence, media_root / EVIDENCE_FOLDER, dirs_exist_ok=True)
     return Summary(
         path=archive_path, rows=sum(manifest["rows"].values()), files=len(restored_files)
     )

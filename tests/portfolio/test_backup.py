@@ -106,3 +106,25 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     junk.write_bytes(b"not an archive")
     with pytest.raises(CommandError, match="not a backup"):
         call_command("restore", str(junk), verbosity=0)
+
+
+def test_restore_refuses_an_archive_writing_outside_the_evidence_folder(
+    portfolio, tmp_path, settings
+):
+    other = Path(settings.MEDIA_ROOT) / "branding" / "logo.txt"
+    other.parent.mkdir(parents=True, exist_ok=True)
+    other.write_text("the operator's own file")
+    archive = backup(tmp_path)
+    altered = tmp_path / "altered.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(altered, "w:gz") as target:
+        for member in source.getmembers():
+            target.addfile(member, source.extractfile(member))
+        planted = tarfile.TarInfo("media/branding/logo.txt")
+        payload = b"overwritten by an archive"
+        planted.size = len(payload)
+        target.addfile(planted, io.BytesIO(payload))
+    before = state()
+    with pytest.raises(CommandError, match="outside the evidence folder"):
+        call_command("restore", str(altered), "--replace", verbosity=0)
+    assert other.read_text() == "the operator's own file"
+    assert state() == before
