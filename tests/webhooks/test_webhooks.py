@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from celery.exceptions import Retry
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from indicators import services as indicator_services
 from indicators.models import Indicator
@@ -191,3 +192,112 @@ def test_only_administrators_manage_webhooks_and_see_the_secret_once(
     assert webhook.disabled_at is not None
     with pytest.raises(ValidationError):
         services.send_test_event(webhook=webhook, by=User.objects.get(username="aspem-admin"))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "169.254.169.254",
+        "100.64.0.1",
+        "100.100.100.200",  # a cloud metadata address, in the shared 100.64.0.0/10
+        "224.0.0.1",  # multicast
+        "[::ffff:127.0.0.1]",  # loopback written as IPv6
+        "[ff02::1]",
+    ],
+)
+def test_only_globally_routable_unicast_addresses_are_accepted(settings, address):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(ValidationError):
+        services.check_address(f"http://{address}/hook")
+
+
+def test_the_connection_goes_to_the_address_checked_whatever_the_name_resolves_to_next(
+    settings, monkeypatch
+):
+    """DNS rebinding: the name resolves to a public address for the check, then to loopback.
+    The event still goes to the public address, resolved and checked once."""
+    from webhooks import sending
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+    resolved: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        address = next(answers)
+        resolved.append(address)
+        return [(2, 1, 6, "", (address, port))]
+
+    connected: list[tuple] = []
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address)
+        raise ConnectionRefusedError("not in this test")
+
+    monkeypatch.setattr(sending.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(sending.socket, "create_connection", create_connection)
+    monkeypatch.setattr(
+        sending.http.client.HTTPConnection,
+        "connect",
+        lambda self: create_connection((self.host, self.port)),
+    )
+    for scheme in ("http", "https"):
+        answers = iter(["93.184.216.34", "127.0.0.1"])
+        with pytest.raises(ConnectionRefusedError):
+            sending.post(f"{scheme}://partner.example/hook", b"{}", {}, timeout=1)
+    assert [address for address, _port in connected] == ["93.184.216.34", "93.184.216.34"]
+    assert resolved == ["93.184.216.34", "93.184.216.34"]  # once per send
+
+
+class Redirecting:
+    """An endpoint that answers every post with a redirect to `to`."""
+
+    def __init__(self, to: str):
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(302)
+                self.send_header("Location", to)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_a_redirect_is_not_followed_and_counts_as_a_failed_attempt(demo, receiver):
+    inside = receiver()  # where the redirect points: it must hear nothing
+    redirecting = Redirecting(inside.url)
+    try:
+        webhook, _secret = register("ASPEm", redirecting.url)
+        delivery = services.send_test_event(webhook=webhook, by=User.objects.get(username="admin"))
+        with contextlib.suppress(Retry):
+            deliver.apply(args=[delivery.pk])
+    finally:
+        redirecting.server.shutdown()
+        redirecting.server.server_close()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.response_status) == ("pending", 302)
+    assert inside.received == []
+
+
+def test_without_a_worker_an_unreachable_webhook_never_fails_the_approval(
+    demo, receiver, django_capture_on_commit_callbacks
+):
+    working = receiver()
+    register("ASPEm", "http://127.0.0.1:9/unreachable")  # the discard port: nothing answers
+    register("EU", working.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = approve_an_update()  # raises nothing
+    assert approved.status == "approved"
+    stuck = Delivery.objects.get(webhook__url__endswith="/unreachable", event="update.approved")
+    assert (stuck.status, stuck.attempts) == ("pending", 1) and stuck.error
+    assert any(json.loads(b)["event"] == "update.approved" for _h, b in working.received)
+
+    call_command("retry_webhooks", verbosity=0)
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.attempts) == ("pending", 2)
