@@ -21,6 +21,14 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The portal speaks it from sign-in on."),
     )
+    email_verified = models.BooleanField(
+        _("e-mail address verified"),
+        default=False,
+        help_text=_(
+            "The person has shown this address is theirs: they came through a link sent to it "
+            "(an invitation, a password reset). Changing the address clears it."
+        ),
+    )
     receives_reminders = models.BooleanField(
         _("reporting reminders"),
         default=True,

@@ -220,6 +220,20 @@ INVITATION_UNUSABLE = _lazy(
 )
 
 
+def invited(user: User, invitation: Invitation) -> bool:
+    """Whether the signed-in person is the one invited: their address is the invited one and
+    they have shown it is theirs. A forwarded link gives nothing to whoever clicks it."""
+    return user.email_verified and user.email.lower() == invitation.email.lower()
+
+
+@transaction.atomic
+def mark_email_verified(*, user: User) -> None:
+    """The person came through a link sent to their address (a password reset)."""
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+
+
 @transaction.atomic
 def accept_invitation(
     *,
@@ -241,6 +255,14 @@ def accept_invitation(
     )
     if invitation is None:
         raise ValidationError(str(INVITATION_UNUSABLE))
+    if user is not None and not invited(user, invitation):
+        raise PermissionDenied(
+            _(
+                "This invitation is for %(email)s. Sign out, then accept it with the account "
+                "of that address, or create one."
+            )
+            % {"email": invitation.email}
+        )
     if user is None:
         user = _new_user(
             username=username,
@@ -291,6 +313,7 @@ def _new_user(*, username: str, password: str, first_name: str, last_name: str, 
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email,
+        email_verified=True,  # they came through the link sent to this address
     )
     try:
         validate_password(password, user)
@@ -375,6 +398,8 @@ def update_profile(
         raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
     user.first_name = first_name.strip()[:150]
     user.last_name = last_name.strip()[:150]
+    if email != user.email.lower():
+        user.email_verified = False  # a new address has yet to be shown to be theirs
     user.email = email
     user.preferred_language = preferred_language
     user.receives_reminders = receives_reminders
@@ -385,6 +410,7 @@ def update_profile(
             "email",
             "preferred_language",
             "receives_reminders",
+            "email_verified",
         ]
     )
     return user

@@ -1,12 +1,14 @@
 """Accounts and organisations: signing in, one's profile, and administering an organisation's
 details and people."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -237,6 +239,16 @@ def withdraw_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
     return redirect("organisation", pk=organisation.pk)
 
 
+class ResetPasswordView(PasswordResetConfirmView):
+    """Setting a new password through the link mailed to the address also shows that the
+    address is the person's."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.mark_email_verified(user=form.user)
+        return response
+
+
 @never_cache
 def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
     """Where an invitation's link leads: a signed-in person accepts; anyone else creates their
@@ -250,6 +262,7 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
             status=404,
         )
     member = request.user.is_authenticated
+    is_invited = member and services.invited(signed_in(request), invitation)
     form = AcceptForm(request.POST or None) if not member else None
     if request.method == "POST":
         try:
@@ -300,6 +313,6 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "partners/accept_invitation.html",
-        {"invitation": invitation, "form": form},
+        {"invitation": invitation, "form": form, "is_invited": is_invited},
         status=400 if request.method == "POST" else 200,
     )

@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        partner_views.ResetPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -59,7 +59,7 @@ def test_an_invitation_is_mailed_accepted_once_and_gives_the_role(
     }
     assert client.post(link, details).status_code == 302
     ana = User.objects.get(username="ana")
-    assert ana.email == "ana@example.org"
+    assert ana.email == "ana@example.org" and ana.email_verified  # she came through its link
     assert Membership.objects.get(user=ana).role == "editor"
     client.logout()
     again = client.post(link, {**details, "username": "ana2"})
@@ -331,3 +331,60 @@ def test_accepting_says_a_taken_username_and_differing_passwords_at_once(client,
     assert "This username is taken; choose another." in response.text
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
+
+
+def test_an_invitation_goes_to_its_address_not_to_whoever_clicks(client, ngo):
+    _invitation, key = services.invite(
+        organisation=ngo["organisation"],
+        by=ngo["admin"],
+        email="victim@example.org",
+        role="manager",
+    )
+    link = reverse("accept-invitation", args=[key])
+    someone = UserFactory(username="someone", email="someone@example.org", email_verified=True)
+    client.force_login(someone)
+    page = client.get(link).text
+    assert "This invitation is for victim@example.org; you are signed in as someone." in page
+    assert "Sign out" in page and "Accept as" not in page
+    assert client.post(link).status_code == 403
+    # The same address typed into a profile, never shown to be theirs, is not enough either.
+    claimer = UserFactory(username="claimer", email="victim@example.org")
+    client.force_login(claimer)
+    assert client.post(link).status_code == 403
+    assert (
+        not Membership.objects.filter(organisation=ngo["organisation"], role="manager")
+        .exclude(user=ngo["manager"])
+        .exists()
+    )
+    # The person whose address it is, shown by a link mailed to it, accepts.
+    owner = UserFactory(username="owner", email="Victim@example.org", email_verified=True)
+    client.force_login(owner)
+    assert "Accept as owner" in client.get(link).text
+    assert client.post(link).status_code == 302
+    assert Membership.objects.get(user=owner, organisation=ngo["organisation"]).role == "manager"
+
+
+def test_an_address_is_verified_by_a_link_mailed_to_it_and_unverified_by_changing_it(client, ngo):
+    rosa = UserFactory(username="rosa", email="rosa@example.org")
+    client.post(reverse("password_reset"), {"email": "rosa@example.org"})
+    link = invitation_link_of_reset(mail.outbox[-1].body)
+    form = client.get(link, follow=True)
+    new = {"new_password1": "a-fresh-password-9", "new_password2": "a-fresh-password-9"}
+    client.post(form.redirect_chain[-1][0], new)
+    rosa.refresh_from_db()
+    assert rosa.email_verified
+    services.update_profile(
+        user=rosa,
+        first_name="",
+        last_name="",
+        email="rosa@elsewhere.example",
+        preferred_language="",
+    )
+    rosa.refresh_from_db()
+    assert not rosa.email_verified
+
+
+def invitation_link_of_reset(body: str) -> str:
+    found = re.search(r"http://testserver(/accounts/password/reset/\S+/)", body)
+    assert found is not None
+    return found.group(1)
