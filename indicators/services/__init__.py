@@ -1,6 +1,7 @@
 """Writes about indicators and progress. Each function validates fully and stores all or nothing."""
 
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator, save_dimension
+from .figures import Figures, check_update
 from .frameworks import copy_framework, import_framework
 from .imports import ImportOutcome, import_progress
 from .periods import lock_period, save_period, unlock_period
@@ -17,13 +18,11 @@ from .setup import (
     translate_dimension,
 )
 from .updates import (
-    Figures,
     NewUpdate,
     RowErrors,
     StaleUpdate,
     approve_update,
     approve_updates,
-    check_update,
     create_update,
     create_updates,
     delete_update,
