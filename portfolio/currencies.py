@@ -44,8 +44,14 @@ def name_of(code: str, language: str | None = None) -> str:
 
 def currency_choices(language: str | None = None) -> list[tuple[str, str]]:
     """Every ISO 4217 currency as (code, "PEN · Sol"), the usual ones first, then by code."""
+    return list(_choices_in(language or get_language() or "en"))
+
+
+@cache
+def _choices_in(language: str) -> tuple[tuple[str, str], ...]:
+    # Every form with a currency asks for these: named once per language.
     rest = sorted(code for code in _names() if code not in USUAL)
-    return [(code, f"{code} · {name_of(code, language)}") for code in (*USUAL, *rest)]
+    return tuple((code, f"{code} · {name_of(code, language)}") for code in (*USUAL, *rest))
 
 
 def meant(code: str) -> str | None:

@@ -275,34 +275,27 @@ class Link:
     consent: str  # CONFIRMED, AWAITING (its administrators are asked) or RECORDED (none to ask)
 
 
-def _consent_of(project_id: int, organisation_ids: set[int]) -> dict[int, str]:
-    confirmed = set(
-        Confirmation.objects.filter(
-            project_id=project_id, organisation_id__in=organisation_ids
-        ).values_list("organisation_id", flat=True)
-    )
-    with_administrators = set(
-        Membership.objects.filter(
-            organisation_id__in=organisation_ids, role=Membership.Role.ADMIN
-        ).values_list("organisation_id", flat=True)
-    )
-    return {
-        org: CONFIRMED if org in confirmed else AWAITING if org in with_administrators else RECORDED
-        for org in organisation_ids
-    }
-
-
 def links_for_setup(project: Project) -> tuple[list[Link], list[Link]]:
-    """Every funding and partnership of the project, awaiting confirmation or not."""
+    """Every funding and partnership of the project, with where its organisation's consent
+    stands. Whether a link counts is `models.standing`'s rule, read through the managers."""
     fundings = list(Funding.every.filter(project=project).select_related("funder"))
     partnerships = list(Partnership.every.filter(project=project).select_related("organisation"))
-    consent = _consent_of(
-        project.pk,
-        {f.funder_id for f in fundings} | {p.organisation_id for p in partnerships},
+    confirmed = set(
+        Confirmation.objects.filter(project=project).values_list("organisation_id", flat=True)
     )
+    counting = set(Funding.objects.filter(project=project).values_list("pk", flat=True))
+    counting_partners = set(
+        Partnership.objects.filter(project=project).values_list("pk", flat=True)
+    )
+
+    def consent(organisation_id: int, counts: bool) -> str:
+        if organisation_id in confirmed:
+            return CONFIRMED
+        return RECORDED if counts else AWAITING
+
     return (
-        [Link(f, consent[f.funder_id]) for f in fundings],
-        [Link(p, consent[p.organisation_id]) for p in partnerships],
+        [Link(f, consent(f.funder_id, f.pk in counting)) for f in fundings],
+        [Link(p, consent(p.organisation_id, p.pk in counting_partners)) for p in partnerships],
     )
 
 

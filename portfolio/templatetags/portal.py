@@ -81,26 +81,6 @@ def target_label(indicator: Indicator) -> str:
 
 
 @register.simple_tag
-def achieved_label(indicator: Indicator, figures) -> str:
-    """What has been achieved, in the indicator's own terms."""
-    if figures is None or figures.readings_counted == 0:
-        return _("nothing reported yet")
-    if indicator.measure == Indicator.Measure.MILESTONE:
-        return _("done") if figures.achieved and figures.achieved >= 1 else _("not done yet")
-    if indicator.measure == Indicator.Measure.QUALITATIVE:
-        return _("reported")
-    if indicator.measure == Indicator.Measure.PERCENTAGE:
-        if figures.denominator is not None:
-            return _("%(percent)s (%(numerator)s of %(denominator)s)") % {
-                "percent": pct(figures.achieved),
-                "numerator": qty(figures.numerator),
-                "denominator": qty(figures.denominator),
-            }
-        return pct(figures.achieved)
-    return f"{qty(figures.achieved)} {indicator.translated('unit') or indicator.currency}".strip()
-
-
-@register.simple_tag
 def figure(indicator: Indicator, value: Decimal | None) -> str:
     """One figure of the indicator in its own terms: "160 women", "62.5 %", "done"."""
     if value is None:
@@ -110,6 +90,22 @@ def figure(indicator: Indicator, value: Decimal | None) -> str:
     if indicator.measure == Indicator.Measure.PERCENTAGE:
         return pct(value)
     return f"{qty(value)} {indicator.translated('unit') or indicator.currency}".strip()
+
+
+@register.simple_tag
+def achieved_label(indicator: Indicator, figures) -> str:
+    """What has been achieved, in the indicator's own terms."""
+    if figures is None or figures.readings_counted == 0:
+        return _("nothing reported yet")
+    if indicator.measure == Indicator.Measure.QUALITATIVE:
+        return _("reported")
+    if indicator.measure == Indicator.Measure.PERCENTAGE and figures.denominator is not None:
+        return _("%(percent)s (%(numerator)s of %(denominator)s)") % {
+            "percent": pct(figures.achieved),
+            "numerator": qty(figures.numerator),
+            "denominator": qty(figures.denominator),
+        }
+    return figure(indicator, figures.achieved)
 
 
 STATUS_LABELS = {

@@ -25,30 +25,29 @@ def _names(project: Project, organisation: Organisation) -> bool:
     )
 
 
-def confirm_if_own(*, project: Project, organisation: Organisation, by: User) -> bool:
-    """Record the consent at once where the person naming the organisation administers it (or,
-    creating a project, manages it). Returns whether the link counts now: it does too where
-    the organisation has no administrator to ask."""
-    if Confirmation.objects.filter(project=project, organisation=organisation).exists():
-        return True
-    if not administers(by, organisation):
-        return not Membership.objects.filter(
-            organisation=organisation, role=Membership.Role.ADMIN
-        ).exists()
+def _confirm(project: Project, organisation: Organisation, by: User | None) -> Confirmation:
+    """The confirmation, recorded once with who gave it."""
+    existing = Confirmation.objects.filter(project=project, organisation=organisation).first()
+    if existing is not None:
+        return existing
     confirmation = Confirmation(project=project, organisation=organisation, confirmed_by=by)
     confirmation._history_user = by  # type: ignore[attr-defined]
     confirmation.save()
-    return True
+    return confirmation
+
+
+def confirm_if_own(*, project: Project, organisation: Organisation, by: User) -> bool:
+    """Record the consent at once where the person naming the organisation administers it.
+    Returns whether the project's links to it count now (models.standing decides)."""
+    if administers(by, organisation):
+        _confirm(project, organisation, by)
+    return Partnership.objects.filter(project=project, organisation=organisation).exists()
 
 
 def record_consent(*, project: Project, organisation: Organisation, by: User | None) -> None:
     """The consent of an organisation that acts itself: its manager creating its own project,
     or the portal's operator loading data the organisations supplied (the demo)."""
-    if Confirmation.objects.filter(project=project, organisation=organisation).exists():
-        return
-    confirmation = Confirmation(project=project, organisation=organisation, confirmed_by=by)
-    confirmation._history_user = by  # type: ignore[attr-defined]
-    confirmation.save()
+    _confirm(project, organisation, by)
 
 
 @transaction.atomic
@@ -63,13 +62,7 @@ def confirm_involvement(*, project: Project, organisation: Organisation, by: Use
         raise ValidationError(
             _("The project no longer names %(organisation)s.") % {"organisation": organisation.name}
         )
-    existing = Confirmation.objects.filter(project=project, organisation=organisation).first()
-    if existing is not None:
-        return existing
-    confirmation = Confirmation(project=project, organisation=organisation, confirmed_by=by)
-    confirmation._history_user = by  # type: ignore[attr-defined]
-    confirmation.save()
-    return confirmation
+    return _confirm(project, organisation, by)
 
 
 @transaction.atomic
