@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Membership, User
+from portfolio.forms import SpreadsheetField
 from portfolio.http import signed_in
 from projects.models import Project
 from projects.selectors import has_role, project_for_page
@@ -26,7 +27,7 @@ SESSION_KEY = "progress_imports"
 
 
 class UploadForm(forms.Form):
-    spreadsheet = forms.FileField(label=gettext_lazy("Filled-in template (.xlsx or .csv)"))
+    spreadsheet = SpreadsheetField(label=gettext_lazy("Filled-in template (.xlsx or .csv)"))
     submit = forms.BooleanField(
         label=gettext_lazy("Submit the updates for review (otherwise they are kept as drafts)"),
         required=False,
@@ -52,11 +53,14 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["spreadsheet"]
         suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
         stored = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}{suffix}", upload)
-        with default_storage.open(stored, "rb") as stream:
-            outcome = _check(project, signed_in(request), stream, stored, submit=False)
-        if outcome.problems:
-            default_storage.delete(stored)
-        else:
+        try:
+            with default_storage.open(stored, "rb") as stream:
+                outcome = _check(project, signed_in(request), stream, stored, submit=False)
+        finally:
+            # Kept only for the commit that follows a clean check, whatever happened else.
+            if outcome is None or outcome.problems:
+                default_storage.delete(stored)
+        if not outcome.problems:
             token = uuid.uuid4().hex
             pending = request.session.get(SESSION_KEY, {})
             pending[token] = {

@@ -6,20 +6,20 @@ check every row as they check a form."""
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from partners.models import Organisation
+from portfolio import workbooks
 from portfolio.files import csv_row, xlsx_row
 from projects.models import Project
 
@@ -141,36 +141,27 @@ def template_csv(project: Project) -> str:
     return buffer.getvalue()
 
 
-def _records(upload: IO[bytes], name: str) -> list[list[Any]]:
-    content = upload.read()
-    if name.lower().endswith(".csv") or not content.startswith(b"PK"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                _("The file is neither an .xlsx spreadsheet nor a UTF-8 CSV file.")
-            ) from None
-        if "\x00" in text:
-            raise ValidationError(_("The file contains NUL characters: it is not a CSV file."))
-        return [list(row) for row in csv.reader(io.StringIO(text))]
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ValidationError(
-            _("This file is not a spreadsheet the portal can read: use the template.")
-        ) from None
-    sheet = book["Progress"] if "Progress" in book.sheetnames else book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+def _records(upload: IO[bytes], name: str) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of each row of the file, header first, streamed and bounded."""
+    content = workbooks.read_upload(upload)
+    if name.lower().endswith(".csv") or not workbooks.is_xlsx(content):
+        return workbooks.csv_rows(content, limit=MAX_ROWS)
+    book = workbooks.open_workbook(content)
+    sheet = workbooks.sheet_named(book, "Progress", or_first=True)
+    if sheet is None:
+        raise ValidationError(_("The spreadsheet has no sheet of rows: start from the template."))
+    return workbooks.sheet_rows(sheet, limit=MAX_ROWS)
 
 
 def read(project: Project, upload: IO[bytes], name: str) -> Sheet:
     """The rows of a filled-in template, and what is wrong with each cell."""
     records = _records(upload, name)
     sheet = Sheet()
-    if not records:
+    first = next(records, None)
+    if first is None:
         sheet.problems.append(Problem(0, "", _("The file is empty.")))
         return sheet
-    columns = [str(cell or "").strip() for cell in records[0]]
+    columns = [str(cell or "").strip() for cell in first[1]]
     missing = [column for column in (*FIXED, *LAST) if column not in columns]
     if missing:
         sheet.problems.append(
@@ -182,17 +173,12 @@ def read(project: Project, upload: IO[bytes], name: str) -> Sheet:
             )
         )
         return sheet
-    if len(records) - 1 > MAX_ROWS:
-        sheet.problems.append(
-            Problem(0, "", _("At most %(limit)s rows at a time.") % {"limit": f"{MAX_ROWS:,}"})
-        )
-        return sheet
     indicators = {i.code.lower(): i for i in project.indicators.select_related("project")}
     periods = {p.name.lower(): p for p in project.periods.all()}
     organisations = {o.short_name.lower(): o for o in Organisation.objects.all()}
     categories = dict(category_columns(project))
     position = {column: index for index, column in enumerate(columns)}
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in records:
         cells = {
             column: record[index] if index < len(record) else None
             for column, index in position.items()

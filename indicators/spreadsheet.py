@@ -9,15 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from portfolio import workbooks
 from portfolio.files import xlsx_row
 from projects.models import Result
 
@@ -45,6 +44,7 @@ INDICATOR_COLUMNS = [
 ]
 TARGET_COLUMNS = ["Indicator code", "Dimension", "Category", "Target value", "Target share (%)"]
 MAX_ROWS = 2000
+SHEETS = ("Results", "Indicators", "Category targets")
 EXHAUSTIVE_MARK = "(exhaustive)"
 
 
@@ -167,14 +167,15 @@ class CellError(ValueError):
 
 
 def read_framework(upload: IO[bytes], dimensions: Iterable[Dimension]) -> Framework:
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    content = workbooks.read_upload(upload)
+    if not workbooks.is_xlsx(content):
         raise ValidationError(
             _("This file is not a spreadsheet the portal can read: upload the template as .xlsx.")
-        ) from None
+        )
+    book = workbooks.open_workbook(content)
     framework = Framework()
-    missing = [name for name in ("Results", "Indicators") if name not in book.sheetnames]
+    sheets = {name: workbooks.sheet_named(book, name) for name in SHEETS}
+    missing = [name for name in ("Results", "Indicators") if sheets[name] is None]
     if missing:
         framework.errors.append(
             _("The spreadsheet has no sheet called %(sheet)s: start from the template.")
@@ -188,18 +189,18 @@ def read_framework(upload: IO[bytes], dimensions: Iterable[Dimension]) -> Framew
             "dimension"
         )
     }
-    for row, cells in _rows(book["Results"], RESULT_COLUMNS, framework):
+    for row, cells in _rows(sheets["Results"], RESULT_COLUMNS, framework):
         try:
             framework.results.append(_result(row, cells))
         except CellError as error:
             framework.errors.append(row.problem(str(error)))
-    for row, cells in _rows(book["Indicators"], INDICATOR_COLUMNS, framework):
+    for row, cells in _rows(sheets["Indicators"], INDICATOR_COLUMNS, framework):
         try:
             framework.indicators.append(_indicator(row, cells, usable))
         except CellError as error:
             framework.errors.append(row.problem(str(error)))
-    if "Category targets" in book.sheetnames:
-        for row, cells in _rows(book["Category targets"], TARGET_COLUMNS, framework):
+    if sheets["Category targets"] is not None:
+        for row, cells in _rows(sheets["Category targets"], TARGET_COLUMNS, framework):
             try:
                 _target(framework, cells, categories)
             except CellError as error:
@@ -208,21 +209,16 @@ def read_framework(upload: IO[bytes], dimensions: Iterable[Dimension]) -> Framew
 
 
 def _rows(sheet: Any, columns: list[str], framework: Framework) -> Iterable[tuple[Row, dict]]:
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    rows = workbooks.sheet_rows(sheet, limit=MAX_ROWS)
+    first = next(rows, None)
+    header = [str(cell).strip() if cell is not None else "" for cell in (first[1] if first else [])]
     if header[: len(columns)] != columns:
         framework.errors.append(
             _("The sheet %(sheet)s does not have the template's columns: %(columns)s.")
             % {"sheet": sheet.title, "columns": ", ".join(columns)}
         )
         return
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            framework.errors.append(
-                _("The sheet %(sheet)s has more than %(limit)s rows.")
-                % {"sheet": sheet.title, "limit": MAX_ROWS}
-            )
-            return
+    for number, values in rows:
         cells = dict(zip(columns, values, strict=False))
         if all(value is None or str(value).strip() == "" for value in cells.values()):
             continue

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .currencies import currency_choices, is_currency
 from .numbers import as_written
 from .translations import Translated
+from .workbooks import MAX_UPLOAD_BYTES, too_large
 
 
 def attach(form: forms.Form, error: ValidationError) -> None:
@@ -74,6 +75,15 @@ class WrittenDecimalField(forms.DecimalField):
         if isinstance(value, Decimal) and value.is_finite():
             return as_written(value)
         return value
+
+
+class SpreadsheetField(forms.FileField):
+    """An uploaded spreadsheet, refused before it is stored or read when it is too large."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and value.size > MAX_UPLOAD_BYTES:
+            raise too_large()
 
 
 class CurrencyField(forms.ChoiceField):

@@ -6,7 +6,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
-from portfolio.forms import CurrencyField, TranslatedForm, WrittenDecimalField, date_field
+from portfolio.forms import (
+    CurrencyField,
+    SpreadsheetField,
+    TranslatedForm,
+    WrittenDecimalField,
+    date_field,
+)
 
 from .models import BeneficiaryGroup, Location, Partnership, Project, Result
 from .selectors import location_choices
@@ -195,7 +201,7 @@ class CopyForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    spreadsheet = forms.FileField(label=_("Filled-in template (.xlsx)"))
+    spreadsheet = SpreadsheetField(label=_("Filled-in template (.xlsx)"))
 
 
 class PlaceForm(forms.Form):
