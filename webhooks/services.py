@@ -6,11 +6,12 @@ import json
 import logging
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,14 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Portal-Signature"
 EVENT_HEADER = "X-Portal-Event"
 MAX_WEBHOOKS = 5
+# Failed attempts are tried again after these waits, then the delivery fails for good: seven
+# attempts over about 53 minutes. The waits are kept on the delivery, not in the broker, so a
+# worker that dies forgets nothing and beat (or `manage.py retry_webhooks`) sends what is due.
+RETRY_AFTER_SECONDS = (30, 60, 120, 300, 900, 1800)
+MAX_ATTEMPTS = len(RETRY_AFTER_SECONDS) + 1
+# A first attempt not made this long after its change committed was lost (the broker or the
+# worker was down): it is due again.
+FIRST_ATTEMPT_LOST_AFTER = timedelta(seconds=60)
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -110,12 +119,12 @@ def dispatch(delivery_ids: Iterable[int]) -> None:
     """Send the events after the change committed: by the worker, or, on a single machine
     without one, at once with a short timeout. Either way nothing is raised into the request
     that made the change; a failure is recorded on its delivery, retried later."""
-    from .tasks import attempt_now, deliver
+    from .tasks import attempt, deliver
 
     for pk in delivery_ids:
         try:
             if deliver.app.conf.task_always_eager:
-                attempt_now(pk)
+                attempt(pk)
             else:
                 deliver.delay(pk)
         except Exception:
@@ -158,14 +167,60 @@ def snapshots_computed(*, project_ids: Iterable[int]) -> None:
                 _queue(webhooks, "snapshots.computed", payload)
 
 
-def record_attempt(delivery: Delivery, *, status_code: int | None, error: str, final: bool) -> None:
+def due_deliveries() -> QuerySet[Delivery]:
+    """Pending deliveries whose next attempt is due, or whose first attempt was lost."""
+    now = timezone.now()
+    return Delivery.objects.filter(status=Delivery.Status.PENDING).filter(
+        Q(next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - FIRST_ATTEMPT_LOST_AFTER)
+    )
+
+
+def retry_due() -> int:
+    """Send again every delivery that is due; how many were."""
+    due = list(due_deliveries().order_by("pk").values_list("pk", flat=True))
+    dispatch(due)
+    return len(due)
+
+
+def claim(delivery_id: int, *, lease: timedelta) -> Delivery | None:
+    """Take a pending delivery whose attempt is due for one attempt, or None where another
+    process holds it, or it is delivered, failed, gone or not due. Holding it moves its next
+    attempt past the lease, so that a process that dies mid-attempt only delays it."""
+    now = timezone.now()
+    taken = (
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(next_attempt_at=now + lease)
+    )
+    if not taken:
+        return None
+    return Delivery.objects.select_related("webhook").get(pk=delivery_id)
+
+
+def record_attempt(delivery: Delivery, *, status_code: int | None, error: str) -> None:
+    """What one attempt brought: delivered, due again after its wait, or failed for good."""
+    now = timezone.now()
     delivery.attempts += 1
     delivery.response_status = status_code
     delivery.error = error[:500]
+    delivery.next_attempt_at = None
     if status_code is not None and 200 <= status_code < 300:
         delivery.status = Delivery.Status.DELIVERED
-        delivery.finished_at = timezone.now()
-    elif final:
+        delivery.finished_at = now
+    elif delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = Delivery.Status.FAILED
-        delivery.finished_at = timezone.now()
-    delivery.save(update_fields=["attempts", "response_status", "error", "status", "finished_at"])
+        delivery.finished_at = now
+    else:
+        wait = RETRY_AFTER_SECONDS[delivery.attempts - 1]
+        delivery.next_attempt_at = now + timedelta(seconds=wait)
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "response_status",
+            "error",
+            "status",
+            "finished_at",
+            "next_attempt_at",
+        ]
+    )

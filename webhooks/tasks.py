@@ -1,5 +1,9 @@
-"""Sending webhook events: after the change commits, by a worker, retried with backoff, so a
-slow or unreachable receiver never holds up the change itself."""
+"""Sending webhook events: after the change commits, by a worker, one attempt at a time. A
+failed attempt is due again after a wait kept on the delivery; beat's `retry_due_deliveries`
+(or `manage.py retry_webhooks` where no beat runs) sends what is due. A slow or unreachable
+receiver never holds up the change itself, nor the other webhooks' events."""
+
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -8,38 +12,30 @@ from . import services
 from .models import Delivery
 from .sending import post
 
-MAX_RETRIES = 6  # about 32 minutes of backoff in all
+
+@shared_task(acks_late=True)
+def deliver(delivery_id: int) -> str:
+    return attempt(delivery_id)
 
 
-class DeliveryFailed(Exception):
-    pass
+@shared_task(acks_late=True)
+def retry_due_deliveries() -> int:
+    return services.retry_due()
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(DeliveryFailed,),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
-def deliver(self, delivery_id: int) -> str:
-    delivery = Delivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status != Delivery.Status.PENDING:
-        return "nothing to do"  # idempotent: delivered, failed for good, or gone
-    final = self.request.retries >= MAX_RETRIES
-    status, error = _attempt(delivery)
-    delivered = status is not None and 200 <= status < 300
-    services.record_attempt(delivery, status_code=status, error=error, final=final or delivered)
-    if delivered:
-        return "delivered"
-    if not final:
-        raise DeliveryFailed(error or f"answered {status}")
-    return "failed"
+def attempt(delivery_id: int) -> str:
+    """One attempt at the delivery, if it is pending and due; never raises. By the worker, or
+    in the process that made the change where there is none (a single machine)."""
+    lease = timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 60)
+    delivery = services.claim(delivery_id, lease=lease)
+    if delivery is None:
+        return "nothing to do"  # delivered, failed for good, gone, not due or being sent
+    status, error = _post(delivery)
+    services.record_attempt(delivery, status_code=status, error=error)
+    return str(delivery.status)
 
 
-def _attempt(delivery: Delivery) -> tuple[int | None, str]:
+def _post(delivery: Delivery) -> tuple[int | None, str]:
     """One post of the event: the answer's status, or None and why it could not be sent."""
     webhook = delivery.webhook
     body = services.body_of(delivery)
@@ -54,17 +50,3 @@ def _attempt(delivery: Delivery) -> tuple[int | None, str]:
     except Exception as error:  # unreachable, timed out, refused, address not allowed
         return None, str(error) or type(error).__name__
     return status, "" if 200 <= status < 300 else f"answered {status}"
-
-
-def attempt_now(delivery_id: int) -> str:
-    """One attempt, in the process that made the change (a single machine without a worker):
-    never raises; a failure stays pending for `manage.py retry_webhooks`, and fails for good
-    after as many attempts as the worker would make."""
-    delivery = Delivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status != Delivery.Status.PENDING:
-        return "nothing to do"
-    status, error = _attempt(delivery)
-    delivered = status is not None and 200 <= status < 300
-    final = delivered or delivery.attempts + 1 > MAX_RETRIES
-    services.record_attempt(delivery, status_code=status, error=error, final=final)
-    return "delivered" if delivered else "failed" if final else "pending"

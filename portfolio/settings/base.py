@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.repair_stale_snapshots",
         "schedule": SNAPSHOT_REPAIR_SECONDS,
     },
+    "retry-webhook-deliveries": {
+        "task": "webhooks.tasks.retry_due_deliveries",
+        "schedule": 30.0,
+    },
     "recompute-all-snapshots": {
         "task": "indicators.tasks.recompute_all_snapshots",
         "schedule": SNAPSHOT_FULL_RECOMPUTE_SECONDS,

@@ -1,16 +1,16 @@
 """Webhooks: signed events a partner's system can trust, that never hold up an approval."""
 
-import contextlib
 import json
 import threading
 import time
+from datetime import timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from celery.exceptions import Retry
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from indicators import services as indicator_services
 from indicators.models import Indicator
@@ -18,7 +18,7 @@ from partners.models import Organisation, User
 from portfolio.celery import app as celery_app
 from webhooks import services
 from webhooks.models import Delivery
-from webhooks.tasks import MAX_RETRIES, deliver
+from webhooks.tasks import deliver, retry_due_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -141,23 +141,74 @@ def test_a_slow_receiver_never_holds_up_the_approval(
     assert (delivery.status, delivery.response_status) == ("delivered", 200)
 
 
-def test_a_failing_receiver_is_retried_then_marked_failed(demo, receiver):
+def _make_due(delivery: Delivery) -> None:
+    """As if its wait had passed."""
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+
+def test_a_failing_receiver_is_retried_after_each_wait_then_marked_failed(demo, receiver):
     broken = receiver(status=500)
     webhook, _secret = register("ASPEm", broken.url)
     delivery = services.send_test_event(webhook=webhook, by=User.objects.get(username="admin"))
-    for attempt in range(MAX_RETRIES + 1):  # as the worker runs it, backing off in between
-        with contextlib.suppress(Retry):  # the worker would schedule the next attempt
-            deliver.apply(args=[delivery.pk], retries=attempt)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None, attempts=0)
+    broken.received.clear()
+    waits = []
+    for attempt in range(1, services.MAX_ATTEMPTS + 1):
+        before = timezone.now()
+        assert deliver.apply(args=[delivery.pk]).get() in ("pending", "failed")
         delivery.refresh_from_db()
-        assert delivery.status == ("failed" if attempt == MAX_RETRIES else "pending"), attempt
+        assert delivery.attempts == attempt
+        if delivery.next_attempt_at:
+            waits.append(round((delivery.next_attempt_at - before).total_seconds()))
+            # Not due yet: neither the worker nor beat sends it again.
+            assert deliver.apply(args=[delivery.pk]).get() == "nothing to do"
+            assert services.retry_due() == 0
+            _make_due(delivery)
+    assert waits == [30, 60, 120, 300, 900, 1800]
     assert (delivery.status, delivery.attempts, delivery.response_status) == (
         "failed",
-        MAX_RETRIES + 1,
+        services.MAX_ATTEMPTS,
         500,
     )
-    assert len(broken.received) == MAX_RETRIES + 1
+    assert len(broken.received) == services.MAX_ATTEMPTS
     deliver.apply(args=[delivery.pk])  # idempotent: a failed delivery is not sent again
-    assert len(broken.received) == MAX_RETRIES + 1
+    assert len(broken.received) == services.MAX_ATTEMPTS
+
+
+def test_beat_sends_what_is_due_and_a_first_attempt_that_was_lost(demo, receiver):
+    working = receiver()
+    webhook, _secret = register("ASPEm", working.url)
+    admin = User.objects.get(username="admin")
+    celery_app.conf.task_always_eager = False
+    try:
+        lost = services.send_test_event(webhook=webhook, by=admin)  # the broker never had it
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.control.purge()
+    assert services.retry_due() == 0  # a first attempt may still be on its way
+    Delivery.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - services.FIRST_ATTEMPT_LOST_AFTER
+    )
+    assert retry_due_deliveries.apply().get() == 1  # what beat runs every 30 s
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == ("delivered", 1)
+    assert len(working.received) == 1
+
+
+def test_a_delivery_being_sent_is_not_sent_twice(demo, receiver):
+    working = receiver()
+    webhook, _secret = register("ASPEm", working.url)
+    celery_app.conf.task_always_eager = False
+    try:
+        delivery = services.send_test_event(webhook=webhook, by=User.objects.get(username="admin"))
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.control.purge()
+    held = services.claim(delivery.pk, lease=timedelta(seconds=65))  # a worker is posting it
+    assert held is not None
+    assert deliver.apply(args=[delivery.pk]).get() == "nothing to do"
+    assert services.retry_due() == 0
+    assert working.received == []
 
 
 def test_addresses_inside_the_network_are_refused_outside_development(settings):
@@ -275,8 +326,7 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failed_attempt(demo, receive
     try:
         webhook, _secret = register("ASPEm", redirecting.url)
         delivery = services.send_test_event(webhook=webhook, by=User.objects.get(username="admin"))
-        with contextlib.suppress(Retry):
-            deliver.apply(args=[delivery.pk])
+        deliver.apply(args=[delivery.pk])
     finally:
         redirecting.server.shutdown()
         redirecting.server.server_close()
@@ -298,6 +348,10 @@ def test_without_a_worker_an_unreachable_webhook_never_fails_the_approval(
     assert (stuck.status, stuck.attempts) == ("pending", 1) and stuck.error
     assert any(json.loads(b)["event"] == "update.approved" for _h, b in working.received)
 
+    call_command("retry_webhooks", verbosity=0)  # not due yet: 30 s after the first attempt
+    stuck.refresh_from_db()
+    assert stuck.attempts == 1
+    _make_due(stuck)
     call_command("retry_webhooks", verbosity=0)
     stuck.refresh_from_db()
     assert (stuck.status, stuck.attempts) == ("pending", 2)

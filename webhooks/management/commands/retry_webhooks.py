@@ -1,21 +1,14 @@
-"""Send again the webhook events still pending: on a single machine without a worker, the
-events whose first attempt failed wait for this (run it from cron every few minutes)."""
+"""Send again the webhook events whose next attempt is due: where no beat runs (a single
+machine without a worker), run it from cron every few minutes."""
 
 from django.core.management.base import BaseCommand
 
-from webhooks.models import Delivery
-from webhooks.services import dispatch
+from webhooks.services import retry_due
 
 
 class Command(BaseCommand):
-    help = "Send again the webhook events still pending."
+    help = "Send again the webhook events whose next attempt is due."
 
     def handle(self, *args: object, **options: object) -> None:
-        pending = list(
-            Delivery.objects.filter(status=Delivery.Status.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        dispatch(pending)
-        left = Delivery.objects.filter(pk__in=pending, status=Delivery.Status.PENDING).count()
-        self.stdout.write(f"{len(pending)} pending events sent again; {left} still pending.")
+        sent = retry_due()
+        self.stdout.write(f"{sent} due webhook events sent again.")
