@@ -4,12 +4,16 @@ Approving, reopening or deleting an update marks its indicator's snapshot stale 
 transaction commits, schedules one recompute. Scheduling is coalesced: an atomic "pending" key
 (Redis SET NX) lets one job wait a moment to gather a burst of approvals, and the job clears
 the key before it reads anything, so every change is either seen by the pending job or
-schedules the next one. Whatever slips through (a worker killed mid-job, Redis down when the
-approval was saved) stays marked stale until the periodic repair, which also runs when a worker
-starts.
+schedules the next one. The key lives only a few seconds longer than the wait, so a job lost
+with a killed worker holds back no later approval for long. Whatever slips through (a worker
+killed mid-job, Redis down when the approval was saved) stays marked stale until a repair: beat
+runs one every 30 s, and a worker that starts runs one at once and another once any key left
+by a lost job has expired, so that a single machine without beat is right again within
+seconds of its worker's return.
 """
 
 import logging
+import math
 
 from celery import chord, shared_task
 from celery.signals import worker_ready
@@ -22,17 +26,22 @@ from webhooks import services as webhook_services
 from .services import reminders, snapshots
 
 logger = logging.getLogger(__name__)
-PENDING_TTL = 120  # seconds; a lost job's key expires and the repair takes over meanwhile
+PENDING_GRACE_SECONDS = 5  # how long a "pending" key outlives the wait of the job that set it
+RETRY_BACKOFF_MAX = 60  # seconds; kept well below the broker's visibility timeout
 
 
 def pending_key(indicator_id: int) -> str:
     return f"snapshots:pending:{indicator_id}"
 
 
+def pending_ttl() -> int:
+    return math.ceil(settings.SNAPSHOT_COALESCE_SECONDS + PENDING_GRACE_SECONDS)
+
+
 def schedule_recompute(indicator_id: int) -> None:
     """Queue one recompute of this indicator unless one is already waiting to run."""
     try:
-        if cache.add(pending_key(indicator_id), 1, timeout=PENDING_TTL):
+        if cache.add(pending_key(indicator_id), 1, timeout=pending_ttl()):
             recompute_indicator.apply_async(
                 (indicator_id,), countdown=settings.SNAPSHOT_COALESCE_SECONDS
             )
@@ -54,7 +63,7 @@ def cache_delete_quietly(key: str) -> None:
     acks_late=True,
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
-    retry_backoff_max=60,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     max_retries=8,
 )
 def recompute_indicator(indicator_id: int) -> None:
@@ -72,12 +81,24 @@ def schedule_batch(indicator_ids: list[int]) -> None:
         logger.warning("Could not queue a batch recompute", exc_info=True)
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=8,
+)
 def recompute_indicator_batch(indicator_ids: list[int]) -> int:
     return snapshots.recompute(indicator_ids)
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=8,
+)
 def repair_stale_snapshots() -> int:
     """Recompute every snapshot marked stale or missing."""
     stale = snapshots.stale_indicator_ids()
@@ -87,7 +108,13 @@ def repair_stale_snapshots() -> int:
     return len(stale)
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=8,
+)
 def recompute_all_snapshots(chunk_projects: int = snapshots.CHUNK_PROJECTS) -> int:
     """Recompute everything, repairing any drift between snapshots and approved updates: the
     projects in chunks that every free worker takes a share of, then the portfolios once all
@@ -99,25 +126,43 @@ def recompute_all_snapshots(chunk_projects: int = snapshots.CHUNK_PROJECTS) -> i
     return len(chunks)
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=8,
+)
 def recompute_snapshot_chunk(project_ids: list[int]) -> int:
     return snapshots.recompute_chunk(project_ids)
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=8,
+)
 def recompute_portfolio_snapshots() -> int:
     return snapshots.recompute_all_portfolios()
 
 
 @worker_ready.connect
 def repair_on_start(**_kwargs) -> None:
-    """A worker that starts (again) first repairs what a lost job may have left stale."""
+    """A worker that starts (again) repairs what a lost job left stale, at once and again once
+    any "pending" key of a lost job has expired (an approval it held back is stale too)."""
     repair_stale_snapshots.delay()
+    repair_stale_snapshots.apply_async(countdown=pending_ttl() + 1)
 
 
 # A mail server that cannot be reached (OSError, smtplib's errors among them) is tried again.
 @shared_task(
-    acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=8
+    acks_late=True,
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=8,
 )
 def send_reminders() -> int:
     """The day's reminder digests. Safe to run twice: what was sent is recorded."""

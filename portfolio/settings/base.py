@@ -185,7 +185,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An approval must not wait long on a broker that is down: the repair catches up later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# A message a killed worker held unacknowledged goes back to the queue after the visibility
+# timeout (Redis's default is an hour). Every countdown the tasks use (a coalescing wait, a
+# retry backoff of at most 60 s) is shorter, as it must be, or the message would be run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "visibility_timeout": 300,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
 # Snapshots: how long a recompute waits to gather a burst of approvals, how often stale

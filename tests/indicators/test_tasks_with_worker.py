@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
 from django.urls import reverse
 
 from indicators import services
@@ -206,6 +207,44 @@ def test_a_worker_killed_mid_recompute_ends_with_exact_figures_once_restarted(
         second.stop()
     for snapshot in IndicatorSnapshot.objects.filter(pk__in=values):
         assert snapshot.achieved == values[snapshot.pk]
+
+
+def approved_sum(indicator) -> Decimal:
+    """The figure computed directly from the approved updates, as a check on the snapshot."""
+    return ProgressUpdate.objects.filter(
+        indicator=indicator, status=ProgressUpdate.Status.APPROVED
+    ).aggregate(total=Sum("value"))["total"] or Decimal(0)
+
+
+def test_after_a_worker_is_killed_approvals_are_right_within_30_s_of_its_return_without_beat(
+    real_tasks, funded_project, settings
+):
+    """The first approval's job waits in the worker (unacknowledged) when the worker is killed;
+    the second approval comes after the returning worker's first repair, while the first job's
+    "pending" key may still be there. No beat runs."""
+    settings.SNAPSHOT_COALESCE_SECONDS = 3
+    coalesce = {"SNAPSHOT_COALESCE_SECONDS": "3"}
+    indicator = IndicatorFactory(project=funded_project["project"], target_value=Decimal(100))
+    (first,) = submitted(indicator, funded_project["editor"], 5)
+    (second,) = submitted(indicator, funded_project["editor"], 7)
+    killed = worker(settings.REDIS_URL, **coalesce).start()
+    services.approve_update(update=first, reviewer=funded_project["manager"])
+    wait_until(lambda: "recompute_indicator" in killed.log.read_text(), timeout=10)
+    killed.kill()
+    assert not is_fresh(indicator, Decimal(5))
+
+    returned = worker(settings.REDIS_URL, **coalesce).start()
+    back = time.monotonic()
+    try:
+        wait_until(lambda: is_fresh(indicator, Decimal(5)), timeout=30)  # the repair at start
+        services.approve_update(update=second, reviewer=funded_project["manager"])
+        wait_until(lambda: is_fresh(indicator, Decimal(12)), timeout=30, step=0.2)
+        seconds = time.monotonic() - back
+    finally:
+        returned.stop()
+    print(f"figures right {seconds:.1f} s after the worker's return (killed with SIGKILL)")
+    assert seconds < 30
+    assert snapshot_of(indicator).achieved == approved_sum(indicator) == Decimal(12)
 
 
 def free_port() -> int:
