@@ -5,8 +5,8 @@ WORKDIR /app
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements.lock .
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=portfolio.settings.production \
     SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
@@ -14,4 +14,4 @@ RUN DJANGO_SETTINGS_MODULE=portfolio.settings.production \
 RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portfolio.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "portfolio.wsgi:application"]

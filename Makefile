@@ -7,14 +7,23 @@ NODE_STAMP := node_modules/.installed
 # The suite runs in this many processes (pytest-xdist); each has a database of its own.
 TEST_PROCESSES ?= 2
 
-.PHONY: run test lint serve migrate demo clean messages
+.PHONY: run test lint serve migrate demo clean messages lock
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installed from the lock: every package of the tree, pinned, with its hashes.
+$(STAMP): requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
+
+# After changing a pin in requirements.txt or requirements-dev.txt: the locks, from those pins
+# (uv, itself pinned in requirements-dev.txt; the runtime lock is what the Dockerfile installs).
+lock: $(STAMP)
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header -q \
+		requirements.txt -o requirements.lock
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header -q \
+		requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 # axe-core, which the browser tests run on every page; without npm those tests are skipped.
 $(NODE_STAMP): package.json package-lock.json

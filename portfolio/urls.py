@@ -10,7 +10,6 @@ from . import views
 
 urlpatterns = [
     path("", views.portfolio_home, name="portfolio-home"),
-    path("healthz", views.healthz, name="healthz"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("dashboards/", views.dashboards, name="dashboards"),
     path("dashboards/<int:pk>/report.xlsx", views.dashboard_report, name="dashboard-report"),

@@ -7,7 +7,6 @@ from typing import IO
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -67,15 +66,6 @@ def portfolio_home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portfolio/home.html", {"rows": rows, "page": page, "can_start": can_start}
     )
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and container health checks: 200 when the database answers."""
-    try:
-        connection.ensure_connection()
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required

@@ -228,9 +228,11 @@ def test_after_a_worker_is_killed_approvals_are_right_within_30_s_of_its_return_
     (first,) = submitted(indicator, funded_project["editor"], 5)
     (second,) = submitted(indicator, funded_project["editor"], 7)
     killed = worker(settings.REDIS_URL, **coalesce).start()
-    services.approve_update(update=first, reviewer=funded_project["manager"])
-    wait_until(lambda: "recompute_indicator" in killed.log.read_text(), timeout=10)
-    killed.kill()
+    try:
+        services.approve_update(update=first, reviewer=funded_project["manager"])
+        wait_until(lambda: "recompute_indicator" in killed.log.read_text(), timeout=10)
+    finally:
+        killed.kill()
     assert not is_fresh(indicator, Decimal(5))
 
     returned = worker(settings.REDIS_URL, **coalesce).start()
