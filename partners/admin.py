@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from indicators.admin import ReadOnly
 
@@ -46,3 +48,11 @@ class InvitationAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["email", "organisation__name"]
     list_select_related = ["organisation"]
     exclude = ["key_hash"]
+
+
+# Two-factor devices are set up by each person with a code from their app, and removed by an
+# operator only after checking who asks (`manage.py reset_two_factor`): not in the admin, where a
+# device could be added to someone else's account.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)

@@ -19,6 +19,10 @@ class OrganisationForm(forms.Form):
     oversees_members = forms.BooleanField(
         label=_("Our people see the work of our member organisations"), required=False
     )
+    requires_two_factor = forms.BooleanField(
+        label=_("Administrators sign in with a second factor (a code from an app)"),
+        required=False,
+    )
     iati_identifier = forms.CharField(
         label=_("IATI organisation identifier"),
         max_length=100,

@@ -105,6 +105,14 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Its only manager may approve their own progress updates."),
     )
+    requires_two_factor = models.BooleanField(
+        _("administrators sign in with a second factor"),
+        default=False,
+        help_text=_(
+            "Its administrators give a code from an authenticator app, or a recovery code, "
+            "after their password; one without two-factor sign-in sets it up first."
+        ),
+    )
     iati_identifier = models.CharField(
         _("IATI organisation identifier"),
         max_length=100,

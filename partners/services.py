@@ -106,8 +106,10 @@ def update_organisation(
     oversees_members: bool,
     iati_identifier: str = "",
     iati_type: str = "",
+    requires_two_factor: bool | None = None,
 ) -> Organisation:
-    """Change an organisation's details, as one of its administrators."""
+    """Change an organisation's details, as one of its administrators. Requiring two-factor
+    sign-in sends each administrator without it to set it up (None leaves it as it is)."""
     require_admin(by, organisation)
     name, short_name = name.strip(), short_name.strip()
     refuse_nul_and_oversize(name=name, short_name=short_name)
@@ -139,6 +141,8 @@ def update_organisation(
     organisation.oversees_members = oversees_members
     organisation.iati_identifier = iati_identifier
     organisation.iati_type = iati_type
+    if requires_two_factor is not None:
+        organisation.requires_two_factor = requires_two_factor
     organisation._history_user = by  # type: ignore[attr-defined]
     organisation.full_clean()
     organisation.save()

@@ -115,6 +115,7 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
             "kind": organisation.kind,
             "parent": organisation.parent_id,
             "oversees_members": organisation.oversees_members,
+            "requires_two_factor": organisation.requires_two_factor,
             "iati_identifier": organisation.iati_identifier,
             "iati_type": organisation.iati_type,
         },

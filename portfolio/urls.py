@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api import web as api_web
+from partners import two_factor_views
 from partners import views as partner_views
 from webhooks import views as webhook_views
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("accounts/login/", partner_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", partner_views.profile, name="profile"),
+    path("accounts/two-factor/", two_factor_views.settings_page, name="two-factor"),
+    path("accounts/login/code/", two_factor_views.code_page, name="two-factor-code"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portfolio",
     "webhooks",
     "partners",
@@ -56,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave its second factor; then, until it has, only the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "partners.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -229,6 +235,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 IATI_PUBLISHER_PREFIX = env("IATI_PUBLISHER_PREFIX", default="XM-PORTAL")
+
+# Two-factor sign-in: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="NGO Portfolio Portal")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
