@@ -14,6 +14,7 @@ seconds of its worker's return.
 
 import logging
 import math
+import threading
 
 from celery import chord, shared_task
 from celery.signals import worker_ready
@@ -153,7 +154,19 @@ def repair_on_start(**_kwargs) -> None:
     """A worker that starts (again) repairs what a lost job left stale, at once and again once
     any "pending" key of a lost job has expired (an approval it held back is stale too)."""
     repair_stale_snapshots.delay()
-    repair_stale_snapshots.apply_async(countdown=pending_ttl() + 1)
+    # Sent later by a timer, not queued now with a countdown: a countdown message would sit
+    # unacknowledged in this worker meanwhile, and kombu's Redis transport cannot put such a
+    # message back when Redis goes away (the worker then dies instead of reconnecting).
+    later = threading.Timer(pending_ttl() + 1, _send_repair)
+    later.daemon = True
+    later.start()
+
+
+def _send_repair() -> None:
+    try:
+        repair_stale_snapshots.delay()
+    except Exception:
+        logger.warning("Could not queue the repair after start", exc_info=True)
 
 
 # A mail server that cannot be reached (OSError, smtplib's errors among them) is tried again.
