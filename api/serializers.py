@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from indicators import progress
+from indicators import progress, wording
 from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
 from indicators.services.checks import MAX_TEXT_LENGTH
 from partners.models import Organisation
@@ -131,6 +131,29 @@ class DisaggregationSerializer(serializers.Serializer):
     target_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
     achieved_value = serializers.DecimalField(**QUANTITY, allow_null=True)
     achieved_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    met = serializers.BooleanField(
+        allow_null=True,
+        help_text=(
+            "Whether the category's target is met; null while nothing is achieved. A share "
+            "target of a total target (60 % of 160) is met only when the count it implies (96) "
+            "is reached and the share holds."
+        ),
+    )
+    to_go = serializers.DecimalField(
+        **QUANTITY,
+        allow_null=True,
+        help_text="The count still to reach (0 once reached); null where no count is implied.",
+    )
+    share_on_course = serializers.BooleanField(
+        allow_null=True,
+        help_text="For a share target: whether the share achieved holds it; null otherwise.",
+    )
+    standing = serializers.CharField(
+        help_text=(
+            "The same in words, in the language asked for (Accept-Language): "
+            "“50 of 96, 46 to go — share 62.5 %, on course for 60 %”."
+        )
+    )
 
 
 def snapshot_of(indicator: Indicator) -> IndicatorSnapshot | None:
@@ -230,6 +253,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
                 "target_share": number(row["target_share"]),
                 "achieved_value": number(row["achieved_value"]),
                 "achieved_share": number(row["achieved_share"]),
+                "met": row.get("met"),
+                "to_go": number(row.get("to_go")),
+                "share_on_course": row.get("share_on_course"),
+                "standing": wording.of_snapshot(row),
             }
             for row in rows
         ]

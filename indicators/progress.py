@@ -17,7 +17,8 @@ The rules (see DESIGN.md):
 - Status bands: on track when achieved is at most 15 points of target below expected, at risk
   within a further 15, off track beyond that.
 - Category targets are absolute values or shares of the total; shares achieved are category
-  achieved over total achieved.
+  achieved over total achieved. A share target of a total target implies a count (60 % of 160
+  is 96): it is met when that count is reached and the share holds, not by the share alone.
 - When a dimension's categories are exhaustive the total is the sum of its parts; otherwise the
   parts may not exceed the total.
 """
@@ -134,7 +135,11 @@ class CategoryProgress:
     target_share: Decimal | None
     achieved_value: Decimal | None
     achieved_share: Decimal | None
-    met: bool | None  # None while nothing is achieved
+    # A share target ("60 % of 160 are women") is met only when the count it implies (96) is
+    # reached and the share holds; None while nothing is achieved.
+    met: bool | None
+    to_go: Decimal | None = None  # the count still to reach, where the target implies one
+    share_on_course: bool | None = None  # for a share target: the share achieved holds it
 
 
 @dataclass(frozen=True)
@@ -365,7 +370,9 @@ def category_progress(spec: IndicatorSpec, total: Achieved) -> tuple[CategoryPro
                 if total_target is not None
                 else None
             )
-            met = None if share is None else share >= target.target_share
+            on_course = None if share is None else share >= target.target_share
+            reached = None if value is None or implied is None else value >= implied
+            met = on_course if reached is None else bool(on_course and reached)
             rows.append(
                 CategoryProgress(
                     dimension=target.dimension,
@@ -375,6 +382,8 @@ def category_progress(spec: IndicatorSpec, total: Achieved) -> tuple[CategoryPro
                     achieved_value=value,
                     achieved_share=share,
                     met=met,
+                    to_go=_to_go(implied, value),
+                    share_on_course=on_course,
                 )
             )
         else:
@@ -397,9 +406,17 @@ def category_progress(spec: IndicatorSpec, total: Achieved) -> tuple[CategoryPro
                     achieved_value=value,
                     achieved_share=share,
                     met=met,
+                    to_go=_to_go(target.target_value, value),
                 )
             )
     return tuple(rows)
+
+
+def _to_go(target: Decimal | None, achieved: Decimal | None) -> Decimal | None:
+    """How many are still to come towards a count target (0 once it is reached)."""
+    if target is None or achieved is None:
+        return None
+    return max(target - achieved, ZERO)
 
 
 def evaluate(

@@ -25,7 +25,7 @@ from projects.selectors import (
     visible_projects,
 )
 
-from . import progress
+from . import progress, wording
 from .models import (
     CategoryTarget,
     Dimension,
@@ -45,6 +45,10 @@ class CategoryRow:
     category_name: str
     is_share_target: bool  # "60 % women" rather than "550 women"
     figures: progress.CategoryProgress
+
+    @property
+    def standing(self) -> str:
+        return wording.of_progress(self.figures, is_share_target=self.is_share_target)
 
 
 @dataclass(frozen=True)

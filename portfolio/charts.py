@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 
+from indicators import wording
+
 STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "reported", "not_started")
 
 
@@ -68,6 +70,7 @@ class CategoryBar:
 
     name: str
     is_share_target: bool
+    standing: str  # "50 of 96, 46 to go — share 62.5 %, on course for 60 %"
     fill: float  # 0–100
     marker: float | None  # the target on the same scale, 0–100
     met: bool | None  # None: nothing reported yet, or no target to meet
@@ -101,6 +104,7 @@ def category_bars(
             CategoryBar(
                 name=name_of(row),
                 is_share_target=is_share,
+                standing=wording.of_snapshot(row),
                 fill=fill,
                 marker=marker,
                 met=row.get("met"),

@@ -23,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from indicators import wording
 from indicators.models import Indicator, IndicatorSnapshot, Period
 from projects.models import Project
 
@@ -215,7 +216,7 @@ def _category_row(sheet: WriteOnlyWorksheet, category: dict, period_count: int) 
         _number(sheet, category["achieved_value"]),
         _share(sheet, category["achieved_share"]),
         None,
-        {True: _("met"), False: _("below target")}.get(category["met"], ""),
+        wording.of_snapshot(category),
         None,
     ]
 

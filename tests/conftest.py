@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import TestCase
+from django.utils import translation
 
 from tests.browser import browser_context, chromium, page  # noqa: F401 (browser fixtures)
 from tests.factories import (
@@ -14,6 +15,14 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def language_of_each_test_its_own():
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates
+    and nothing deactivates): the next test starts in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)

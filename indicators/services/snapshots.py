@@ -76,6 +76,8 @@ def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) ->
             "achieved_value": _text(row.achieved_value),
             "achieved_share": _text(row.achieved_share),
             "met": row.met,
+            "to_go": _text(row.to_go),
+            "share_on_course": row.share_on_course,
         }
         for target, row in zip(targets, figures.categories, strict=True)
     ]

@@ -89,6 +89,11 @@ def test_indicator_fields_and_disaggregation(api):
         "target_share": 0.4,
         "achieved_value": 13.0,
         "achieved_share": 0.4333,
+        # 40 % of 75 is 30 women: 43.3 % holds the share, but 17 are still to come.
+        "met": False,
+        "to_go": 17.0,
+        "share_on_course": True,
+        "standing": "13 of 30, 17 to go — share 43.3 %, on course for 40 %",
     }
 
 

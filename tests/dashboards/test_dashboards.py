@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from indicators import services
 from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
@@ -119,9 +120,9 @@ def test_drill_down_shows_bars_category_shares_and_periods(client, demo, committ
     ).text
     section = text.split(f'id="indicator-{associates.pk}"')[1].split("</article>")[0]
     assert "80 associates" in section and "50 %" in section
-    # A share target compares shares, in words and in colour.
-    assert "62.5 % vs 60.0 %" in section and "target met" in section
-    assert "below target" not in section
+    # A share target of 160 implies 96 women: the share holds, the count is not reached.
+    assert escape("50 of 96, 46 to go — share 62.5 %, on course for 60 %") in section
+    assert "target met" not in section
     assert "<svg" in section and 'role="img"' in section
     assert "S1 2025" in section  # the per-period table
 
@@ -138,7 +139,7 @@ def test_a_count_target_per_category_reads_as_so_many_of_so_many(client, demo):
     victoria, agustino = section.split('<tr class="category">')[1:3]
     # Two thirds of the associations, but half of its own target: no shares are compared, and
     # the words and the colour say the same as the figures.
-    assert "2 of 4" in victoria and "below target" in victoria
+    assert "2 of 4, 2 to go" in victoria and "standing short" in victoria
     assert " vs " not in section and "66.7" not in section
     assert 'width="50.00"' in victoria and "#9a6700" in victoria
     assert "1 of 4" in agustino and 'width="25.00"' in agustino

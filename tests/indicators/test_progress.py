@@ -323,7 +323,42 @@ def test_share_target_reports_share_achieved_and_implied_value():
     assert women.target_value == D(96)
     assert women.achieved_value == D(50)
     assert women.achieved_share == D("0.6250")
-    assert women.met is True
+    # The share holds, but 60 % of 160 is 96 women and 50 are reached: not met, 46 to go.
+    assert (women.met, women.to_go, women.share_on_course) == (False, D(46), True)
+
+
+def test_share_target_met_once_its_count_is_reached_and_the_share_holds():
+    associates = spec(
+        target_value=D(160),
+        category_targets=[CategoryTarget("sex", "women", target_share=D("0.6"))],
+    )
+    for women_reached, men_reached, met, to_go, on_course in (
+        (96, 64, True, 0, True),  # exactly 96 of 160: met
+        (100, 60, True, 0, True),
+        (96, 70, False, 0, False),  # the count, but 57.8 %: the share does not hold
+        (95, 1, False, 1, True),  # 99 %, one woman short
+        (13, 17, False, 83, False),  # 43 %, far from the count and below the share
+    ):
+        readings = [
+            reading(
+                women_reached + men_reached, parts={WOMEN: D(women_reached), MEN: D(men_reached)}
+            )
+        ]
+        (women,) = progress.evaluate(associates, readings, today=HALF_WAY).categories
+        assert (women.met, women.to_go, women.share_on_course) == (met, D(to_go), on_course), (
+            women_reached,
+            men_reached,
+        )
+
+
+def test_a_share_target_without_a_total_target_is_a_share_only():
+    referred = spec(
+        target_value=None,
+        category_targets=[CategoryTarget("sex", "women", target_share=D("0.6"))],
+    )
+    readings = [reading(10, parts={WOMEN: D(7), MEN: D(3)})]
+    (women,) = progress.evaluate(referred, readings, today=HALF_WAY).categories
+    assert (women.target_value, women.to_go, women.met) == (None, None, True)
 
 
 def test_share_target_not_met_when_share_is_below():
@@ -355,8 +390,9 @@ def test_absolute_category_targets_with_their_share_of_the_total():
         ),
     ]
     women, men = progress.evaluate(jobs, readings, today=HALF_WAY).categories
-    assert (women.achieved_value, women.met) == (D(350), False)
-    assert (men.achieved_value, men.met) == (D(50), True)
+    assert (women.achieved_value, women.met, women.to_go) == (D(350), False, D(200))
+    assert (men.achieved_value, men.met, men.to_go) == (D(50), True, D(0))
+    assert women.share_on_course is None  # an absolute target: no share to hold
     assert women.target_share == D("0.9167")
     assert men.achieved_share == D("0.125")
 
@@ -371,7 +407,8 @@ def test_two_dimensions_are_tracked_independently():
     )
     readings = [reading(200, parts={WOMEN: D(110), ("age", "minors"): D(30)})]
     women, minors = progress.evaluate(referred, readings, today=HALF_WAY).categories
-    assert (women.achieved_share, women.met) == (D("0.55"), True)
+    # 55 % of 200 holds the share, but 50 % of 1,000 is 500 women: 390 to go.
+    assert (women.achieved_share, women.met, women.to_go) == (D("0.55"), False, D(390))
     assert (minors.achieved_share, minors.met) == (D("0.15"), False)
 
 

@@ -1,0 +1,93 @@
+"""The words that say where a category stands against its target, the same on the project
+page, the funder's drill-down, the PDF, the XLSX and the API: "50 of 96, 46 to go — share
+62.5 %, on course for 60 %", or "✓ target met: 98 of 96 — share 61.3 %, target 60 %".
+
+The figures and the rule come from indicators.progress (CategoryProgress: met, to_go,
+share_on_course); this module only words them, in the reader's language."""
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from portfolio.numbers import formatted, percent
+
+from .progress import CategoryProgress
+
+
+def category_standing(
+    *,
+    is_share_target: bool,
+    target_value: Decimal | None,
+    target_share: Decimal | None,
+    achieved_value: Decimal | None,
+    achieved_share: Decimal | None,
+    met: bool | None,
+    to_go: Decimal | None,
+    share_on_course: bool | None,
+) -> str:
+    if achieved_value is None:
+        return "—"
+    parts = []
+    if target_value is not None:
+        count = _("%(achieved)s of %(target)s") % {
+            "achieved": formatted(achieved_value),
+            "target": formatted(target_value),
+        }
+        if to_go:
+            count = _("%(count)s, %(to_go)s to go") % {"count": count, "to_go": formatted(to_go)}
+        parts.append(count)
+    if is_share_target and target_share is not None and achieved_share is not None:
+        shares = {
+            "share": percent(achieved_share * 100),
+            "target": percent(target_share * 100),
+        }
+        if met or share_on_course:
+            words = (
+                _("share %(share)s, target %(target)s")
+                if met
+                else _("share %(share)s, on course for %(target)s")
+            )
+        else:
+            words = _("share %(share)s, below %(target)s")
+        parts.append(words % shares)
+    text = " — ".join(parts) if parts else formatted(achieved_value)
+    return _("✓ target met: %(figures)s") % {"figures": text} if met else text
+
+
+def of_progress(row: CategoryProgress, *, is_share_target: bool) -> str:
+    """The words for a category's figures computed live (the project page)."""
+    return category_standing(
+        is_share_target=is_share_target,
+        target_value=row.target_value,
+        target_share=row.target_share,
+        achieved_value=row.achieved_value,
+        achieved_share=row.achieved_share,
+        met=row.met,
+        to_go=row.to_go,
+        share_on_course=row.share_on_course,
+    )
+
+
+def of_snapshot(row: Mapping[str, Any]) -> str:
+    """The words for a category row of a snapshot (dashboards, reports, files, the API)."""
+    return category_standing(
+        is_share_target=bool(row.get("is_share_target")),
+        target_value=_number(row.get("target_value")),
+        target_share=_number(row.get("target_share")),
+        achieved_value=_number(row.get("achieved_value")),
+        achieved_share=_number(row.get("achieved_share")),
+        met=row.get("met"),
+        to_go=_number(row.get("to_go")),
+        share_on_course=row.get("share_on_course"),
+    )
+
+
+def _number(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
