@@ -7,6 +7,7 @@ need no script. Every chart also gets a sentence for screen readers.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 
@@ -168,6 +169,11 @@ class PeriodChart:
         return any(column.target_y is not None for column in self.columns)
 
 
+def _not_begun(period: dict, today: date | None) -> bool:
+    start = period.get("start")
+    return today is not None and bool(start) and date.fromisoformat(str(start)) > today
+
+
 def nice_step(largest: Decimal, steps: int = 4) -> Decimal:
     """A round step (1, 2 or 5 times a power of ten) that covers `largest` in about `steps`."""
     if largest <= 0:
@@ -181,13 +187,18 @@ def nice_step(largest: Decimal, steps: int = 4) -> Decimal:
     return power * 10  # pragma: no cover (the loop ends at ten times the power)
 
 
-def period_chart(periods: list[dict], total_target: Decimal | None) -> PeriodChart | None:
+def period_chart(
+    periods: list[dict], total_target: Decimal | None, *, today: date | None = None
+) -> PeriodChart | None:
     """Columns of what was achieved in each period, a line of the cumulative figure, each
-    period's target over its column, the whole target across the chart, and a value axis."""
+    period's target over its column, the whole target across the chart, and a value axis.
+    A period that has not begun by `today` has no figure to date yet: blank, not a repeat."""
     if not periods:
         return None
     achieved = [_number(p.get("achieved_value")) for p in periods]
-    cumulative = [_number(p.get("cumulative_value")) for p in periods]
+    cumulative = [
+        None if _not_begun(p, today) else _number(p.get("cumulative_value")) for p in periods
+    ]
     targets = [_number(p.get("target_value")) for p in periods]
     largest = max(
         [v for v in (*achieved, *cumulative, *targets, total_target) if v is not None],

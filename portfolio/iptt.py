@@ -166,7 +166,7 @@ def _write_project(
             _cell(sheet, indicator.translated("name"), bold=True),
             indicator.translated("unit") or indicator.currency,
             _number(sheet, indicator.baseline_value),
-            indicator.get_target_kind_display(),
+            indicator.get_target_kind_display() if indicator.has_figure_target else None,
             _number(
                 sheet,
                 indicator.target_min

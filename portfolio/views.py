@@ -16,6 +16,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -151,6 +152,7 @@ def dashboard_project_page(
 
 def indicator_blocks(indicators: list[Indicator]) -> list[dict]:
     """The indicators grouped by result, each with the charts of its approved figures."""
+    today = timezone.localdate()
     blocks = []
     for result, group in groupby(indicators, key=lambda i: i.result):
         items = []
@@ -168,7 +170,9 @@ def indicator_blocks(indicators: list[Indicator]) -> list[dict]:
                     "categories": category_bars(snap.categories, name_of=category_name)
                     if snap
                     else [],
-                    "periods": period_chart(snap.periods, indicator.target_value) if snap else None,
+                    "periods": period_chart(snap.periods, indicator.target_value, today=today)
+                    if snap
+                    else None,
                 }
             )
         blocks.append({"result": result, "items": items})

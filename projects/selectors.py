@@ -157,6 +157,20 @@ def working_roles(user: User | AnonymousUser) -> dict[int, str]:
     return best
 
 
+def site_links(user: User) -> dict[str, bool]:
+    """Which of the site's links lead to something this person can use: their own indicators
+    (an editor or more on a project), the review queue (a manager or more) and the
+    organisations they administer. Worked out at sign-in; the pages check access again."""
+    if user.is_superuser:
+        return {"mine": True, "review": True, "organisations": True}
+    best = max((ROLE_RANK[role] for role in working_roles(user).values()), default=-1)
+    return {
+        "mine": best >= ROLE_RANK[Membership.Role.EDITOR],
+        "review": best >= ROLE_RANK[Membership.Role.MANAGER],
+        "organisations": Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists(),
+    }
+
+
 def keep_highest(best: dict[int, str], key: int, role: str) -> None:
     """Record `role` for `key` unless a higher one is recorded already."""
     if key not in best or ROLE_RANK[role] > ROLE_RANK[best[key]]:

@@ -251,6 +251,16 @@ class Indicator(Translated):
     def __str__(self) -> str:
         return f"{self.code} {self.translated('name')}"
 
+    @property
+    def has_figure_target(self) -> bool:
+        """Whether a figure is set to measure progress against, so that "at least", "at most"
+        or "between" means something (a milestone is done or not; a narrative has none)."""
+        if self.measure in (self.Measure.MILESTONE, self.Measure.QUALITATIVE):
+            return False
+        if self.target_kind == self.TargetKind.RANGE:
+            return self.target_min is not None
+        return self.target_value is not None
+
 
 class IndicatorDimension(models.Model):
     """A dimension an indicator is disaggregated by."""

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -147,3 +148,12 @@ def test_the_partner_list_spells_out_each_abbreviation(admin_client):
     )
     text = admin_client.get(reverse("projects:detail", args=[partnership.project_id])).text
     assert "Mano a Mano Peru (MAM)" in text
+
+
+def test_a_period_not_begun_has_no_figure_to_date():
+    rows = periods(("S1 2026", "30", "30", None), ("S2 2026", None, "30", None))
+    rows[0]["start"], rows[1]["start"] = "2026-01-01", "2026-07-01"
+    chart = charts.period_chart(rows, D(75), today=date(2026, 6, 30))
+    assert chart is not None
+    assert [c.cumulative for c in chart.columns] == [D(30), None]
+    assert chart.cumulative_points.count(",") == 1  # the line stops where the periods do

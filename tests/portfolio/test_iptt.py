@@ -161,3 +161,16 @@ def test_the_portfolio_file_costs_the_same_queries_for_more_projects(client, dem
         )
         copy.partnerships.create(organisation=conamovidi, role=4)
     assert queries() == before
+
+
+def test_an_indicator_without_a_target_says_no_kind_of_target(client, demo):
+    indicator = Indicator.objects.get(code="CE-1")
+    Indicator.objects.filter(pk=indicator.pk).update(target_value=None)
+    milestone = Indicator.objects.filter(measure="milestone").first()
+    client = as_user(client, "eu-viewer")
+    book = workbook(client.get(f"/projects/{indicator.project_id}/report.xlsx"))
+    _header, rows = rows_by_code(book[book.sheetnames[1]])
+    assert rows["CE-1"]["Target kind"].value is None  # was "At least", of nothing
+    assert rows["CE-2"]["Target kind"].value == "At least"
+    if milestone is not None and milestone.code in rows:
+        assert rows[milestone.code]["Target kind"].value is None

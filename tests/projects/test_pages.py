@@ -155,3 +155,20 @@ def test_portfolio_is_paginated_and_every_project_is_reachable(client, world):
     assert "Page 1 of 2" in first
     assert first.count('class="card"') == 25
     assert second.count('class="card"') == 6
+
+
+def test_the_header_offers_each_person_only_what_their_roles_can_use(client, world):
+    """A funder's viewer reports nothing, reviews nothing and administers nothing."""
+    expected = {
+        "funder_viewer": {"Dashboards"},
+        "editor_a": {"My indicators", "Dashboards"},
+    }
+    for who, links in expected.items():
+        client.force_login(world[who])
+        header = client.get(reverse("dashboards"), follow=True).text.split("</header>")[0]
+        shown = {
+            name
+            for name in ("My indicators", "Review", "Dashboards", "Organisations")
+            if f">{name}</a>" in header
+        }
+        assert shown == links, who
