@@ -174,6 +174,26 @@ def _not_begun(period: dict, today: date | None) -> bool:
     return today is not None and bool(start) and date.fromisoformat(str(start)) > today
 
 
+@dataclass(frozen=True)
+class MilestonePeriod:
+    name: str
+    done: bool | None  # None: the period has not begun
+
+
+def milestone_periods(periods: list[dict], *, today: date) -> list[MilestonePeriod]:
+    """A milestone is done or not: by the end of each period begun, was it? (No axis of
+    0, 0.5 and 1 for it.)"""
+    return [
+        MilestonePeriod(
+            name=period["name"],
+            done=None
+            if _not_begun(period, today)
+            else (_number(period.get("cumulative_value")) or Decimal(0)) >= 1,
+        )
+        for period in periods
+    ]
+
+
 def nice_step(largest: Decimal, steps: int = 4) -> Decimal:
     """A round step (1, 2 or 5 times a power of ten) that covers `largest` in about `steps`."""
     if largest <= 0:

@@ -25,7 +25,14 @@ from indicators.models import Indicator, PortfolioSnapshot
 from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
 
-from .charts import STATUS_ORDER, category_bars, period_chart, progress_bar, status_segments
+from .charts import (
+    STATUS_ORDER,
+    category_bars,
+    milestone_periods,
+    period_chart,
+    progress_bar,
+    status_segments,
+)
 from .iptt import write_iptt
 from .selectors import (
     contribution_share,
@@ -171,7 +178,10 @@ def indicator_blocks(indicators: list[Indicator]) -> list[dict]:
                     if snap
                     else [],
                     "periods": period_chart(snap.periods, indicator.target_value, today=today)
-                    if snap
+                    if snap and indicator.measure != Indicator.Measure.MILESTONE
+                    else None,
+                    "milestone_periods": milestone_periods(snap.periods, today=today)
+                    if snap and indicator.measure == Indicator.Measure.MILESTONE
                     else None,
                 }
             )

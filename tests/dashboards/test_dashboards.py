@@ -305,3 +305,15 @@ def test_a_network_that_does_not_oversee_its_members_has_no_network_dashboard(cl
     assert network not in index and "displacement" not in index
     own = client.get(reverse("dashboard", args=[pucp.pk, "implementer"])).text
     assert "Santa Anita" in own and "displacement" not in own
+
+
+def test_a_milestone_reads_done_or_not_by_period_without_a_value_axis(client, demo):
+    milestone = Indicator.objects.select_related("project").get(code="SA-1")
+    partner = milestone.project.partnerships.select_related("organisation").first()
+    member = partner.organisation.memberships.select_related("user").first()
+    client.force_login(member.user)
+    text = client.get(reverse("projects:report", args=[milestone.project_id])).text
+    section = text.split(f'id="indicator-{milestone.pk}"')[1].split("</article>")[0]
+    assert "chart timeline" not in section and ">0.5<" not in section
+    assert "<td>S2 2023</td><td>not done</td>" in section
+    assert '<td>S1 2024</td><td><span class="ok">✓ done</span></td>' in section
