@@ -92,7 +92,10 @@ def project_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     html = render_to_string("reports/project.html", {**context, "for_pdf": True}, request)
     base = request.build_absolute_uri("/")
-    pdf = HTML(string=html, url_fetcher=static_fetcher(base), base_url=base).write_pdf()
+    # Tagged for screen readers (PDF/UA-1: a structure tree, the page's language and title).
+    pdf = HTML(string=html, url_fetcher=static_fetcher(base), base_url=base).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
     project = context["project"]
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="report-{project.code}.pdf"'

@@ -1,5 +1,8 @@
 """The printable report: what a funder reads on screen, on paper and as PDF."""
 
+import contextlib
+import re
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -93,3 +96,22 @@ def test_outsiders_and_other_funders_get_404(client, demo, mam):
         assert client.get(f"/projects/{mam.pk}/report.pdf").status_code == 404
     assert not ProgressUpdate.objects.filter(narrative__startswith="Draft").exists()
     assert Indicator.objects.exists()
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """The PDF's bytes with its compressed streams (object streams among them) inflated."""
+    inflated = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            inflated.append(zlib.decompress(stream.group(1)))
+    return b"".join(inflated)
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_language_and_title(client, demo, mam):
+    client = as_user(client, "setec-viewer")
+    client.cookies["django_language"] = "es"
+    objects = pdf_objects(client.get(f"/projects/{mam.pk}/report.pdf").content)
+    assert b"/StructTreeRoot" in objects and b"/Marked true" in objects
+    assert b"/Lang (es)" in objects
+    assert b"pdfuaid:part" in objects  # declared PDF/UA-1 in its metadata
+    assert b"/DisplayDocTitle true" in objects
