@@ -124,6 +124,14 @@ WIDTH, HEIGHT = 320, 170
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 8, 30
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 MOST_LABELS = 8  # period labels drawn under the axis; with more periods every n-th is
+# The size of the chart's text in its own units, set on the SVG for print (WeasyPrint draws
+# the SVG with no page CSS): small beside the 10.5 pt body once the chart is scaled to the
+# page. Screens draw it at 9 px (CSS), so labels are given room for that size: about 0.6 of
+# it per character.
+FONT_SIZE = 7
+SCREEN_FONT_SIZE = 9
+CHARACTER_WIDTH = 0.6 * SCREEN_FONT_SIZE
+LABEL_GAP = 4  # between two labels drawn side by side
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,7 @@ class PeriodChart:
     right: int = WIDTH - RIGHT
     bottom: int = HEIGHT - BOTTOM
     label_y: int = HEIGHT - BOTTOM + 14
+    font_size: int = FONT_SIZE
 
     @property
     def has_period_targets(self) -> bool:
@@ -232,7 +241,10 @@ def period_chart(
         return TOP + PLOT_HEIGHT - _clamp(value / scale * PLOT_HEIGHT, Decimal(PLOT_HEIGHT))
 
     stretch = PLOT_WIDTH / len(periods)
-    every = -(-len(periods) // MOST_LABELS)
+    # Every n-th label, so that the drawn ones fit side by side ("Primer semestre 2025" takes
+    # more room than "S1 2025") and there are never more than MOST_LABELS.
+    widest = max(len(str(period["name"])) for period in periods) * CHARACTER_WIDTH + LABEL_GAP
+    every = max(-(-len(periods) // MOST_LABELS), math.ceil(widest / stretch))
     columns, points = [], []
     for index, period in enumerate(periods):
         x = LEFT + index * stretch

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.urls import reverse
@@ -157,3 +158,18 @@ def test_a_period_not_begun_has_no_figure_to_date():
     assert chart is not None
     assert [c.cumulative for c in chart.columns] == [D(30), None]
     assert chart.cumulative_points.count(",") == 1  # the line stops where the periods do
+
+
+def test_long_period_names_are_thinned_until_the_drawn_labels_fit_side_by_side():
+    names = [
+        f"{half} semestre {year}" for year in (2025, 2026, 2027) for half in ("Primer", "Segundo")
+    ]
+    chart = charts.period_chart(periods(*[(n, "1", "1", None) for n in names]), None)
+    assert chart is not None
+    drawn = [c for c in chart.columns if c.labelled]
+    assert 1 < len(drawn) < len(names)
+    for left, right in pairwise(drawn):
+        room = right.label_x - left.label_x
+        assert room >= len("Segundo semestre 2025") * charts.CHARACTER_WIDTH
+    short = charts.period_chart(periods(*[(f"S{n}", "1", "1", None) for n in range(6)]), None)
+    assert short is not None and all(c.labelled for c in short.columns)
