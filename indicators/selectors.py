@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from partners.models import Membership, User
 from partners.selectors import acting_organisations
@@ -455,6 +456,28 @@ def approved_narratives(project: Project, period: Period | None) -> QuerySet[Pro
         in_its_dates = Q(period__isnull=True, as_of__gte=period.start, as_of__lte=period.end)
         updates = updates.filter(Q(period=period) | in_its_dates)
     return updates.order_by("indicator__order", "indicator__code", "as_of", "pk")
+
+
+def latest_reported_period(project: Project, periods: Sequence[Period]) -> Period | None:
+    """The latest period, begun, that has approved figures or narrative (reported for it, or
+    dated within it): what a report shows unless asked otherwise. None when none has."""
+    today = timezone.localdate()
+    begun = {period.pk: period for period in periods if period.start <= today}
+    if not begun:
+        return None
+    approved = ProgressUpdate.objects.filter(
+        indicator__project=project, status=ProgressUpdate.Status.APPROVED
+    )
+    reported_for = Q(period=OuterRef("pk"))
+    dated_within = Q(period__isnull=True, as_of__gte=OuterRef("start"), as_of__lte=OuterRef("end"))
+    latest = (
+        Period.objects.filter(pk__in=list(begun))
+        .filter(Exists(approved.filter(reported_for | dated_within)))
+        .order_by("-start")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return begun.get(latest) if latest is not None else None
 
 
 def has_approved_progress(indicator: Indicator) -> bool:

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from indicators.models import Period
-from indicators.selectors import approved_narratives
+from indicators.selectors import approved_narratives, latest_reported_period
 from projects.models import Project
 from projects.selectors import funding_rows, location_paths, project_for_page
 
@@ -24,7 +24,7 @@ from .views import indicator_blocks
 def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
     project: Project = project_for_page(request.user, pk)
     periods = list(project.periods.order_by("start"))
-    period = _chosen_period(request, periods)
+    period = _chosen_period(request, project, periods)
     indicators = indicator_snapshots(project)
     return {
         "project": project,
@@ -40,8 +40,10 @@ def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
-def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
-    """The period asked for; by default the latest that has begun; none for "all"."""
+def _chosen_period(request: HttpRequest, project: Project, periods: list[Period]) -> Period | None:
+    """The period asked for; by default the latest with approved figures or narrative (not
+    merely the latest begun, which may have nothing to say yet); none for "all" or when no
+    period has anything: the whole project to date."""
     wanted = request.GET.get("period", "")
     if wanted == "all":
         return None
@@ -50,9 +52,7 @@ def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None
             if str(period.pk) == wanted:
                 return period
         raise Http404
-    today = timezone.localdate()
-    started = [period for period in periods if period.start <= today]
-    return started[-1] if started else None
+    return latest_reported_period(project, periods)
 
 
 @login_required

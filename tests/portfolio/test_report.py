@@ -3,6 +3,7 @@
 import contextlib
 import re
 import zlib
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -115,3 +116,24 @@ def test_the_pdf_is_tagged_for_screen_readers_with_its_language_and_title(client
     assert b"/Lang (es)" in objects
     assert b"pdfuaid:part" in objects  # declared PDF/UA-1 in its metadata
     assert b"/DisplayDocTitle true" in objects
+
+
+def test_by_default_the_report_is_of_the_latest_period_with_something_approved(client, demo):
+    """CE's current half-year has nothing approved yet; its last one with figures is shown,
+    not a period of "No approved narrative"."""
+    project = Project.objects.get(code__startswith="circular")
+    today = date.today()
+    begun = [p for p in project.periods.order_by("start") if p.start <= today]
+    approved = ProgressUpdate.objects.filter(indicator__project=project, status="approved")
+    with_figures = [
+        p
+        for p in begun
+        if approved.filter(as_of__gte=p.start, as_of__lte=p.end).exists()
+        or approved.filter(period=p).exists()
+    ]
+    assert with_figures and with_figures[-1] != begun[-1]  # the case this is about
+    text = as_user(client, "eu-viewer").get(f"/projects/{project.pk}/report/").text
+    assert f"Progress report · {with_figures[-1].name}" in text
+    approved.update(status="draft")  # nothing approved at all: the whole project to date
+    text = client.get(f"/projects/{project.pk}/report/").text
+    assert "Progress report · " + begun[-1].name not in text
