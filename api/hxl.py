@@ -39,11 +39,15 @@ UPDATE_COLUMNS = [
     ("Reported by", "#org +impl +name"),
     ("Regions", "#adm1 +name"),
     ("As of", "#date +reported"),
-    ("Period", "#date +period"),
+    # A period's name ("S2 2025") is no date: tagged #date it failed HXL's core schema. The
+    # column keeps its place and header; its dates come in the last two columns.
+    ("Period", "#meta +period +name"),
     ("Reached", "#reached +num"),
     ("Reached, women", "#reached +f"),
     ("Reached, men", "#reached +m"),
     ("Review status", "#status +review"),
+    ("Period start", "#date +start"),
+    ("Period end", "#date +end"),
 ]
 
 
@@ -146,4 +150,6 @@ def update_rows(updates: Iterable[ProgressUpdate]) -> Iterator[list[str]]:
             parts.get("f", ""),
             parts.get("m", ""),
             update.status,
+            update.period.start.isoformat() if update.period else "",
+            update.period.end.isoformat() if update.period else "",
         ]

@@ -83,3 +83,25 @@ def test_outsiders_export_nothing(client, demo, tmp_path):
     assert read(client.get("/api/v1/updates.csv"), tmp_path) == []
     client.logout()
     assert client.get("/api/v1/indicators.csv").status_code in (401, 403)
+
+
+def valid_by_core_schema(rows_file) -> list[str]:
+    errors: list[str] = []
+    schema = hxl.schema(callback=lambda error: errors.append(f"{error.message}: {error.value}"))
+    schema.validate(hxl.data(str(rows_file), hxl.InputOptions(allow_local=True)))
+    return errors
+
+
+def test_both_files_pass_hxls_core_schema_and_updates_carry_their_periods_dates(
+    client, demo, tmp_path
+):
+    client = session(client, "eu-viewer")
+    for url in ("/api/v1/indicators.csv", "/api/v1/updates.csv"):
+        path = tmp_path / "export.csv"
+        path.write_bytes(b"".join(client.get(url).streaming_content))
+        assert valid_by_core_schema(path) == [], url
+    rows = read(client.get("/api/v1/updates.csv"), tmp_path)
+    with_period = [row for row in rows if row.get("#meta+period+name")]
+    assert with_period
+    for row in with_period:
+        assert row.get("#date+start") <= row.get("#date+reported") <= row.get("#date+end")
