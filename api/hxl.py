@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import pycountry
+
 from indicators.models import Indicator, ProgressUpdate
 from portfolio.files import csv_row
 
@@ -31,6 +33,8 @@ INDICATOR_COLUMNS = [
     ("% of target", "#indicator +pct"),
     ("Status", "#status +progress"),
     ("Computed", "#date +computed"),
+    ("Countries", "#country +code"),
+    ("DAC sectors", "#sector +code"),
 ]
 
 UPDATE_COLUMNS = [
@@ -48,6 +52,8 @@ UPDATE_COLUMNS = [
     ("Review status", "#status +review"),
     ("Period start", "#date +start"),
     ("Period end", "#date +end"),
+    ("Countries", "#country +code"),
+    ("DAC sectors", "#sector +code"),
 ]
 
 
@@ -91,6 +97,23 @@ def regions_of(project: Any) -> str:
     return "; ".join(sorted(regions))
 
 
+def countries_of(project: Any) -> str:
+    """The ISO 3166-1 alpha-3 codes of the countries the project's places lie in (HXL's
+    convention for #country +code): "PER", or "ECU; PER"."""
+    codes = set()
+    for place in project.locations.all():
+        while place.parent is not None:
+            place = place.parent
+        country = pycountry.countries.get(alpha_2=place.code.upper()) if place.code else None
+        if country is not None:
+            codes.add(country.alpha_3)
+    return "; ".join(sorted(codes))
+
+
+def sectors_of(project: Any) -> str:
+    return "; ".join(project.sector_codes)
+
+
 def implementers_of(project: Any) -> str:
     return "; ".join(sorted(p.organisation.name for p in project.partnerships.all() if p.role == 4))
 
@@ -128,6 +151,8 @@ def indicator_rows(indicators: Iterable[Indicator]) -> Iterator[list[str]]:
             text(snapshot.percent_of_target if snapshot else None),
             snapshot.status if snapshot else "not_started",
             snapshot.computed_at.date().isoformat() if snapshot and snapshot.computed_at else "",
+            countries_of(project),
+            sectors_of(project),
         ]
 
 
@@ -152,4 +177,6 @@ def update_rows(updates: Iterable[ProgressUpdate]) -> Iterator[list[str]]:
             update.status,
             update.period.start.isoformat() if update.period else "",
             update.period.end.isoformat() if update.period else "",
+            countries_of(project),
+            sectors_of(project),
         ]

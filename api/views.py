@@ -135,7 +135,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             self.filter_queryset(self.get_queryset())
             .select_related("project")
             .prefetch_related(
-                "project__locations__parent__parent__parent",
+                "project__locations__parent__parent__parent__parent",
                 Prefetch(
                     "project__partnerships",
                     queryset=Partnership.objects.select_related("organisation"),
@@ -214,7 +214,7 @@ class UpdateViewSet(
         updates = (
             self.filter_queryset(self.get_queryset())
             .select_related("indicator__project", "organisation", "period")
-            .prefetch_related("indicator__project__locations__parent__parent__parent")
+            .prefetch_related("indicator__project__locations__parent__parent__parent__parent")
         )
         rows = hxl.update_rows(updates.iterator(chunk_size=500))
         return csv_response(hxl.stream(hxl.UPDATE_COLUMNS, rows), "updates.csv")

@@ -105,3 +105,16 @@ def test_both_files_pass_hxls_core_schema_and_updates_carry_their_periods_dates(
     assert with_period
     for row in with_period:
         assert row.get("#date+start") <= row.get("#date+reported") <= row.get("#date+end")
+
+
+def test_rows_carry_country_and_sector_codes(client, demo, tmp_path):
+    client = session(client, "eu-viewer")
+    rows = read(client.get("/api/v1/indicators.csv"), tmp_path)
+    assert {row.get("#country+code") for row in rows} <= {"PER", "ECU; PER", "ECU"}
+    assert "PER" in {row.get("#country+code") for row in rows}
+    assert all(
+        code.isdigit() and len(code) == 5
+        for row in rows
+        for code in (row.get("#sector+code") or "").split("; ")
+        if code
+    )
