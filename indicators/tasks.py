@@ -31,6 +31,17 @@ PENDING_GRACE_SECONDS = 5  # how long a "pending" key outlives the wait of the j
 RETRY_BACKOFF_MAX = 60  # seconds; kept well below the broker's visibility timeout
 
 
+# Every task here is acknowledged once done (a killed worker's job goes back to the queue) and
+# tried again, backing off, while the database does not answer.
+RETRIED = {
+    "acks_late": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": RETRY_BACKOFF_MAX,
+    "max_retries": 8,
+}
+
+
 def pending_key(indicator_id: int) -> str:
     return f"snapshots:pending:{indicator_id}"
 
@@ -60,13 +71,7 @@ def cache_delete_quietly(key: str) -> None:
         logger.warning("Could not clear %s", key, exc_info=True)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**RETRIED)
 def recompute_indicator(indicator_id: int) -> None:
     # Cleared first: an approval committing from now on schedules its own job.
     cache_delete_quietly(pending_key(indicator_id))
@@ -82,24 +87,12 @@ def schedule_batch(indicator_ids: list[int]) -> None:
         logger.warning("Could not queue a batch recompute", exc_info=True)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**RETRIED)
 def recompute_indicator_batch(indicator_ids: list[int]) -> int:
     return snapshots.recompute(indicator_ids)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**RETRIED)
 def repair_stale_snapshots() -> int:
     """Recompute every snapshot marked stale or missing."""
     stale = snapshots.stale_indicator_ids()
@@ -109,13 +102,7 @@ def repair_stale_snapshots() -> int:
     return len(stale)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**RETRIED)
 def recompute_all_snapshots(chunk_projects: int = snapshots.CHUNK_PROJECTS) -> int:
     """Recompute everything, repairing any drift between snapshots and approved updates: the
     projects in chunks that every free worker takes a share of, then the portfolios once all
@@ -127,24 +114,12 @@ def recompute_all_snapshots(chunk_projects: int = snapshots.CHUNK_PROJECTS) -> i
     return len(chunks)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**RETRIED)
 def recompute_snapshot_chunk(project_ids: list[int]) -> int:
     return snapshots.recompute_chunk(project_ids)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**RETRIED)
 def recompute_portfolio_snapshots() -> int:
     return snapshots.recompute_all_portfolios()
 
@@ -170,13 +145,7 @@ def _send_repair() -> None:
 
 
 # A mail server that cannot be reached (OSError, smtplib's errors among them) is tried again.
-@shared_task(
-    acks_late=True,
-    autoretry_for=(DatabaseError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=8,
-)
+@shared_task(**{**RETRIED, "autoretry_for": (DatabaseError, OSError)})
 def send_reminders() -> int:
     """The day's reminder digests. Safe to run twice: what was sent is recorded."""
     return reminders.send_reminders()

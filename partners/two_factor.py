@@ -5,6 +5,7 @@ once the person has typed a code from it, and a static device holding the recove
 Who must have it: the administrators of an organisation that requires it. Who is asked for a
 code: anyone who has it, after their password, before any other page (partners.middleware)."""
 
+import base64
 import re
 from dataclasses import dataclass
 
@@ -27,19 +28,26 @@ DEVICE_NAME = "authenticator app"
 # Rules
 
 
-def has_two_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def _confirmed_app(user: User | OuterRef) -> QuerySet[TOTPDevice]:
+    return TOTPDevice.objects.filter(user=user, confirmed=True)
 
 
-def _required(user: User) -> QuerySet[Membership]:
+def _required(user: User | OuterRef) -> QuerySet[Membership]:
+    """Memberships that make two-factor sign-in required of the person."""
     return Membership.objects.filter(
-        user=user, role=Membership.Role.ADMIN, organisation__requires_two_factor=True
+        user=user,  # type: ignore[misc]  # the stubs know no OuterRef here
+        role=Membership.Role.ADMIN,
+        organisation__requires_two_factor=True,
     )
+
+
+def has_two_factor(user: User) -> bool:
+    return _confirmed_app(user).exists()
 
 
 def must_set_up(user: User) -> bool:
     """An administrator of an organisation that requires two-factor sign-in, without it."""
-    return _required(user).exists() and not has_two_factor(user)
+    return next_step(user) == "setup"
 
 
 def next_step(user: User) -> str:
@@ -49,14 +57,8 @@ def next_step(user: User) -> str:
     has, required = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            has=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-            required=Exists(
-                Membership.objects.filter(
-                    user=OuterRef("pk"),
-                    role=Membership.Role.ADMIN,
-                    organisation__requires_two_factor=True,
-                )
-            ),
+            has=Exists(_confirmed_app(OuterRef("pk"))),
+            required=Exists(_required(OuterRef("pk"))),
         )
         .values_list("has", "required")
         .get()
@@ -93,7 +95,7 @@ def pending_setup(*, by: User) -> Setup | None:
 
 
 def _setup(device: TOTPDevice) -> Setup:
-    secret = device.config_url.split("secret=")[1].split("&")[0]
+    secret = base64.b32encode(device.bin_key).decode()
     return Setup(device=device, url=device.config_url, secret=secret)
 
 
