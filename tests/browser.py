@@ -68,4 +68,6 @@ def sign_in(page, base: str, username: str) -> None:
 
 
 def fits_the_screen(page) -> bool:
+    # A click that navigates returns once the new URL is committed, before its document exists.
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -20,6 +20,7 @@ def test_a_manager_corrects_a_dimensions_french_name_from_the_indicator_form(liv
     # Sex is shared by every organisation: only the portal's operators retranslate it.
     assert page.get_by_role("link", name="Sex", exact=True).count() == 0
     page.get_by_role("link", name="District", exact=True).click()
+    page.wait_for_url(f"{base}/dimensions/{district.pk}/translations/**")
     assert fits_the_screen(page)
     page.get_by_label("Name (français)", exact=True).fill("District municipal")
     page.get_by_role("button", name="Save the translations").click()
