@@ -154,6 +154,7 @@ class Progress:
     status: Status
     categories: tuple[CategoryProgress, ...]
     readings_counted: int
+    parts: Mapping[CategoryKey, Decimal] = field(default_factory=dict)  # achieved by category
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ class PeriodFigures:
     target_value: Decimal | None
     achieved_value: Decimal | None
     cumulative_value: Decimal | None
+    percent: Decimal | None = None  # achieved within the period, as a percentage of its target
+    parts: Mapping[CategoryKey, Decimal] = field(default_factory=dict)  # achieved by category
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -437,6 +440,7 @@ def evaluate(
         status=status(spec, total.value, bool(used), today),
         categories=category_progress(spec, total),
         readings_counted=sum(reading.updates for reading in used),
+        parts=dict(total.parts) if total.value is not None else {},
     )
 
 
@@ -453,13 +457,16 @@ def period_figures(
     for window in periods:
         inside = [r for r in used if window.start <= r.as_of <= window.end]
         to_date = [r for r in used if r.as_of <= window.end]
+        within = achieved(spec.measure, spec.aggregation, inside)
         rows.append(
             PeriodFigures(
                 start=window.start,
                 end=window.end,
                 target_value=window.target_value,
-                achieved_value=achieved(spec.measure, spec.aggregation, inside).value,
+                achieved_value=within.value,
                 cumulative_value=achieved(spec.measure, spec.aggregation, to_date).value,
+                percent=period_percent(spec, within.value, window.target_value),
+                parts=dict(within.parts) if within.value is not None else {},
             )
         )
     return rows
@@ -485,17 +492,31 @@ class ApprovalEffect:
     period_after: Standing | None
 
 
+def period_percent(
+    spec: IndicatorSpec, value: Decimal | None, target: Decimal | None
+) -> Decimal | None:
+    """What a period achieved as a percentage of that period's own target. A period's target of
+    a decrease or a milestone is no share of a way to go, so it has none."""
+    measured = spec.measure != Measure.MILESTONE and not _is_decrease(spec)
+    if value is None or target is None or not measured:
+        return None
+    return _percent(value, target)
+
+
+def category_period_target(target: CategoryTarget, period_target: Decimal | None) -> Decimal | None:
+    """A category's target for one period: its share of the period's target. A category's
+    count target belongs to the whole project and is not divided among periods."""
+    if target.target_share is None or period_target is None:
+        return None
+    return (period_target * target.target_share).quantize(SHARE_PLACES).normalize()
+
+
 def _period_standing(
     spec: IndicatorSpec, readings: Sequence[Reading], window: PeriodWindow
 ) -> Standing:
     inside = [r for r in readings if window.start <= r.as_of <= window.end]
     value = achieved(spec.measure, spec.aggregation, inside).value
-    target = window.target_value
-    # A period's target of a decrease or a milestone is no share of a way to go.
-    measured = spec.measure != Measure.MILESTONE and not _is_decrease(spec)
-    if value is None or target is None or not measured:
-        return Standing(value, target, None)
-    return Standing(value, target, _percent(value, target))
+    return Standing(value, window.target_value, period_percent(spec, value, window.target_value))
 
 
 def approval_effect(

@@ -56,6 +56,13 @@ def category_standing(
     return _("✓ target met: %(figures)s") % {"figures": text} if met else text
 
 
+def met_label(met: bool | None) -> str:
+    """A category's target met or not, in the words of the status column."""
+    if met is None:
+        return ""
+    return _("Target met") if met else _("Target not yet met")
+
+
 def of_progress(row: CategoryProgress, *, is_share_target: bool) -> str:
     """The words for a category's figures computed live (the project page)."""
     return category_standing(

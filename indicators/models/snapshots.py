@@ -38,8 +38,11 @@ class IndicatorSnapshot(models.Model):
     # [{dimension, category, dimension_name, category_name, is_share_target, target_value,
     #   target_share, achieved_value, achieved_share, met}], decimals as strings
     categories = models.JSONField(_("categories"), default=list)
-    # [{name, start, end, target_value, achieved_value, cumulative_value}]
+    # [{name, start, end, target_value, achieved_value, cumulative_value, percent, parts}],
+    # parts being {"dimension/category": achieved in the period}
     periods = models.JSONField(_("periods"), default=list)
+    # {"dimension/category": achieved}, for every category reported, with a target or not
+    parts = models.JSONField(_("achieved by category"), default=dict)
     computed_at = models.DateTimeField(_("computed"), null=True)
     stale_since = models.DateTimeField(_("stale since"), null=True, db_index=True)
     recomputes = models.PositiveIntegerField(_("recompute jobs run"), default=0)

@@ -10,9 +10,9 @@ them as it would every update:
 - a `sum` reading carries the summed value, numerator and denominator of its stretch, the
   newest as-of date in it (so it falls in the same period as the updates it stands for) and how
   many updates it stands for;
-- the values of a `sum` indicator in each category with a target are summed per organisation
-  and carried by one of that organisation's readings: only the indicator's overall figure uses
-  them, never a period's;
+- the values of a `sum` indicator in each category are summed per organisation and stretch,
+  and carried by that stretch's reading, so that a period's figure by category adds up as the
+  overall one does;
 - a `latest` reading is a real update, with its category values.
 
 A project's periods do not overlap (the services refuse it), so each update falls in exactly
@@ -32,7 +32,6 @@ from django.utils import timezone
 from .. import progress
 from ..models import (
     Category,
-    CategoryTarget,
     Dimension,
     Indicator,
     Period,
@@ -123,8 +122,8 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
     for (
         indicator_id,
         source,
-        _period,
-        _inside,
+        period,
+        inside,
         updates,
         value,
         numerators,
@@ -141,7 +140,7 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
                 numerator=_decimal(numerator) if numerators == updates else None,
                 denominator=_decimal(denominator),
                 source=source,
-                parts=parts.pop((indicator_id, source), {}),
+                parts=parts.pop((indicator_id, source, period, inside), {}),
                 updates=updates,
             )
         )
@@ -150,31 +149,28 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
 
 def _summed_parts(
     ids: Sequence[int],
-) -> dict[tuple[int, int | None], dict[progress.CategoryKey, Decimal]]:
-    """(indicator, organisation) → its summed value in each category that has a target.
-
-    Only those categories decide a figure. Each update's value in one is looked up through the
-    (update, category) index, so the cost follows the indicators' own updates; a join would
-    let the planner hash the whole table of values, as large as the portfolio.
-    """
-    parts: dict[tuple[int, int | None], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
-    for indicator_id, source, dimension, category, total in _fetch(
+) -> dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]]:
+    """(indicator, organisation, period, inside) → its summed value in each category: the
+    categories of the stretch whose reading carries them."""
+    parts: dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
+    stretches, params = _stretches(ids)
+    for indicator_id, source, period, inside, dimension, category, total in _fetch(
         f"""
-        SELECT u.indicator_id, u.organisation_id, d.slug, c.slug,
-               SUM((SELECT v.value FROM {_table(UpdateValue)} v
-                    WHERE v.update_id = u.id AND v.category_id = t.category_id))
-        FROM {_table(ProgressUpdate)} u
-        JOIN {_table(CategoryTarget)} t ON t.indicator_id = u.indicator_id
-        JOIN {_table(Category)} c ON c.id = t.category_id
+        SELECT s.indicator_id, s.organisation_id, s.period, s.inside, d.slug, c.slug,
+               SUM(v.value)
+        FROM (
+            SELECT u.id, u.indicator_id, u.organisation_id, b.id AS period, {INSIDE} AS inside
+            FROM {stretches}
+        ) s
+        JOIN {_table(UpdateValue)} v ON v.update_id = s.id
+        JOIN {_table(Category)} c ON c.id = v.category_id
         JOIN {_table(Dimension)} d ON d.id = c.dimension_id
-        WHERE u.status = %s AND u.indicator_id IN {_in(ids)}
-        GROUP BY u.indicator_id, u.organisation_id, d.slug, c.slug
+        GROUP BY s.indicator_id, s.organisation_id, s.period, s.inside, d.slug, c.slug
         """,
-        [ProgressUpdate.Status.APPROVED, *ids],
+        params,
     ):
-        # No update of that organisation gave a value for the category.
-        if total is not None:
-            parts[(indicator_id, source)][(dimension, category)] = _decimal(total) or Decimal(0)
+        key = (indicator_id, source, period, inside)
+        parts[key][(dimension, category)] = _decimal(total) or Decimal(0)
     return parts
 
 
@@ -231,7 +227,7 @@ def approved_readings(
     indicators: Sequence[Indicator], *, with_parts: set[int]
 ) -> dict[int, list[progress.Reading]]:
     """Indicator id → the reduced approved readings that give its figures. Category values are
-    read for the indicators in `with_parts` only: the figures use them for category targets."""
+    read for the indicators in `with_parts` only: those reported by category."""
     summed = [
         i.pk
         for i in indicators

@@ -49,6 +49,10 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _parts(parts: Mapping[progress.CategoryKey, Decimal]) -> dict[str, str]:
+    return {f"{dimension}/{category}": str(value) for (dimension, category), value in parts.items()}
+
+
 def mark_stale(indicator_ids: Iterable[int]) -> None:
     """Record, in the caller's transaction, that these indicators' snapshots are out of date.
 
@@ -112,7 +116,8 @@ def recompute_indicators(
         "category__dimension"
     ):
         targets[target.indicator_id].append(target)
-    readings = approved_readings(indicators, with_parts=set(targets))
+    # Every indicator's values by category: the periods' figures show them, targets or not.
+    readings = approved_readings(indicators, with_parts=set(ids))
     project_ids = {indicator.project_id for indicator in indicators}
     periods, period_targets = _periods_with_targets(project_ids, ids)
 
@@ -141,6 +146,7 @@ def recompute_indicators(
                 updates_counted=figures.readings_counted,
                 last_update=max((r.as_of for r in mine), default=None),
                 categories=_category_rows(targets[indicator.pk], figures),
+                parts=_parts(figures.parts),
                 periods=[
                     {
                         "name": period.name,
@@ -149,6 +155,8 @@ def recompute_indicators(
                         "target_value": _text(row.target_value),
                         "achieved_value": _text(row.achieved_value),
                         "cumulative_value": _text(row.cumulative_value),
+                        "percent": _text(row.percent),
+                        "parts": _parts(row.parts),
                     }
                     for period, row in zip(periods[indicator.project_id], series, strict=True)
                 ],

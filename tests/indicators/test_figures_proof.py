@@ -38,7 +38,7 @@ from indicators.models import (
 )
 from indicators.selectors import figures_for
 from indicators.services import snapshots
-from portfolio.iptt import write_iptt
+from portfolio.iptt import FIXED_SHEETS, write_iptt
 from tests.factories import (
     FundingFactory,
     MembershipFactory,
@@ -336,17 +336,17 @@ def check_reads(portfolio: Portfolio, people: dict, expected: dict[int, dict]) -
             assert same(row["achieved_value"], want["periods"][row["name"]][0])
     # The IPTT the funder downloads.
     book = load_workbook(io.BytesIO(write_iptt([people["project"]], title="Proof").read()))
-    sheet = book.worksheets[1]  # after the About sheet
-    heads = [cell.value for cell in sheet[2]]
-    for cells in sheet.iter_rows(min_row=3, values_only=True):
-        row = dict(zip(heads, cells, strict=False))
-        match = [i for i in portfolio.indicators if i.code == row["Code"]]
-        if not match:
+    sheet = book.worksheets[FIXED_SHEETS]  # after About, Projects and By period
+    heads = [cell.value for cell in sheet[1]]
+    for cells in sheet.iter_rows(min_row=2, values_only=True):
+        row = dict(zip(heads, cells, strict=True))
+        match = [i for i in portfolio.indicators if i.code == row["Indicator code"]]
+        if row["Level"] != "indicator" or not match:
             continue
         want = expected[match[0].pk]
-        assert same(row["Cumulative actual"], want["achieved"]), row["Code"]
+        assert same(row["Cumulative actual"], want["achieved"]), row["Indicator code"]
         for name, (achieved, _cumulative) in want["periods"].items():
-            assert same(row[f"{name} actual"], achieved), (row["Code"], name)
+            assert same(row[f"{name} actual"], achieved), (row["Indicator code"], name)
         share = row["% of target"]
         assert same(
             None if share is None else (Decimal(str(share)) * 100).quantize(CENT),

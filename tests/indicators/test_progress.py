@@ -650,3 +650,56 @@ def test_a_decrease_has_no_period_percentage_but_a_whole_one_from_the_baseline()
     effect = progress.approval_effect(decrease, [], reading(30), window)
     assert effect.whole_after.percent == D(50)
     assert effect.period_after.value == D(30) and effect.period_after.percent is None
+
+
+def test_a_periods_percentage_met_is_against_its_own_target():
+    spec = IndicatorSpec(
+        measure="count",
+        aggregation="sum",
+        start_date=date(2025, 1, 1),
+        target_date=date(2026, 12, 31),
+        target_value=D(100),
+    )
+    assert progress.period_percent(spec, D(30), D(40)) == D("75.00")
+    assert progress.period_percent(spec, None, D(40)) is None
+    assert progress.period_percent(spec, D(30), None) is None
+    decrease = IndicatorSpec(**{**spec.__dict__, "direction": "decrease"})
+    assert progress.period_percent(decrease, D(30), D(40)) is None
+    milestone = IndicatorSpec(**{**spec.__dict__, "measure": "milestone"})
+    assert progress.period_percent(milestone, D(1), D(1)) is None
+
+
+def test_a_share_targets_category_gets_its_share_of_each_periods_target():
+    women = progress.CategoryTarget("sex", "women", target_share=D("0.6"))
+    assert progress.category_period_target(women, D(40)) == D(24)
+    assert progress.category_period_target(women, D(25)) == D(15)
+    assert progress.category_period_target(women, None) is None
+    counted = progress.CategoryTarget("sex", "women", target_value=D(96))
+    assert progress.category_period_target(counted, D(40)) is None
+
+
+def test_each_period_keeps_what_it_achieved_in_every_category():
+    spec = IndicatorSpec(
+        measure="count",
+        aggregation="sum",
+        start_date=date(2025, 1, 1),
+        target_date=date(2025, 12, 31),
+        target_value=D(160),
+    )
+    women, men = ("sex", "women"), ("sex", "men")
+    readings = [
+        Reading(as_of=date(2025, 3, 1), value=D(30), parts={women: D(18)}),
+        Reading(as_of=date(2025, 8, 1), value=D(20), parts={women: D(8), men: D(12)}),
+    ]
+    first, second = progress.period_figures(
+        spec,
+        readings,
+        [
+            PeriodWindow(date(2025, 1, 1), date(2025, 6, 30), D(40)),
+            PeriodWindow(date(2025, 7, 1), date(2025, 12, 31), None),
+        ],
+    )
+    assert first.parts == {women: D(18)} and first.percent == D("75.00")
+    assert second.parts == {women: D(8), men: D(12)} and second.percent is None
+    whole = progress.evaluate(spec, readings, today=date(2025, 12, 31))
+    assert whole.parts == {women: D(26), men: D(12)}

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from indicators import services
 from indicators.models import Indicator, ProgressUpdate
 from indicators.services.snapshots import portfolio_projects
+from portfolio.iptt import FIXED_SHEETS
 from partners.models import Organisation, User
 from projects.models import Project
 
@@ -30,12 +31,13 @@ def workbook(response):
 
 
 def rows_by_code(sheet):
-    header = [cell.value for cell in sheet[2]]
+    """The indicator rows of a project's sheet, by code: one header row, then the data."""
+    header = [cell.value for cell in sheet[1]]
     rows = {}
-    for row in sheet.iter_rows(min_row=3):
-        code = row[1].value
-        if code:
-            rows[code] = dict(zip(header, row, strict=True))
+    for row in sheet.iter_rows(min_row=2):
+        line = dict(zip(header, row, strict=True))
+        if line["Level"].value == "indicator":
+            rows[line["Indicator code"].value] = line
     return header, rows
 
 
@@ -43,8 +45,8 @@ def test_a_funders_project_table_matches_the_api_figure_for_figure(client, demo)
     project = Project.objects.get(code__startswith="mam")
     client = as_user(client, "setec-viewer")
     book = workbook(client.get(f"/projects/{project.pk}/report.xlsx"))
-    sheet = book[book.sheetnames[1]]
-    assert sheet.freeze_panes == "D3"
+    sheet = book[book.sheetnames[FIXED_SHEETS]]
+    assert sheet.freeze_panes == "A2"
     _header, rows = rows_by_code(sheet)
     api = client.get(f"/api/v1/indicators/?project={project.pk}&page_size=100").json()["results"]
     assert {indicator["code"] for indicator in api} == set(rows)
@@ -80,12 +82,13 @@ def test_categories_sit_under_their_indicator_with_target_and_achieved_shares(
     book = workbook(
         as_user(client, "eu-viewer").get(f"/projects/{associates.project_id}/report.xlsx")
     )
-    sheet = book[book.sheetnames[1]]
-    header = [cell.value for cell in sheet[2]]
-    lines = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
-    at = next(i for i, line in enumerate(lines) if line[1] == "CE-5")
-    women = dict(zip(header, lines[at + 1], strict=True))
-    assert women["Indicator or category"].strip() == "Women (Sex)"
+    sheet = book[book.sheetnames[FIXED_SHEETS]]
+    header = [cell.value for cell in sheet[1]]
+    lines = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(values_only=True)]
+    at = next(i for i, line in enumerate(lines) if line["Indicator code"] == "CE-5")
+    women = lines[at + 1]
+    assert (women["Level"], women["Indicator code"]) == ("category", "CE-5")
+    assert (women["Dimension"], women["Category"]) == ("Sex", "Women")
     assert Decimal(str(women["Target share"])) == Decimal("0.6")
     assert Decimal(str(women["Cumulative actual"])) == 50
     assert Decimal(str(women["Achieved share"])) == Decimal("0.625")
@@ -114,7 +117,7 @@ def test_funders_see_approved_figures_only(client, demo):
     book = workbook(
         as_user(client, "eu-viewer").get(f"/projects/{associates.project_id}/report.xlsx")
     )
-    _header, rows = rows_by_code(book[book.sheetnames[1]])
+    _header, rows = rows_by_code(book[book.sheetnames[FIXED_SHEETS]])
     assert rows["CE-5"]["Cumulative actual"].value is None
 
 
@@ -134,8 +137,8 @@ def test_a_funders_portfolio_file_has_a_sheet_per_funded_project(client, demo):
     book = workbook(as_user(client, "eu-viewer").get(f"/dashboards/{eu.pk}/report.xlsx"))
     funded = Project.objects.filter(portfolio_projects(eu, "funder")).distinct()
     assert funded.exists()
-    assert len(book.sheetnames) == 1 + funded.count()
-    assert {book[name]["A1"].value.split(" · ")[0] for name in book.sheetnames[1:]} == {
+    assert len(book.sheetnames) == FIXED_SHEETS + funded.count()
+    assert {book[name]["B2"].value for name in book.sheetnames[FIXED_SHEETS:]} == {
         project.code for project in funded
     }
 
@@ -169,7 +172,7 @@ def test_an_indicator_without_a_target_says_no_kind_of_target(client, demo):
     milestone = Indicator.objects.filter(measure="milestone").first()
     client = as_user(client, "eu-viewer")
     book = workbook(client.get(f"/projects/{indicator.project_id}/report.xlsx"))
-    _header, rows = rows_by_code(book[book.sheetnames[1]])
+    _header, rows = rows_by_code(book[book.sheetnames[FIXED_SHEETS]])
     assert rows["CE-1"]["Target kind"].value is None  # was "At least", of nothing
     assert rows["CE-2"]["Target kind"].value == "At least"
     if milestone is not None and milestone.code in rows:
