@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from indicators import services
 from indicators.models import Indicator, ProgressUpdate
 from indicators.services.snapshots import portfolio_projects
-from portfolio.iptt import FIXED_SHEETS
 from partners.models import Organisation, User
+from portfolio.iptt import FIXED_SHEETS
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,7 @@ def test_every_sheet_reads_with_pandas_defaults_one_header_row_then_data(ce1_fil
 
 
 def test_every_category_appears_with_its_figures_men_too(ce1_file):
-    ce1, content = ce1_file
+    _ce1, content = ce1_file
     table = pd.read_excel(io.BytesIO(content), sheet_name=FIXED_SHEETS)
     rows = table[(table["Indicator code"] == "CE-1") & (table["Level"] == "category")]
     by_category = rows.set_index("Category")
@@ -129,7 +129,7 @@ def test_a_share_target_gets_its_share_of_each_periods_target_and_a_percentage_m
 
 
 def test_numbers_print_as_they_are_and_the_sheets_print_well(ce1_file):
-    ce1, content = ce1_file
+    _ce1, content = ce1_file
     assert number_format(Decimal("160.0000")) == "#,##0"
     assert number_format(Decimal("12.5")) == "#,##0.0"
     assert number_format(Decimal("1234.25")) == "#,##0.00"
