@@ -1,6 +1,8 @@
 """The printable report: what a funder reads on screen, on paper and as PDF."""
 
 import contextlib
+import shutil
+import subprocess
 import re
 import zlib
 from datetime import date
@@ -137,3 +139,34 @@ def test_by_default_the_report_is_of_the_latest_period_with_something_approved(c
     approved.update(status="draft")  # nothing approved at all: the whole project to date
     text = client.get(f"/projects/{project.pk}/report/").text
     assert "Progress report · " + begun[-1].name not in text
+
+
+def page_fills(pdf: bytes, tmp_path) -> list[float]:
+    """How far down each page its content reaches, as a share of the page's height (the page
+    number in the bottom margin left out), read from the pages drawn by poppler."""
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "20", "-gray", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    fills = []
+    for drawn in sorted(tmp_path.glob("page-*.pgm")):
+        _magic, width, height, _depth, pixels = drawn.read_bytes().split(maxsplit=4)
+        columns, rows = int(width), int(height)
+        footer = int(rows * 0.94)  # the page number sits in the bottom margin
+        inked = [
+            row for row in range(footer) if min(pixels[row * columns : (row + 1) * columns]) < 200
+        ]
+        fills.append((max(inked) + 1) / footer if inked else 0.0)
+    return fills
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+def test_no_page_of_the_pdf_is_left_half_empty(client, demo, tmp_path):
+    """Whole indicator cards were kept together: the first result's card did not fit under
+    the budget, moved to page 2 and left two thirds of page 1 blank."""
+    project = Project.objects.get(code__startswith="circular")
+    pdf = as_user(client, "eu-viewer").get(f"/projects/{project.pk}/report.pdf").content
+    fills = page_fills(pdf, tmp_path)
+    assert len(fills) >= 2
+    assert all(fill > 0.75 for fill in fills[:-1]), [round(fill, 2) for fill in fills]
