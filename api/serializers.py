@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,6 +12,7 @@ from rest_framework import serializers
 from indicators import progress, wording
 from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
 from indicators.services.checks import MAX_TEXT_LENGTH
+from indicators.working import working_of
 from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
 
@@ -170,6 +172,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     computed_at = serializers.SerializerMethodField()
     disaggregation = serializers.SerializerMethodField()
+    working_url = serializers.SerializerMethodField(
+        help_text="How the figure is worked out: the approved updates counted, the rule, the "
+        "baseline, target and expected-by-now band (embedded as `working` in the detail)."
+    )
 
     class Meta:
         model = Indicator
@@ -201,6 +207,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "status",
             "computed_at",
             "disaggregation",
+            "working_url",
             "updated_at",
             "translations",
         ]
@@ -260,6 +267,73 @@ class IndicatorSerializer(serializers.ModelSerializer):
             }
             for row in rows
         ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_working_url(self, indicator: Indicator) -> str:
+        path = reverse("indicator-working", args=[indicator.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class CountedUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="update.pk")
+    url = serializers.SerializerMethodField()
+    as_of = serializers.DateField(source="update.as_of")
+    period = serializers.IntegerField(source="period.pk", allow_null=True, default=None)
+    period_name = serializers.CharField(source="period.name", allow_null=True, default=None)
+    organisation = serializers.IntegerField(source="update.organisation_id", allow_null=True)
+    value = serializers.DecimalField(**QUANTITY, source="update.value", allow_null=True)
+    numerator = serializers.DecimalField(**QUANTITY, source="update.numerator", allow_null=True)
+    denominator = serializers.DecimalField(**QUANTITY, source="update.denominator", allow_null=True)
+    counted = serializers.BooleanField(
+        help_text="False where a later update of the same organisation replaces it."
+    )
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, row) -> str:
+        path = reverse("update-detail", args=[row.update.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class WorkingSerializer(serializers.Serializer):
+    achieved_value = serializers.DecimalField(**QUANTITY, source="achieved", allow_null=True)
+    percent_of_target = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    status = serializers.ChoiceField(choices=[str(status) for status in progress.Status])
+    rule = serializers.CharField(help_text="How the approved updates make the figure.")
+    period_rule = serializers.CharField(help_text="What a reporting period's figure is.")
+    baseline_value = serializers.DecimalField(**QUANTITY, source="baseline", allow_null=True)
+    baseline_date = serializers.DateField(allow_null=True)
+    target_value = serializers.DecimalField(
+        **QUANTITY,
+        source="target",
+        allow_null=True,
+        help_text="The figure progress is measured against (a range's minimum).",
+    )
+    target_date = serializers.DateField()
+    expected_value = serializers.DecimalField(**QUANTITY, allow_null=True)
+    expected_percent = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    on_track_from_percent = serializers.DecimalField(
+        max_digits=12, decimal_places=2, source="on_track_from", allow_null=True
+    )
+    at_risk_from_percent = serializers.DecimalField(
+        max_digits=12, decimal_places=2, source="at_risk_from", allow_null=True
+    )
+    computed_at = serializers.DateTimeField(allow_null=True)
+    being_recomputed = serializers.BooleanField()
+    updates_counted = serializers.IntegerField()
+    updates = CountedUpdateSerializer(many=True)
+
+
+class IndicatorDetailSerializer(IndicatorSerializer):
+    working = serializers.SerializerMethodField()
+
+    class Meta(IndicatorSerializer.Meta):
+        fields = [*IndicatorSerializer.Meta.fields, "working"]
+
+    @extend_schema_field(WorkingSerializer())
+    def get_working(self, indicator: Indicator) -> dict:
+        return WorkingSerializer(working_of(indicator), context=self.context).data
 
 
 class PeriodFiguresSerializer(serializers.Serializer):

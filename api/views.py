@@ -20,6 +20,7 @@ from indicators import services
 from indicators.models import Category, CategoryTarget, Indicator, Period, ProgressUpdate
 from indicators.selectors import authority_of, update_values, visible_updates
 from indicators.services import workflow
+from indicators.working import working_of
 from partners.models import Membership, Organisation, User
 from partners.selectors import visible_organisations
 from projects.models import Funding, Partnership, Project
@@ -113,6 +114,11 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "code", "project", "updated_at"]
     ordering = ["id"]
 
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.IndicatorDetailSerializer
+        return serializers.IndicatorSerializer
+
     def get_queryset(self):
         return (
             Indicator.objects.filter(project__in=visible_projects(self.request.user))
@@ -148,6 +154,15 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         )
         rows = hxl.indicator_rows(indicators.iterator(chunk_size=500))
         return csv_response(hxl.stream(hxl.INDICATOR_COLUMNS, rows), "indicators.csv")
+
+    @extend_schema(responses=serializers.WorkingSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def working(self, request: Request, pk: str | None = None) -> Response:
+        """How the indicator's figure is worked out: the approved updates counted (with their
+        periods and links), the rule, the baseline and target, the expected-by-now band and
+        when it was computed."""
+        working = working_of(self.get_object())
+        return Response(serializers.WorkingSerializer(working, context={"request": request}).data)
 
     @extend_schema(responses=serializers.PeriodFiguresSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -349,12 +349,18 @@ def status(spec: IndicatorSpec, value: Decimal | None, has_data: bool, today: da
         return Status.REPORTED
     if spec.target_kind == TargetKind.AT_MOST and not _is_decrease(spec):
         return Status.OFF_TRACK  # a ceiling that has been exceeded
-    shortfall = expected_percent - achieved_percent
-    if shortfall <= BAND:
+    on_track_from, at_risk_from = status_bands(expected_percent)
+    if achieved_percent >= on_track_from:
         return Status.ON_TRACK
-    if shortfall <= 2 * BAND:
+    if achieved_percent >= at_risk_from:
         return Status.AT_RISK
     return Status.OFF_TRACK
+
+
+def status_bands(expected_percent: Decimal) -> tuple[Decimal, Decimal]:
+    """The percentages of target from which an indicator is on track, and at risk, when this
+    much is expected by now: within one band of what is expected, within two."""
+    return expected_percent - BAND, expected_percent - 2 * BAND
 
 
 def category_progress(spec: IndicatorSpec, total: Achieved) -> tuple[CategoryProgress, ...]:

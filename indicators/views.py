@@ -44,6 +44,7 @@ from .selectors import (
 )
 from .services import workflow
 from .setup_forms import PeriodForm
+from .working import working_of
 
 EDITOR = Membership.Role.EDITOR
 MANAGER = Membership.Role.MANAGER
@@ -87,6 +88,7 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "figures": figures,
             "updates": list(updates_of_indicator(request.user, indicator)),
+            "working": working_of(indicator),
             "history": newest_first(
                 indicator_history(indicator),
                 deleted_updates_history(indicator) if provisional else [],

@@ -98,3 +98,46 @@ def _number(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+def rule(measure: str, aggregation: str) -> str:
+    """How the approved updates make an indicator's figure, in a sentence."""
+    if measure == "qualitative":
+        return _("Told in words: the approved updates' narratives are the progress; no figure.")
+    if measure == "milestone":
+        return _("Done once the latest approved update of every reporting organisation says done.")
+    if aggregation == "latest":
+        if measure == "percentage":
+            return _(
+                "Each approved update says where things stand on its date: the latest of each "
+                "reporting organisation counts; with several, their numerators and "
+                "denominators are added up and the percentage taken of the totals."
+            )
+        return _(
+            "Each approved update says where things stand on its date: the latest of each "
+            "reporting organisation counts, and those of several organisations are added up."
+        )
+    if measure == "percentage":
+        return _(
+            "The numerators and the denominators of every approved update are added up, and "
+            "the percentage taken of the totals."
+        )
+    return _(
+        "Every approved update adds what was achieved since the one before: the figure is "
+        "their sum."
+    )
+
+
+def period_rule(measure: str, aggregation: str) -> str:
+    """What a reporting period's figure is, in a sentence."""
+    if measure == "qualitative":
+        return ""
+    if aggregation == "latest" or measure == "milestone":
+        return _(
+            "A period shows the latest approved figure dated within it; “to date” the latest "
+            "up to its end."
+        )
+    return _(
+        "A period shows what the approved updates dated within it add up to; “to date” adds "
+        "the periods before."
+    )

@@ -1,9 +1,9 @@
 """The printable report: what a funder reads on screen, on paper and as PDF."""
 
 import contextlib
+import re
 import shutil
 import subprocess
-import re
 import zlib
 from datetime import date
 from decimal import Decimal
