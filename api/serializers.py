@@ -187,6 +187,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "project",
             "result",
             "beneficiary_group",
+            "counts_people_reached",
             "measure",
             "unit",
             "currency",

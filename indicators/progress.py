@@ -646,3 +646,63 @@ def check_category_targets(
             elif value_sum > total_target:
                 problems.append((dimension, "parts_above_total"))
     return problems
+
+
+@dataclass(frozen=True)
+class Reach:
+    """People reached across beneficiary groups, each counted by the one indicator of its
+    group that counts every person once."""
+
+    people: Decimal
+    by_sex: Mapping[str, Decimal]  # category slug of the "sex" dimension → people
+    not_by_sex: Decimal  # people no indicator said the sex of
+    groups: int  # groups with approved figures
+
+
+SEX = "sex"
+
+
+def people_reached(figures: Iterable[tuple[Decimal | None, Mapping[str, str]]]) -> Reach:
+    """Add up the reach indicators' achieved figures (with their parts, "sex/women" → value,
+    as snapshots keep them). A figure without a sex breakdown adds to those not by sex."""
+    people = ZERO
+    by_sex: dict[str, Decimal] = {}
+    groups = 0
+    for achieved, parts in figures:
+        if achieved is None:
+            continue
+        groups += 1
+        people += achieved
+        for key, value in parts.items():
+            dimension, _slash, category = key.partition("/")
+            if dimension == SEX:
+                by_sex[category] = by_sex.get(category, ZERO) + Decimal(value)
+    told = sum(by_sex.values(), ZERO)
+    return Reach(people, by_sex, max(people - told, ZERO), groups)
+
+
+def half_year_ends(first: date, last: date) -> list[date]:
+    """The ends of the half-years (30 June, 31 December) from the one `first` falls in to the
+    last one ended by `last`."""
+    ends: list[date] = []
+    year, half = first.year, 1 if first.month <= 6 else 2
+    while True:
+        end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+        if end > last:
+            return ends
+        ends.append(end)
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+
+
+def reach_to_date(
+    series: Iterable[Sequence[tuple[date, Decimal | None]]], ends: Sequence[date]
+) -> list[Decimal]:
+    """People reached by each of these dates: for every reach indicator, its cumulative figure
+    at the end of its last period ended by then (periods differ between projects), added up."""
+    totals = [ZERO] * len(ends)
+    for periods in series:
+        for position, end in enumerate(ends):
+            known = [value for period_end, value in periods if period_end <= end]
+            if known and known[-1] is not None:
+                totals[position] += known[-1]
+    return totals

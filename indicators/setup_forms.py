@@ -54,6 +54,14 @@ class IndicatorForm(TranslatedForm):
     beneficiary_group: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Beneficiary group"), queryset=None, required=False, empty_label=_("None")
     )
+    counts_people_reached = forms.BooleanField(
+        label=_("Counts the people this group reaches"),
+        required=False,
+        help_text=_(
+            "Tick it for the one indicator of the group that counts each person reached once: "
+            "funders' dashboards add these up as people reached."
+        ),
+    )
     measure = forms.ChoiceField(
         label=_("Measure"),
         choices=Indicator.Measure.choices,
@@ -156,6 +164,7 @@ def initial_for(indicator: Indicator) -> dict[str, Any]:
             "target_date",
             "default_denominator",
             "whole_numbers",
+            "counts_people_reached",
         )
     }
     initial["result"] = indicator.result_id

@@ -2,13 +2,20 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator, OrganisationIndicatorSnapshot, PortfolioSnapshot
+from indicators import progress
+from indicators.models import (
+    Category,
+    Indicator,
+    OrganisationIndicatorSnapshot,
+    PortfolioSnapshot,
+)
 from indicators.services.snapshots import portfolio_projects
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations, descendants, descendants_by_root
@@ -122,6 +129,51 @@ def report_projects(
         .filter(pk__in=visible_projects(user).values("pk"))
         .order_by("title", "pk")
     )
+
+
+@dataclass(frozen=True)
+class PeopleReached:
+    reach: progress.Reach
+    by_sex: list[tuple[str, Decimal]]  # the sex dimension's categories, named, in order
+    over_time: list[tuple[date, Decimal]]  # people reached by the end of each half-year
+
+
+def people_reached(
+    user: User | AnonymousUser, organisation: Organisation, kind: str, *, today: date
+) -> PeopleReached:
+    """The people the portfolio's projects reach, from the one indicator per beneficiary group
+    flagged as counting each person once (never a sum of every indicator counting people), by
+    sex where the indicator says it, and by the end of each half-year. Two queries."""
+    rows = list(
+        Indicator.objects.filter(
+            project__in=dashboard_projects(user, organisation, kind).values("pk"),
+            counts_people_reached=True,
+            beneficiary_group__isnull=False,
+        ).values_list("snapshot__achieved", "snapshot__parts", "snapshot__periods")
+    )
+    reach = progress.people_reached((achieved, parts or {}) for achieved, parts, _p in rows)
+    series = [
+        [
+            (date.fromisoformat(period["end"]), _decimal(period["cumulative_value"]))
+            for period in periods or []
+        ]
+        for _a, _parts, periods in rows
+    ]
+    starts = [points[0][0] for points in series if points]
+    ends = progress.half_year_ends(min(starts), today) if starts else []
+    names = {
+        category.slug: category.translated("name")
+        for category in Category.objects.filter(dimension__slug=progress.SEX).order_by("order")
+    }
+    return PeopleReached(
+        reach=reach,
+        by_sex=[(name, reach.by_sex[slug]) for slug, name in names.items() if slug in reach.by_sex],
+        over_time=list(zip(ends, progress.reach_to_date(series, ends), strict=True)),
+    )
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def contribution_share(project: Project, fundings: list[Funding]) -> Decimal | None:

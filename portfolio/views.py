@@ -43,6 +43,7 @@ from .selectors import (
     indicator_snapshots,
     network_rollup,
     oldest_computation,
+    people_reached,
     portfolio_snapshot,
     report_projects,
     stale_count,
@@ -125,6 +126,7 @@ def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             else [],
             "rows": rows,
             "page": page,
+            "people": people_reached(request.user, organisation, kind, today=timezone.localdate()),
         },
     )
 

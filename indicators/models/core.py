@@ -114,6 +114,14 @@ class Indicator(Translated):
         blank=True,
         related_name="indicators",
     )
+    counts_people_reached = models.BooleanField(
+        _("counts the people reached"),
+        default=False,
+        help_text=_(
+            "This indicator counts the unique people its beneficiary group reaches: dashboards "
+            "add it to the people reached. At most one indicator per group."
+        ),
+    )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=500)
     description = models.TextField(_("description"), blank=True)
@@ -245,6 +253,17 @@ class Indicator(Translated):
                 | Q(target_date__isnull=True)
                 | Q(target_date__gte=F("baseline_date")),
                 name="indicator_target_after_baseline",
+            ),
+            # People reached are added up across indicators: one per group, or a person
+            # counted by two indicators of the group would count twice.
+            models.UniqueConstraint(
+                fields=["beneficiary_group"],
+                condition=Q(counts_people_reached=True),
+                name="indicator_one_reach_per_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(counts_people_reached=False) | Q(measure="count"),
+                name="indicator_reach_is_a_count",
             ),
         ]
 

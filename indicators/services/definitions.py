@@ -137,6 +137,44 @@ def _check_indicator_numbers(
 
 
 @transaction.atomic
+def _check_reach(
+    indicator: Indicator | None, *, measure: str, group: BeneficiaryGroup | None
+) -> None:
+    """An indicator counting the people a group reaches is a count of that group's people, and
+    the only one of the group: the dashboards add these up."""
+    problems = Problems()
+    if measure != Indicator.Measure.COUNT:
+        problems.add(
+            ValidationError(
+                {"counts_people_reached": _("Only a count can count the people reached.")}
+            )
+        )
+    if group is None:
+        problems.add(
+            ValidationError(
+                {"counts_people_reached": _("Choose the beneficiary group whose people it counts.")}
+            )
+        )
+    else:
+        others = Indicator.objects.filter(beneficiary_group=group, counts_people_reached=True)
+        if indicator is not None and indicator.pk is not None:
+            others = others.exclude(pk=indicator.pk)
+        other = others.first()
+        if other is not None:
+            problems.add(
+                ValidationError(
+                    {
+                        "counts_people_reached": _(
+                            "%(code)s already counts the people this group reaches: one "
+                            "indicator per group, so that nobody is counted twice."
+                        )
+                        % {"code": other.code}
+                    }
+                )
+            )
+    problems.raise_any()
+
+
 def define_indicator(
     *,
     project: Project,
@@ -159,6 +197,7 @@ def define_indicator(
     baseline_date: date | None = None,
     default_denominator: Decimal | None = None,
     whole_numbers: bool | None = None,
+    counts_people_reached: bool | None = None,
     order: int = 0,
     dimensions: Sequence[DimensionUse] = (),
     category_targets: Sequence[CategoryTargetInput] = (),
@@ -250,6 +289,12 @@ def define_indicator(
                 {"beneficiary_group": _("The beneficiary group belongs to another project.")}
             )
         )
+    target = existing or Indicator.objects.filter(project=project, code=code).first()
+    if counts_people_reached is None:  # left as it was
+        counts_people_reached = bool(target and target.counts_people_reached)
+    if counts_people_reached:
+        with problems.collect():
+            _check_reach(target, measure=measure, group=beneficiary_group)
     # Without `existing`, the indicator of that code is the one replaced.
     if (
         existing is not None
@@ -285,6 +330,7 @@ def define_indicator(
         "baseline_date": baseline_date,
         "default_denominator": default_denominator,
         "whole_numbers": whole_numbers,
+        "counts_people_reached": counts_people_reached,
         "order": order,
     }.items():
         setattr(indicator, field, value)

@@ -386,6 +386,7 @@ def current_definition(indicator: Indicator) -> dict[str, Any]:
         "baseline_date": indicator.baseline_date,
         "default_denominator": indicator.default_denominator,
         "whole_numbers": indicator.whole_numbers,
+        "counts_people_reached": indicator.counts_people_reached,
         "dimensions": [
             DimensionUse(dimension=use.dimension, exhaustive=use.exhaustive)
             for use in indicator.indicator_dimensions.select_related("dimension")

@@ -92,6 +92,7 @@ MANO_A_MANO = {
     "indicators": [
         {
             "code": "MAM-1",
+            "counts_people_reached": True,
             "name": "Trained women who continue to develop green spaces",
             "result": "1",
             "beneficiary_group": "The group of women builders",
@@ -148,6 +149,7 @@ MANO_A_MANO = {
         },
         {
             "code": "MAM-7",
+            "counts_people_reached": True,
             "name": "Beneficiaries reached",
             "description": "Among the 1,515 beneficiaries, 51% of whom are women.",
             "beneficiary_group": "Residents of four communities of La Ensenada",
@@ -270,6 +272,7 @@ CIRCULAR_ECONOMY = {
     "indicators": [
         {
             "code": "CE-1",
+            "counts_people_reached": True,
             "name": "Officials and technical personnel who incorporate the principles of circular economy",
             "result": "1.1",
             "beneficiary_group": "Municipal officials and technical staff of La Victoria and El Agustino",
@@ -280,6 +283,7 @@ CIRCULAR_ECONOMY = {
         },
         {
             "code": "CE-2",
+            "counts_people_reached": True,
             "name": "Drivers and workers of MSEs who incorporate good practices of circular economy",
             "result": "1.2",
             "beneficiary_group": "Drivers and workers of MSEs of Gamarra and the food markets",
@@ -311,6 +315,7 @@ CIRCULAR_ECONOMY = {
         },
         {
             "code": "CE-5",
+            "counts_people_reached": True,
             "name": "Associates of the recyclers' associations strengthened",
             "description": "About 160 associates (60% women).",
             "result": "1.4",

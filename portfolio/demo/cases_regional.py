@@ -92,6 +92,7 @@ DISPLACEMENT = {
         },
         {
             "code": "LID-1.2",
+            "counts_people_reached": True,
             "name": "Women and LGBTIQ people who benefit from vocational training or skills development programmes",
             "result": "1.1",
             "beneficiary_group": WOMEN_LGBTIQ,
@@ -137,6 +138,7 @@ DISPLACEMENT = {
         },
         {
             "code": "LID-2.2",
+            "counts_people_reached": True,
             "name": "Educators, service providers and public officials who receive training to address the specific needs of people affected by displacement",
             "result": "1.2",
             "beneficiary_group": "Educators, service providers and public officials",
@@ -197,6 +199,7 @@ DISPLACEMENT = {
         },
         {
             "code": "LID-3.3",
+            "counts_people_reached": True,
             "name": "People affected by displacement reached through support programmes or the media to inform them of protection mechanisms",
             "result": "1.3",
             "beneficiary_group": "People affected by displacement",
@@ -320,6 +323,7 @@ SOUP_KITCHENS = {
     "indicators": [
         {
             "code": "CN-1",
+            "counts_people_reached": True,
             "name": "Women leaders sustaining the organisation",
             "description": (
                 "380 women: 250 represent the soup kitchens, 80 are promoters of violence "
