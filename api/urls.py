@@ -25,5 +25,26 @@ urlpatterns = [
     # The same HXL exports under the file names a spreadsheet user expects.
     path("indicators.csv", views.IndicatorViewSet.as_view({"get": "hxl"}), name="indicators-csv"),
     path("updates.csv", views.UpdateViewSet.as_view({"get": "hxl"}), name="updates-csv"),
+    # Beside them: with a byte order mark for Excel, and the 3W long format.
+    path(
+        "indicators-excel.csv",
+        views.IndicatorViewSet.as_view({"get": "hxl_excel"}),
+        name="indicators-excel-csv",
+    ),
+    path(
+        "updates-excel.csv",
+        views.UpdateViewSet.as_view({"get": "hxl_excel"}),
+        name="updates-excel-csv",
+    ),
+    path(
+        "indicators-3w.csv",
+        views.IndicatorViewSet.as_view({"get": "three_w"}),
+        name="indicators-3w-csv",
+    ),
+    path(
+        "indicators-3w-excel.csv",
+        views.IndicatorViewSet.as_view({"get": "three_w_excel"}),
+        name="indicators-3w-excel-csv",
+    ),
     path("", include(router.urls)),
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -31,6 +31,18 @@ from .iati import activities_as_iati, project_as_iati
 from .pagination import SyncPagination
 
 ID_PATTERN = "[0-9]{1,18}"  # any larger number is no id the database can hold
+
+
+EXCEL_NOTE = (
+    " The same file starting with a UTF-8 byte order mark, so that Excel on Windows reads its "
+    "accents right."
+)
+THREE_W_DESCRIPTION = (
+    "Who does what where, as HXL-tagged CSV: one row per indicator, implementing organisation "
+    "and place of its project (country code, region, province, district, community). An "
+    "indicator's figures repeat on each of its rows: do not add rows up across organisations "
+    "or places. Approved figures only."
+)
 
 
 def csv_response(rows: Iterator[str], filename: str) -> StreamingHttpResponse:
@@ -137,7 +149,40 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         filters=True,
     )
     def hxl(self, request: Request) -> StreamingHttpResponse:
-        indicators = (
+        return self._hxl_file(bom=False, filename="indicators.csv")
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description="Every indicator the filters select, as HXL-tagged CSV." + EXCEL_NOTE,
+        operation_id="indicators_excel_csv",
+        tags=["indicators"],
+        filters=True,
+    )
+    def hxl_excel(self, request: Request) -> StreamingHttpResponse:
+        return self._hxl_file(bom=True, filename="indicators-excel.csv")
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description=THREE_W_DESCRIPTION,
+        operation_id="indicators_3w_csv",
+        tags=["indicators"],
+        filters=True,
+    )
+    def three_w(self, request: Request) -> StreamingHttpResponse:
+        return self._three_w_file(bom=False, filename="indicators-3w.csv")
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description=THREE_W_DESCRIPTION + EXCEL_NOTE,
+        operation_id="indicators_3w_excel_csv",
+        tags=["indicators"],
+        filters=True,
+    )
+    def three_w_excel(self, request: Request) -> StreamingHttpResponse:
+        return self._three_w_file(bom=True, filename="indicators-3w-excel.csv")
+
+    def _exported(self) -> QuerySet[Indicator]:
+        return (
             self.filter_queryset(self.get_queryset())
             .select_related("project")
             .prefetch_related(
@@ -152,8 +197,17 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
             )
         )
-        rows = hxl.indicator_rows(indicators.iterator(chunk_size=500))
-        return csv_response(hxl.stream(hxl.INDICATOR_COLUMNS, rows), "indicators.csv")
+
+    def _hxl_file(self, *, bom: bool, filename: str) -> StreamingHttpResponse:
+        indicators = self._exported()
+        columns = hxl.category_columns(indicators.values("pk"))
+        rows = hxl.indicator_rows(indicators.iterator(chunk_size=500), columns)
+        heads = hxl.INDICATOR_COLUMNS + hxl.indicator_category_heads(columns)
+        return csv_response(hxl.stream(heads, rows, bom=bom), filename)
+
+    def _three_w_file(self, *, bom: bool, filename: str) -> StreamingHttpResponse:
+        rows = hxl.three_w_rows(self._exported().iterator(chunk_size=500))
+        return csv_response(hxl.stream(hxl.THREE_W_COLUMNS, rows, bom=bom), filename)
 
     @extend_schema(responses=serializers.WorkingSerializer)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -226,13 +280,28 @@ class UpdateViewSet(
         filters=True,
     )
     def hxl(self, request: Request) -> StreamingHttpResponse:
+        return self._hxl_file(bom=False, filename="updates.csv")
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description="Every update the filters select, as HXL-tagged CSV." + EXCEL_NOTE,
+        operation_id="updates_excel_csv",
+        tags=["updates"],
+        filters=True,
+    )
+    def hxl_excel(self, request: Request) -> StreamingHttpResponse:
+        return self._hxl_file(bom=True, filename="updates-excel.csv")
+
+    def _hxl_file(self, *, bom: bool, filename: str) -> StreamingHttpResponse:
         updates = (
             self.filter_queryset(self.get_queryset())
             .select_related("indicator__project", "organisation", "period")
             .prefetch_related("indicator__project__locations__parent__parent__parent__parent")
         )
-        rows = hxl.update_rows(updates.iterator(chunk_size=500))
-        return csv_response(hxl.stream(hxl.UPDATE_COLUMNS, rows), "updates.csv")
+        columns = hxl.category_columns(updates.values("indicator_id"))
+        rows = hxl.update_rows(updates.iterator(chunk_size=500), columns)
+        heads = hxl.UPDATE_COLUMNS + hxl.update_category_heads(columns)
+        return csv_response(hxl.stream(heads, rows, bom=bom), filename)
 
     def _visible_indicator(self, pk: int) -> Indicator:
         try:

@@ -96,7 +96,14 @@ def test_both_files_pass_hxls_core_schema_and_updates_carry_their_periods_dates(
     client, demo, tmp_path
 ):
     client = session(client, "eu-viewer")
-    for url in ("/api/v1/indicators.csv", "/api/v1/updates.csv"):
+    for url in (
+        "/api/v1/indicators.csv",
+        "/api/v1/updates.csv",
+        "/api/v1/indicators-3w.csv",
+        "/api/v1/indicators-excel.csv",
+        "/api/v1/updates-excel.csv",
+        "/api/v1/indicators-3w-excel.csv",
+    ):
         path = tmp_path / "export.csv"
         path.write_bytes(b"".join(client.get(url).streaming_content))
         assert valid_by_core_schema(path) == [], url
@@ -118,3 +125,57 @@ def test_rows_carry_country_and_sector_codes(client, demo, tmp_path):
         for code in (row.get("#sector+code") or "").split("; ")
         if code
     )
+
+
+def test_every_category_of_every_dimension_gets_its_columns(client, demo, tmp_path):
+    client = session(client, "eu-viewer")
+    rows = read(client.get("/api/v1/indicators.csv"), tmp_path)
+    by_code = {row.get("#indicator+code"): row for row in rows}
+    recyclers = by_code["CE-4"]  # 4 associations in each district; 2 and 1 strengthened
+    assert number(recyclers.get("#targeted+district_la_victoria")) == 4
+    assert number(recyclers.get("#reached+district_la_victoria")) == 2
+    assert number(recyclers.get("#reached+district_el_agustino")) == 1
+    officials = by_code["CE-1"]  # women have a target; men do not, and none were reported
+    assert number(officials.get("#reached+sex_women")) == 13
+    assert officials.get("#targeted+sex_men") in (None, "")
+    assert officials.get("#reached+sex_men") in (None, "")
+    # The fixed columns keep their place: partners read them by position too.
+    header = next(iter(client.get("/api/v1/indicators.csv").streaming_content)).decode()
+    assert header.startswith("Project code,Project,Implementing organisations,Regions,")
+
+
+def test_the_3w_file_has_one_organisation_and_one_place_per_row(client, demo, tmp_path):
+    client = session(client, "eu-viewer")
+    rows = read(client.get("/api/v1/indicators-3w.csv"), tmp_path)
+    officials = [row for row in rows if row.get("#indicator+code") == "CE-1"]
+    organisations = {row.get("#org+impl+name") for row in officials}
+    districts = {row.get("#adm3+name") for row in officials}
+    assert "Solidarity Association of Emerging Countries" in organisations
+    assert districts == {"La Victoria", "El Agustino"}
+    assert len(officials) == len(organisations) * len(districts)
+    for row in rows:
+        assert "; " not in (row.get("#org+impl+name") or "")
+        assert row.get("#country+code") in ("PER", "ECU", "", None)
+    assert {number(row.get("#reached+num")) for row in officials} == {30}
+
+
+def test_the_excel_variants_start_with_a_byte_order_mark_and_say_the_same(client, demo):
+    client = session(client, "eu-viewer")
+    for plain, excel in (
+        ("/api/v1/indicators.csv", "/api/v1/indicators-excel.csv"),
+        ("/api/v1/updates.csv", "/api/v1/updates-excel.csv"),
+        ("/api/v1/indicators-3w.csv", "/api/v1/indicators-3w-excel.csv"),
+    ):
+        body = b"".join(client.get(excel).streaming_content)
+        assert body.startswith(b"\xef\xbb\xbf"), excel
+        assert body.decode("utf-8-sig") == b"".join(client.get(plain).streaming_content).decode()
+    client = session(client, "ciudadviva-manager")
+    body = b"".join(client.get("/api/v1/indicators-excel.csv").streaming_content)
+    assert "Asociación Ciudad Viva".encode() in body  # UTF-8, which the mark announces
+
+
+def test_outsiders_export_nothing_in_the_new_files_either(client, demo, tmp_path):
+    client = session(client, "outsider")
+    for url in ("/api/v1/indicators-3w.csv", "/api/v1/indicators-excel.csv"):
+        rows = read(client.get(url), tmp_path)
+        assert not [row for row in rows if row.get("#activity+code", "").startswith("circular")]
