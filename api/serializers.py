@@ -237,9 +237,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         snapshot = snapshot_of(indicator)
         return snapshot.percent_of_target if snapshot else None
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=[str(status) for status in progress.Status])
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=progress.STATUS_VALUES))
     def get_status(self, indicator: Indicator) -> str:
         snapshot = snapshot_of(indicator)
         return snapshot.status if snapshot else "not_started"
@@ -300,7 +298,7 @@ class CountedUpdateSerializer(serializers.Serializer):
 class WorkingSerializer(serializers.Serializer):
     achieved_value = serializers.DecimalField(**QUANTITY, source="achieved", allow_null=True)
     percent_of_target = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    status = serializers.ChoiceField(choices=[str(status) for status in progress.Status])
+    status = serializers.ChoiceField(choices=progress.STATUS_VALUES)
     rule = serializers.CharField(help_text="How the approved updates make the figure.")
     period_rule = serializers.CharField(help_text="What a reporting period's figure is.")
     baseline_value = serializers.DecimalField(**QUANTITY, source="baseline", allow_null=True)

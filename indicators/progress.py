@@ -47,6 +47,10 @@ class Status(StrEnum):
     ACHIEVED = "achieved"
 
 
+# The statuses as the API names them (its schema's IndicatorStatusEnum).
+STATUS_VALUES = tuple(str(status) for status in Status)
+
+
 class Measure(StrEnum):
     COUNT = "count"
     PERCENTAGE = "percentage"

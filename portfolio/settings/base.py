@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # An indicator's status appears on the indicator and on its working: one enum for both.
+    "ENUM_NAME_OVERRIDES": {"IndicatorStatusEnum": "indicators.progress.STATUS_VALUES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_errors",
