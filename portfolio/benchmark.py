@@ -46,6 +46,7 @@ from partners import services as partner_services
 from partners.models import Organisation, User
 from projects.models import Confirmation, Funding, Partnership, Project, Result
 
+from .benchmark_files import FileCost, portfolio_files
 from .celery import app as celery_app
 from .processes import CeleryProcess, database_url, wait_until
 from .synthetic import PREFIX, generate_portfolio
@@ -84,6 +85,7 @@ class Results:
     pages: dict[str, Timing] = field(default_factory=dict)
     approval_latency: Timing | None = None
     workers: dict[int, float] = field(default_factory=dict)
+    files: dict[str, FileCost] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
@@ -500,6 +502,7 @@ def _run(
             out(f"  GET {url:46} {_ms(timing.p50)} {_ms(timing.p95)} {timing.queries:4d}")
     for token in people.funder.api_tokens.filter(name="benchmark", revoked_at__isnull=True):
         revoke_token(token=token, user=people.funder_user)
+    results.files = portfolio_files(people.funder, people.funder_user, out)
 
     if not with_workers:
         return results

@@ -21,7 +21,7 @@ portfolio of any size never sits in memory at once.
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -51,13 +51,20 @@ INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 FIXED_SHEETS = 3  # About, Projects, By period: the project sheets follow
 
 
-def write_iptt(projects: Iterable[Project], *, title: str) -> IO[bytes]:
-    """The workbook for these projects, in a temporary file positioned at its start."""
+def write_iptt(
+    projects: Iterable[Project],
+    *,
+    title: str,
+    progress: Callable[[int], None] | None = None,
+) -> IO[bytes]:
+    """The workbook for these projects, in a temporary file positioned at its start;
+    `progress` is told how many projects are written after each chunk."""
     book = Workbook(write_only=True)
     _write_about(book.create_sheet(_("About")), title)
     summary = Table(book.create_sheet(_("Projects")), _project_columns())
     long = Table(book.create_sheet(_("By period")), _period_columns())
     titles: set[str] = {_("About"), _("Projects"), _("By period")}
+    done = 0
     for chunk in _chunks(projects, CHUNK):
         loaded = _load(chunk)
         for project in chunk:
@@ -72,6 +79,9 @@ def write_iptt(projects: Iterable[Project], *, title: str) -> IO[bytes]:
                 sheet.add(_iptt_row(project, line, loaded))
                 long.extend(_period_rows(project, line, loaded))
             sheet.close()
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     summary.close()
     long.close()
     output = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)

@@ -2,10 +2,7 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,6 +14,7 @@ from projects.models import Project
 from projects.selectors import funding_rows, location_paths, project_for_page
 
 from .apps import pdf_renderer_available
+from .pdf import static_fetcher
 from .selectors import indicator_snapshots, oldest_computation
 from .views import indicator_blocks
 
@@ -58,29 +56,6 @@ def _chosen_period(request: HttpRequest, project: Project, periods: list[Period]
 @login_required
 def project_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/project.html", _context(request, pk))
-
-
-def static_fetcher(base: str) -> Any:
-    """A fetcher that gives WeasyPrint the portal's own static files, read from disk, and
-    refuses every other address: rendering a report never makes a network request."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
-
-    static = base.rstrip("/") + "/" + settings.STATIC_URL.strip("/") + "/"
-
-    class StaticFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url.startswith(static):
-                name = url[len(static) :].split("?")[0]
-                path = finders.find(name)
-                if path:
-                    with open(path, "rb") as stream:
-                        return URLFetcherResponse(url, stream.read(), {"Content-Type": "text/css"})
-                if staticfiles_storage.exists(name):
-                    with staticfiles_storage.open(name) as stream:
-                        return URLFetcherResponse(url, stream.read(), {"Content-Type": "text/css"})
-            raise URLFetchingError(f"Not fetched: {url}")
-
-    return StaticFetcher()
 
 
 @login_required

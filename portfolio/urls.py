@@ -7,7 +7,7 @@ from partners import two_factor_views
 from partners import views as partner_views
 from webhooks import views as webhook_views
 
-from . import views
+from . import export_views, views
 
 urlpatterns = [
     path("", views.portfolio_home, name="portfolio-home"),
@@ -15,6 +15,13 @@ urlpatterns = [
     path("dashboards/", views.dashboards, name="dashboards"),
     path("dashboards/<int:pk>/report.xlsx", views.dashboard_report, name="dashboard-report"),
     path("dashboards/<int:pk>/<slug:kind>/", views.dashboard, name="dashboard"),
+    path(
+        "dashboards/<int:pk>/<slug:kind>/files/",
+        export_views.ask_for_export,
+        name="ask-for-export",
+    ),
+    path("files/<int:pk>/", export_views.export_page, name="export"),
+    path("files/<int:pk>/download/", export_views.export_file, name="export-file"),
     path(
         "dashboards/<int:pk>/<slug:kind>/projects/<int:project_pk>/",
         views.dashboard_project_page,

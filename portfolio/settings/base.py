@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.recompute_all_snapshots",
         "schedule": SNAPSHOT_FULL_RECOMPUTE_SECONDS,
     },
+    "build-waiting-portfolio-files": {
+        "task": "portfolio.tasks.build_waiting_exports",
+        "schedule": 60.0,
+    },
 }
 
 IATI_PUBLISHER_PREFIX = env("IATI_PUBLISHER_PREFIX", default="XM-PORTAL")

@@ -46,6 +46,12 @@ def test_the_benchmark_prints_every_figure_and_leaves_exact_snapshots():
     assert len(printed) == len(PAGES)
     for page, line in zip(PAGES, printed, strict=True):
         assert page in line and re.search(r"ms +\d+$", line), line
+    # The portfolio's files: time, peak memory and size of each.
+    for name in ("funder's XLSX", "funder's summary PDF", "every project, XLSX"):
+        line = next(line for line in text.splitlines() if line.strip().startswith(name))
+        assert re.search(r"projects +[\d.]+ s +[\d.]+ MB +[\d.]+ MB$", line), line
+    every = next(line for line in text.splitlines() if "every project, summary PDF" in line)
+    assert f"{Project.objects.count():>6,} projects" in every
     # What was timed was the real recompute: the probes hold 10 and 10,000 updates of 2 people.
     probes = IndicatorSnapshot.objects.filter(indicator__project__code="benchmark-probe")
     assert sorted(s.achieved for s in probes) == [Decimal(20), Decimal(20_000)]
