@@ -49,8 +49,12 @@ def export_file(request: HttpRequest, pk: int) -> FileResponse:
     export = export_for(signed_in(request), pk)
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
+    try:
+        stream = export.file.open("rb")
+    except FileNotFoundError:  # removed since, or not in the backup it was restored from
+        raise Http404 from None
     return FileResponse(
-        export.file.open("rb"),
+        stream,
         as_attachment=True,
         filename=export.file.name.rsplit("/", 1)[-1],
         content_type=MEDIA_TYPES[Export.Format(export.format)],

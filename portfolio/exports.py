@@ -62,6 +62,7 @@ def export_for(user: User, pk: int) -> Export:
 
 
 WAITING = timedelta(minutes=1)
+KEPT = timedelta(days=7)  # how long a made file waits for its download
 
 
 def waiting_exports() -> list[int]:
@@ -72,6 +73,17 @@ def waiting_exports() -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def delete_old_exports() -> int:
+    """Files asked for over a week ago go, with their requests: a portfolio's figures move on,
+    and the person can ask again. Returns how many went."""
+    old = list(Export.objects.filter(created_at__lt=timezone.now() - KEPT))
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(old)
 
 
 def build_export(export_id: int) -> None:

@@ -39,3 +39,8 @@ def build_waiting_exports() -> int:
     for export_id in waiting:
         build_export.delay(export_id)
     return len(waiting)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def delete_old_exports() -> int:
+    return exports.delete_old_exports()

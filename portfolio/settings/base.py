@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.tasks.build_waiting_exports",
         "schedule": 60.0,
     },
+    "delete-old-portfolio-files": {
+        "task": "portfolio.tasks.delete_old_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 IATI_PUBLISHER_PREFIX = env("IATI_PUBLISHER_PREFIX", default="XM-PORTAL")

@@ -16,7 +16,7 @@ from indicators.services.snapshots import portfolio_projects
 from partners.models import Organisation, User
 from portfolio.iptt import FIXED_SHEETS
 from portfolio.models import Export
-from portfolio.tasks import build_waiting_exports
+from portfolio.tasks import build_waiting_exports, delete_old_exports
 from projects.models import Project
 from tests.portfolio.test_report import pdf_objects
 
@@ -127,3 +127,21 @@ def test_a_file_whose_job_was_lost_is_started_by_beat_after_a_minute(eu):
     assert build_waiting_exports() == 1
     export.refresh_from_db()
     assert export.status == "done" and export.file
+
+
+def test_a_file_goes_after_a_week_and_a_missing_file_is_404(
+    client, eu, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, eu, "xlsx")
+    export = Export.objects.get()
+    export.file.storage.delete(export.file.name)  # as after a restore without it
+    assert client.get(reverse("export-file", args=[export.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, eu, "xlsx")
+    second = Export.objects.exclude(pk=export.pk).get()
+    assert second.file.storage.exists(second.file.name)
+    Export.objects.update(created_at=timezone.now() - timedelta(days=8))
+    assert delete_old_exports() == 2
+    assert not Export.objects.exists()
+    assert not second.file.storage.exists(second.file.name)
