@@ -85,7 +85,7 @@ def test_progress_is_shown_while_the_file_is_made(client, eu):
         projects_total=1000,
     )
     page = client.get(reverse("export", args=[export.pk])).text
-    assert "300 of 1000 projects done." in page
+    assert "300 of 1,000 projects done." in page
     assert '<progress max="100" value="30">' in page
     assert '<meta http-equiv="refresh" content="3">' in page
     assert client.get(reverse("export-file", args=[export.pk])).status_code == 404  # not yet
