@@ -13,7 +13,6 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from indicators.models import PortfolioSnapshot, ProjectSnapshot
 from partners.models import User
-from projects.models import Partnership, Project
+from projects.models import Project
+from projects.selectors import implementers_prefetch
 
 from .iptt import CHUNK, write_iptt
 from .models import Export
@@ -142,15 +142,7 @@ def _summary_rows(export: Export, projects: Any, progress: Progress) -> Iterator
     done = 0
     for project in (
         projects.select_related("snapshot")
-        .prefetch_related(
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.filter(
-                    role=Partnership.Role.IMPLEMENTING
-                ).select_related("organisation"),
-                to_attr="implementers",
-            )
-        )
+        .prefetch_related(implementers_prefetch())
         .iterator(chunk_size=CHUNK)
     ):
         yield _summary_row(export, project)

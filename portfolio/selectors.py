@@ -20,7 +20,7 @@ from indicators.services.snapshots import portfolio_projects
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations, descendants, descendants_by_root
 from projects.models import Funding, Partnership, Project
-from projects.selectors import WORKING_ROLES, visible_projects
+from projects.selectors import WORKING_ROLES, implementers_prefetch, visible_projects
 
 Kind = PortfolioSnapshot.Kind
 
@@ -106,13 +106,7 @@ def dashboard_projects(
                 queryset=Funding.objects.filter(funder=organisation),
                 to_attr="own_fundings",
             ),
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.filter(
-                    role=Partnership.Role.IMPLEMENTING
-                ).select_related("organisation"),
-                to_attr="implementers",
-            ),
+            implementers_prefetch(),
         )
         .order_by("title")
     )
