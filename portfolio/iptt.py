@@ -24,11 +24,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO, Any
 
 from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -70,14 +72,22 @@ def write_iptt(
         for project in chunk:
             summary.add(_project_summary(project, loaded))
             framework = _framework(project, loaded)
+            heads = _iptt_columns(loaded.periods[project.pk])
             sheet = Table(
                 book.create_sheet(_sheet_title(project, titles)),
-                _iptt_columns(loaded.periods[project.pk]),
+                heads,
                 widths={"B": 12, "D": 9, "F": 12, "G": 48},
             )
+            periods = loaded.periods[project.pk]
             for line in framework:
-                sheet.add(_iptt_row(project, line, loaded))
-                long.extend(_period_rows(project, line, loaded))
+                codes = _codes(project, line)
+                figures = (
+                    _period_figures(line.indicator, line, periods)
+                    if line.indicator is not None
+                    else []
+                )
+                sheet.add(_iptt_row(line, codes, figures, len(heads)))
+                long.extend(_period_rows(line, codes, figures, periods, loaded))
             sheet.close()
         done += len(chunk)
         if progress is not None:
@@ -305,11 +315,38 @@ def _snapshot(indicator: Indicator) -> IndicatorSnapshot:
 
 
 LEVELS = {
-    "project": lambda: _("project"),
-    "result": lambda: _("result"),
-    "indicator": lambda: _("indicator"),
-    "category": lambda: _("category"),
+    "project": gettext_noop("project"),
+    "result": gettext_noop("result"),
+    "indicator": gettext_noop("indicator"),
+    "category": gettext_noop("category"),
 }
+
+
+def _words(text: str) -> str:
+    """A fixed word in the reader's language, looked up once per file, not once per row."""
+    return _translated(text, translation.get_language())
+
+
+@lru_cache(maxsize=256)
+def _translated(text: str, _language: str | None) -> str:
+    return _(text)
+
+
+@lru_cache(maxsize=64)
+def _status_word(status: str, _language: str | None) -> str:
+    return status_label(status)
+
+
+def _choice(model: Any, field: str, value: Any) -> str | None:
+    """A choice's label, as get_FOO_display gives it, looked up once per file and language."""
+    if value in (None, ""):
+        return None
+    return _choice_label(model, field, value, translation.get_language())
+
+
+@lru_cache(maxsize=1024)
+def _choice_label(model: Any, field: str, value: Any, _language: str | None) -> str:
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
 
 
 def _codes(project: Project, line: _Line) -> list[Any]:
@@ -332,10 +369,10 @@ def _codes(project: Project, line: _Line) -> list[Any]:
     else:
         name = indicator.translated("name") if indicator is not None else None
     return [
-        LEVELS[line.level](),
+        _words(LEVELS[line.level]),
         project.code,
         result.number if result is not None else None,
-        result.get_level_display() if result is not None else None,
+        _choice(Result, "level", result.level) if result is not None else None,
         indicator.code if indicator is not None else None,
         name,
         dimension_name,
@@ -389,22 +426,25 @@ def _iptt_columns(periods: list[Period]) -> list[str]:
     ]
 
 
-def _iptt_row(project: Project, line: _Line, loaded: _Loaded) -> list[Any]:
-    periods = loaded.periods[project.pk]
-    row = _codes(project, line)
+def _iptt_row(
+    line: _Line, codes: list[Any], figures: list[tuple[Any, Any, Any, Any]], width: int
+) -> list[Any]:
+    row = list(codes)
     indicator = line.indicator
     if indicator is None:
-        return row + [None] * (len(_iptt_columns(periods)) - len(row))
+        return row + [None] * (width - len(row))
     snapshot = _snapshot(indicator)
     if line.level == "indicator":
         row += [
             indicator.translated("unit") or indicator.currency or None,
-            indicator.get_measure_display(),
-            indicator.get_direction_display(),
-            indicator.get_aggregation_display(),
+            _choice(Indicator, "measure", indicator.measure),
+            _choice(Indicator, "direction", indicator.direction),
+            _choice(Indicator, "aggregation", indicator.aggregation),
             indicator.baseline_value,
             indicator.baseline_date.year if indicator.baseline_date else None,
-            indicator.get_target_kind_display() if indicator.has_figure_target else None,
+            _choice(Indicator, "target_kind", indicator.target_kind)
+            if indicator.has_figure_target
+            else None,
             indicator.target_min if indicator.target_kind == "range" else indicator.target_value,
             indicator.target_max,
             None,
@@ -413,8 +453,8 @@ def _iptt_row(project: Project, line: _Line, loaded: _Loaded) -> list[Any]:
         category = line.category_row or {}
         row += [None] * 7 + [decimal(category.get("target_value")), None]
         row.append(share(category.get("target_share")))
-    for figures in _period_figures(indicator, line, periods):
-        row += figures[:3]
+    for target, actual, percent, _cumulative in figures:
+        row += [target, actual, percent]
     if line.level == "indicator":
         percent = snapshot.percent_of_target
         row += [
@@ -423,7 +463,7 @@ def _iptt_row(project: Project, line: _Line, loaded: _Loaded) -> list[Any]:
             decimal(snapshot.denominator),
             None,
             share(percent, of_hundred=True),
-            status_label(snapshot.status),
+            _status_word(snapshot.status, translation.get_language()),
             None,
         ]
     else:
@@ -514,15 +554,17 @@ def _period_columns() -> list[str]:
     ]
 
 
-def _period_rows(project: Project, line: _Line, loaded: _Loaded) -> Iterator[list[Any]]:
+def _period_rows(
+    line: _Line,
+    codes: list[Any],
+    figures: list[tuple[Any, Any, Any, Any]],
+    periods: list[Period],
+    loaded: _Loaded,
+) -> Iterator[list[Any]]:
     indicator = line.indicator
     if indicator is None:
         return
-    codes = _codes(project, line)
-    periods = loaded.periods[project.pk]
-    for period, (target, actual, percent, cumulative) in zip(
-        periods, _period_figures(indicator, line, periods), strict=True
-    ):
+    for period, (target, actual, percent, cumulative) in zip(periods, figures, strict=True):
         narrative = (
             "\n".join(loaded.narratives.get((indicator.pk, period.start.isoformat()), []))
             if line.level == "indicator"
