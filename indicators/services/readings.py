@@ -34,6 +34,7 @@ from ..models import (
     Category,
     Dimension,
     Indicator,
+    IndicatorDimension,
     Period,
     ProgressUpdate,
     UpdateValue,
@@ -151,26 +152,33 @@ def _summed_parts(
     ids: Sequence[int],
 ) -> dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]]:
     """(indicator, organisation, period, inside) → its summed value in each category: the
-    categories of the stretch whose reading carries them."""
+    categories of the stretch whose reading carries them.
+
+    Each update's value in a category of its indicator's dimensions is looked up through the
+    (update, category) index, so the cost follows the indicators' own updates; a join on the
+    values would let the planner hash far more of that table than these updates hold.
+    """
     parts: dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
     stretches, params = _stretches(ids)
     for indicator_id, source, period, inside, dimension, category, total in _fetch(
         f"""
         SELECT s.indicator_id, s.organisation_id, s.period, s.inside, d.slug, c.slug,
-               SUM(v.value)
+               SUM((SELECT v.value FROM {_table(UpdateValue)} v
+                    WHERE v.update_id = s.id AND v.category_id = c.id))
         FROM (
             SELECT u.id, u.indicator_id, u.organisation_id, b.id AS period, {INSIDE} AS inside
             FROM {stretches}
         ) s
-        JOIN {_table(UpdateValue)} v ON v.update_id = s.id
-        JOIN {_table(Category)} c ON c.id = v.category_id
+        JOIN {_table(IndicatorDimension)} uses ON uses.indicator_id = s.indicator_id
+        JOIN {_table(Category)} c ON c.dimension_id = uses.dimension_id
         JOIN {_table(Dimension)} d ON d.id = c.dimension_id
         GROUP BY s.indicator_id, s.organisation_id, s.period, s.inside, d.slug, c.slug
         """,
         params,
     ):
-        key = (indicator_id, source, period, inside)
-        parts[key][(dimension, category)] = _decimal(total) or Decimal(0)
+        if total is not None:  # no update of the stretch gave a value for the category
+            key = (indicator_id, source, period, inside)
+            parts[key][(dimension, category)] = _decimal(total) or Decimal(0)
     return parts
 
 
