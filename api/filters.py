@@ -6,7 +6,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
@@ -75,11 +77,26 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(**kwargs)
 
 
-class UpdatedSince(django_filters.IsoDateTimeFilter):
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time; one without a zone is UTC, as the API writes them, never the
+    portal's local time (a partner sending "04:30" meant 04:30 UTC)."""
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            return super().to_python(value)
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+class UpdatedSince(UtcIsoDateTimeFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("field_name", "updated_at")
         kwargs.setdefault("lookup_expr", "gte")
-        kwargs.setdefault("label", "Changed at or after this ISO 8601 date-time")
+        kwargs.setdefault(
+            "label", "Changed at or after this ISO 8601 date-time (UTC when it has no zone)"
+        )
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
@@ -131,8 +148,12 @@ class IndicatorFilter(StrictFilterSet):
     measure = django_filters.ChoiceFilter(choices=Indicator.Measure.choices)
     status = django_filters.ChoiceFilter(choices=STATUSES, method="with_status")
     beneficiary_group = IdFilter(field_name="beneficiary_group_id")
-    updated_since = django_filters.IsoDateTimeFilter(
-        method="changed_since", label="Definition or figures changed at or after this date-time"
+    updated_since = UtcIsoDateTimeFilter(
+        method="changed_since",
+        label=(
+            "Definition or figures changed at or after this ISO 8601 date-time (UTC when it "
+            "has no zone)"
+        ),
     )
 
     class Meta:

@@ -1,11 +1,11 @@
 """The JSON of API v1. Field names follow API.md: extend, never rename."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +17,19 @@ from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
 
 QUANTITY = {"max_digits": 20, "decimal_places": 4}
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A date-time written in UTC with "Z" (2026-12-06T09:30:00Z), whatever the portal's own
+    time zone; one read without a zone is UTC too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(**kwargs)
+
+
+# Every model date-time of every serializer of the API.
+serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = UtcDateTimeField
 BIGGEST_ID = 2**63 - 1
 
 
@@ -76,7 +89,7 @@ class ProjectProgressSerializer(serializers.Serializer):
     achieved = serializers.IntegerField()
     overall_percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     last_update = serializers.DateField(allow_null=True)
-    computed_at = serializers.DateTimeField(allow_null=True)
+    computed_at = UtcDateTimeField(allow_null=True)
 
 
 def translations_field() -> serializers.DictField:
@@ -242,7 +255,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         snapshot = snapshot_of(indicator)
         return snapshot.status if snapshot else "not_started"
 
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    @extend_schema_field(UtcDateTimeField(allow_null=True))
     def get_computed_at(self, indicator: Indicator):
         snapshot = snapshot_of(indicator)
         return snapshot.computed_at if snapshot else None
@@ -318,7 +331,7 @@ class WorkingSerializer(serializers.Serializer):
     at_risk_from_percent = serializers.DecimalField(
         max_digits=12, decimal_places=2, source="at_risk_from", allow_null=True
     )
-    computed_at = serializers.DateTimeField(allow_null=True)
+    computed_at = UtcDateTimeField(allow_null=True)
     being_recomputed = serializers.BooleanField()
     updates_counted = serializers.IntegerField()
     updates = CountedUpdateSerializer(many=True)
@@ -462,11 +475,10 @@ def _stored_quantity(value: Decimal | None) -> Decimal | None:
 
 
 def _moment(value: datetime | None) -> str | None:
-    """As DRF writes a date-time: in the current time zone, ISO 8601, "Z" for UTC."""
+    """As every date-time the API writes: ISO 8601 in UTC, with "Z"."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
-    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+    return value.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
 
 
 def quantity() -> serializers.DecimalField:
