@@ -66,3 +66,28 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an `Idempotency-Key`, and the answer it got: the same key from the same
+    caller gets that answer again instead of a second write (IETF draft
+    "The Idempotency-Key HTTP Header Field")."""
+
+    caller = models.CharField(_("caller"), max_length=80)  # a token's hash, or a user's id
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True)  # none yet: running
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("body"), default=bytes)
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotent_request_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

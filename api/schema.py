@@ -61,6 +61,29 @@ FORBIDDEN = _error("The caller may see this but not do it (a read token, a missi
 NOT_FOUND = _error("Nothing the caller may see answers to this (or the page is past the last).")
 CONFLICT = _error("The update's state does not allow this now.", "Conflict")
 UNSUPPORTED = _error("The body is not JSON.")
+REUSED_KEY = _error(
+    "The Idempotency-Key was used, within 24 hours, for another request by this caller."
+)
+TOO_LARGE = _error("The request is too large to be sent with an Idempotency-Key.")
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "description": (
+        "Makes the write happen once: the same key with the same request within 24 hours "
+        "answers the first answer again (with `Idempotent-Replayed: true`) instead of writing "
+        "twice; with another request, 422; while the first still runs, 409. Answers 401, 403, "
+        "429 and 5xx are not kept, so a retry runs."
+    ),
+}
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the kept answer to an earlier request with the "
+        "same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
 THROTTLED = _error("Too many requests from this token; try again after Retry-After seconds.")
 
 
@@ -92,10 +115,13 @@ def document_errors(result, generator, request, public):
                 errors["400"] = BAD_REQUEST
             if method in ("post", "patch", "put", "delete"):
                 errors.update({"400": BAD_REQUEST, "403": FORBIDDEN, "404": NOT_FOUND})
+                errors.update({"409": CONFLICT, "413": TOO_LARGE, "422": REUSED_KEY})
                 if method != "delete":
                     errors["415"] = UNSUPPORTED
-                if method != "post" or "{id}" in path:
-                    errors["409"] = CONFLICT
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+                for code, response in responses.items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {}).update(REPLAYED_HEADER)
             for code, response in errors.items():
                 responses.setdefault(code, response)
     for name, component in result["components"]["schemas"].items():

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # API writes sent with an Idempotency-Key happen once (api/idempotency.py).
+    "api.idempotency.IdempotencyMiddleware",
     # Whether this session gave its second factor; then, until it has, only the code page.
     "django_otp.middleware.OTPMiddleware",
     "partners.middleware.TwoFactorMiddleware",
