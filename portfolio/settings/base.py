@@ -59,11 +59,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # API writes sent with an Idempotency-Key happen once (api/idempotency.py).
-    "api.idempotency.IdempotencyMiddleware",
     # Whether this session gave its second factor; then, until it has, only the code page.
     "django_otp.middleware.OTPMiddleware",
     "partners.middleware.TwoFactorMiddleware",
+    # API writes sent with an Idempotency-Key happen once (api/idempotency.py); after the
+    # second factor, so that only requests let through are kept.
+    "api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
