@@ -200,18 +200,24 @@ def implementers_of(project: Any) -> str:
     return "; ".join(sorted(p.organisation.name for p in project.partnerships.all() if p.role == 4))
 
 
+def sex_figures(snapshot: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The target and reached of a snapshot's female and male categories, by "f" and "m"."""
+    targets: dict[str, str] = {}
+    reached: dict[str, str] = {}
+    for category in snapshot.categories if snapshot else []:
+        sex = sex_of(category["category"])
+        if sex:
+            targets[sex] = text(category["target_value"])
+            reached[sex] = text(category["achieved_value"])
+    return targets, reached
+
+
 def indicator_rows(
     indicators: Iterable[Indicator], columns: Sequence[CategoryColumn] = ()
 ) -> Iterator[list[str]]:
     for indicator in indicators:
         snapshot = getattr(indicator, "snapshot", None)
-        targets: dict[str, str] = {}
-        reached: dict[str, str] = {}
-        for category in snapshot.categories if snapshot else []:
-            sex = sex_of(category["category"])
-            if sex:
-                targets[sex] = text(category["target_value"])
-                reached[sex] = text(category["achieved_value"])
+        targets, reached = sex_figures(snapshot)
         if not snapshot:
             for target in indicator.category_targets.all():
                 sex = sex_of(target.category.slug)
@@ -317,11 +323,7 @@ def three_w_rows(indicators: Iterable[Indicator]) -> Iterator[list[str]]:
     for indicator in indicators:
         project = indicator.project
         snapshot = getattr(indicator, "snapshot", None)
-        reached: dict[str, str] = {}
-        for category in snapshot.categories if snapshot else []:
-            sex = sex_of(category["category"])
-            if sex:
-                reached[sex] = text(category["achieved_value"])
+        _targets, reached = sex_figures(snapshot)
         organisations = sorted(
             p.organisation.name for p in project.partnerships.all() if p.role == 4
         ) or [""]

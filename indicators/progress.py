@@ -191,6 +191,13 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def share_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """A category's share of a figure (0.4333 for 13 of 30); none without both."""
+    if part is None or not whole:
+        return None
+    return _share(part, whole)
+
+
 def counted(readings: Iterable[Reading], *, provisional: bool = False) -> list[Reading]:
     """The readings that count: approved ones, plus submitted ones for a provisional figure."""
     statuses = PROVISIONAL_STATUSES if provisional else COUNTED_STATUSES

@@ -484,10 +484,8 @@ def _iptt_row(
 
 def _share_of(achieved: Decimal | None, snapshot: IndicatorSnapshot) -> Share | None:
     """A category without a target: its share of the indicator's achieved figure."""
-    total = snapshot.achieved
-    if achieved is None or not total:
-        return None
-    return Share((achieved / total).quantize(progress.SHARE_PLACES).normalize())
+    fraction = progress.share_of(achieved, snapshot.achieved)
+    return None if fraction is None else Share(fraction.normalize())
 
 
 def _period_figures(
