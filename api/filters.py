@@ -120,7 +120,13 @@ class ProjectFilter(StrictFilterSet):
     funder = IdFilter(field_name="fundings__funder", distinct=True)
     partner = IdFilter(field_name="partnerships__organisation", distinct=True)
     search = SearchFilter(method="matching")
-    updated_since = UpdatedSince()
+    updated_since = UtcIsoDateTimeFilter(
+        method="changed_since",
+        label=(
+            "Details or progress figures changed at or after this ISO 8601 date-time (UTC when "
+            "it has no zone)"
+        ),
+    )
 
     class Meta:
         model = Project
@@ -135,6 +141,10 @@ class ProjectFilter(StrictFilterSet):
             | Q(locations__parent__parent__code=code)
             | Q(locations__parent__parent__parent__code=code)
         ).distinct()
+
+    def changed_since(self, queryset, name, value):
+        value = in_utc(value)
+        return queryset.filter(Q(updated_at__gte=value) | Q(snapshot__computed_at__gte=value))
 
     def matching(self, queryset, name, value):
         return queryset.filter(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import IdempotentRequest
+from .problems import PROBLEM_CODE
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -28,10 +29,12 @@ VALID_KEY = re.compile(r"[ -~]{1,255}")  # as the schema says
 NOT_KEPT = {401, 403, 429}
 
 
-def _json(status: int, detail: str) -> HttpResponse:
-    return HttpResponse(
+def _json(status: int, detail: str, code: str) -> HttpResponse:
+    response = HttpResponse(
         json.dumps({"detail": detail}), status=status, content_type="application/json"
     )
+    setattr(response, PROBLEM_CODE, code)
+    return response
 
 
 def _caller(request: HttpRequest) -> str | None:
@@ -71,14 +74,22 @@ class IdempotencyMiddleware:
         if key is None or request.method not in WRITES or not request.path.startswith("/api/"):
             return self.get_response(request)
         if not VALID_KEY.fullmatch(key):
-            return _json(400, _("An Idempotency-Key is 1 to 255 printable ASCII characters."))
+            return _json(
+                400,
+                _("An Idempotency-Key is 1 to 255 printable ASCII characters."),
+                "invalid_request",
+            )
         caller = _caller(request)
         if caller is None:  # the API answers 401 itself
             return self.get_response(request)
         try:
             fingerprint = _fingerprint(request)
         except RequestDataTooBig:
-            return _json(413, _("This request is too large to be sent with an Idempotency-Key."))
+            return _json(
+                413,
+                _("This request is too large to be sent with an Idempotency-Key."),
+                "request_too_large",
+            )
         record = self._claim(caller, key, fingerprint)
         if isinstance(record, HttpResponse):
             return record
@@ -114,11 +125,19 @@ class IdempotencyMiddleware:
                     continue
                 if earlier.fingerprint != fingerprint:
                     return _json(
-                        422, _("This Idempotency-Key was used for another request: use a new key.")
+                        422,
+                        _("This Idempotency-Key was used for another request: use a new key."),
+                        "idempotency_key_reused",
                     )
                 if earlier.status_code is None:
                     return _json(
-                        409, _("A request with this Idempotency-Key is still being processed.")
+                        409,
+                        _("A request with this Idempotency-Key is still being processed."),
+                        "idempotency_request_running",
                     )
                 return _replay(earlier)
-        return _json(409, _("A request with this Idempotency-Key is still being processed."))
+        return _json(
+            409,
+            _("A request with this Idempotency-Key is still being processed."),
+            "idempotency_request_running",
+        )

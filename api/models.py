@@ -91,3 +91,58 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class FeedPosition(models.Model):
+    """How far a caller's change feed has numbered: the last sequence number given out."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caller"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    last_sequence = models.BigIntegerField(_("last sequence number"), default=0)
+
+    class Meta:
+        verbose_name = _("change feed position")
+        verbose_name_plural = _("change feed positions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.last_sequence}"
+
+
+class FeedEntry(models.Model):
+    """One object as a caller's change feed last sent it: its fingerprint, or a tombstone once
+    the caller may no longer see it, under the sequence number of that sending."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        PROJECT = "project", _("project")
+        INDICATOR = "indicator", _("indicator")
+        UPDATE = "update", _("update")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caller"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    removed = models.BooleanField(_("removed"), default=False)
+    sequence = models.BigIntegerField(_("sequence number"))
+
+    class Meta:
+        verbose_name = _("change feed entry")
+        verbose_name_plural = _("change feed entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id"], name="feed_entry_once_per_object"
+            ),
+            models.UniqueConstraint(fields=["user", "sequence"], name="feed_entry_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} @ {self.sequence}"

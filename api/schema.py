@@ -4,6 +4,8 @@ import re
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from .problems import PROBLEM_JSON, PROBLEMS, TYPE_PREFIX
+
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.ApiTokenAuthentication"
@@ -46,10 +48,95 @@ ERROR_COMPONENTS = {
 }
 
 
+PROBLEM_COMPONENT = {
+    "Problem": {
+        "type": "object",
+        "description": (
+            "RFC 9457 problem details, sent instead of the error's usual body to a client that "
+            "accepts `application/problem+json`."
+        ),
+        "properties": {
+            "type": {"type": "string", "description": "`" + TYPE_PREFIX + "<code>`."},
+            "code": {"type": "string", "enum": sorted(PROBLEMS)},
+            "title": {"type": "string", "description": "The code in words, translated."},
+            "status": {"type": "integer"},
+            "detail": {"type": "string", "description": "This occurrence, translated."},
+            "instance": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": "For a refused request: each field's errors, with their codes.",
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                        "required": ["code", "message"],
+                    },
+                },
+            },
+            "version": {"type": "integer", "description": "With `stale_version`."},
+            "problems": {"type": "array", "items": {}, "description": "With `import_rejected`."},
+        },
+        "required": ["type", "code", "title", "status", "detail"],
+    }
+}
+
+
+def _header(description: str, schema: dict | None = None) -> dict:
+    return {"description": description, "schema": schema or {"type": "string"}}
+
+
+RATE_HEADERS = {
+    "RateLimit-Policy": _header('The quota: `"default";q=<requests>;w=<seconds>`.'),
+    "RateLimit": _header(
+        'Where the caller stands: `"default";r=<requests left>;t=<seconds until more>`.'
+    ),
+}
+READ_HEADERS = {
+    "ETag": _header(
+        "A strong validator of this body (`-gzip` appended when it went compressed): send it "
+        "back in If-None-Match."
+    ),
+    "Last-Modified": _header(
+        "When this caller first got this body here; send it back in If-Modified-Since."
+    ),
+    "Cache-Control": _header("`private, no-cache`: keep it, but ask again before using it."),
+}
+CONDITIONAL_PARAMETERS = [
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "ETags you hold: 304 without a body when one is still current.",
+    },
+    {
+        "in": "header",
+        "name": "If-Modified-Since",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "An HTTP date: 304 when the body has not changed since (ignored beside "
+        "If-None-Match).",
+    },
+]
+NOT_MODIFIED = {
+    "description": "Not modified: the body you hold (named by If-None-Match or "
+    "If-Modified-Since) is current.",
+    "headers": {
+        "ETag": READ_HEADERS["ETag"],
+        "Last-Modified": READ_HEADERS["Last-Modified"],
+        **RATE_HEADERS,
+    },
+}
+
+
 def _error(description: str, component: str = "Error") -> dict:
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}},
+            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}},
+        },
     }
 
 
@@ -84,7 +171,13 @@ REPLAYED_HEADER = {
         "schema": {"type": "string", "enum": ["true"]},
     }
 }
-THROTTLED = _error("Too many requests from this token; try again after Retry-After seconds.")
+THROTTLED = {
+    **_error("Too many requests from this token; try again after Retry-After seconds."),
+    "headers": {
+        "Retry-After": _header("Seconds to wait.", {"type": "integer"}),
+        **RATE_HEADERS,
+    },
+}
 
 
 def _blank_allowed_by_pattern(field: dict) -> dict:
@@ -101,13 +194,38 @@ def _blank_allowed_by_pattern(field: dict) -> dict:
     return field
 
 
+def _declare_files(responses: dict) -> None:
+    """XML and CSV answers are files: declared as binary, and XML also as text/xml (sent to a
+    client that asks for it), so that a generated client keeps their type."""
+    for response in responses.values():
+        contents = response.get("content", {})
+        for media_type, content in contents.items():
+            if media_type in ("application/xml", "text/csv"):
+                content["schema"] = {"type": "string", "format": "binary"}
+        if "application/xml" in contents:
+            # The same document as text/xml, for clients (and generators) that read text.
+            contents["text/xml"] = {"schema": {"type": "string"}}
+
+
 def document_errors(result, generator, request, public):
     """Every status each operation can answer, with its body, and request bodies that refuse
     fields they do not know."""
-    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(ERROR_COMPONENTS)
+    schemas.update(PROBLEM_COMPONENT)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            _declare_files(responses)
+            if method == "get":
+                operation.setdefault("parameters", []).extend(CONDITIONAL_PARAMETERS)
+                responses.setdefault("304", NOT_MODIFIED)
+            for code, response in responses.items():
+                if code.startswith("2"):
+                    headers = response.setdefault("headers", {})
+                    headers.update(RATE_HEADERS)
+                    if method == "get":
+                        headers.update(READ_HEADERS)
             errors = {"401": UNAUTHENTICATED, "429": THROTTLED}
             if "{id}" in path or method == "get":
                 errors["404"] = NOT_FOUND

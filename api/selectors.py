@@ -1,12 +1,72 @@
-from django.db.models import QuerySet
+"""What the API lists for a caller: one queryset per kind, shared by the lists and the change
+feed so that both say the same."""
 
-from partners.models import Organisation
-from partners.selectors import administered_organisation, administered_organisations
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from indicators.models import Indicator, ProgressUpdate
+from indicators.selectors import update_values, visible_updates
+from partners.models import Organisation, User
+from partners.selectors import (
+    administered_organisation,
+    administered_organisations,
+    visible_organisations,
+)
+from projects.models import Funding, Partnership, Project
+from projects.selectors import visible_projects
 
 from .models import ApiToken
 
-__all__ = ["administered_organisation", "administered_organisations", "tokens_of"]
+__all__ = [
+    "administered_organisation",
+    "administered_organisations",
+    "listed_indicators",
+    "listed_organisations",
+    "listed_projects",
+    "listed_updates",
+    "tokens_of",
+]
+
+# Where a listed update keeps its values (a plain list, see UpdateSerializer).
+LISTED_VALUES = "listed_values"
 
 
 def tokens_of(organisation: Organisation) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def listed_organisations(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    return visible_organisations(user).order_by("id")
+
+
+def listed_projects(user: User | AnonymousUser) -> QuerySet[Project]:
+    return (
+        visible_projects(user)
+        .select_related("snapshot")
+        .prefetch_related(
+            Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+            Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
+            "beneficiary_groups",
+            "locations",
+        )
+        .order_by("id")
+    )
+
+
+def listed_indicators(user: User | AnonymousUser) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(project__in=visible_projects(user))
+        .select_related("project", "snapshot")
+        .order_by("id")
+    )
+
+
+def listed_updates(user: User | AnonymousUser, *, many: bool) -> QuerySet[ProgressUpdate]:
+    """Updates with their values; `many` rows keep the values as plain lists (to_attr), as
+    Django would otherwise build a queryset per update to hold them."""
+    values = (
+        Prefetch("values", queryset=update_values(), to_attr=LISTED_VALUES)
+        if many
+        else Prefetch("values", queryset=update_values())
+    )
+    return visible_updates(user).prefetch_related(values).order_by("id")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,6 +16,8 @@ from indicators.services.checks import MAX_TEXT_LENGTH
 from indicators.working import working_of
 from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
+
+from .selectors import LISTED_VALUES
 
 QUANTITY = {"max_digits": 20, "decimal_places": 4}
 
@@ -399,9 +402,6 @@ class CategoryValueSerializer(StrictSerializer):
     value = Quantity()
 
 
-LISTED_VALUES = "listed_values"  # where a list prefetches each update's values
-
-
 class UpdateSerializer(serializers.ModelSerializer):
     values = serializers.SerializerMethodField()
     evidence_url = serializers.CharField(
@@ -511,13 +511,9 @@ class UpdateWriteSerializer(StrictSerializer):
     numerator = quantity()
     denominator = quantity()
     values = CategoryValueSerializer(many=True, required=False)
-    narrative = serializers.RegexField(
-        r"^[^\x00]*$",
-        max_length=MAX_TEXT_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-        error_messages={"invalid": "The text contains a NUL character, which cannot be stored."},
+    # Without NUL characters, which no database column holds: DRF's text fields refuse them.
+    narrative = serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default=""
     )
     evidence_url = serializers.RegexField(
         r"^(https?://[^\s\x00]+)?$",
@@ -526,7 +522,7 @@ class UpdateWriteSerializer(StrictSerializer):
         allow_blank=True,
         default="",
         help_text="An http or https link to the evidence.",
-        error_messages={"invalid": "Give an http or https link."},
+        error_messages={"invalid": gettext_lazy("Give an http or https link.")},
     )
     organisation = serializers.IntegerField(
         min_value=1, max_value=BIGGEST_ID, required=False, allow_null=True
@@ -563,7 +559,7 @@ class NoteTransitionSerializer(TransitionSerializer):
         r"^[^\x00]*\S[^\x00]*$",
         max_length=MAX_TEXT_LENGTH,
         help_text="The reviewer's note (return) or the reason (reopen): not blank.",
-        error_messages={"invalid": "Write a note, without NUL characters."},
+        error_messages={"invalid": gettext_lazy("Write a note, without NUL characters.")},
     )
 
 

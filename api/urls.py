@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import feed_views, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -46,5 +46,6 @@ urlpatterns = [
         views.IndicatorViewSet.as_view({"get": "three_w_excel"}),
         name="indicators-3w-excel-csv",
     ),
+    path("changes/", feed_views.ChangeFeedView.as_view(), name="changes"),
     path("", include(router.urls)),
 ]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -45,17 +46,26 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     # First: health checks are answered whatever Host they were sent to (portfolio/health.py).
     "portfolio.health.HealthMiddleware",
+    # Before anything that can answer: a browser's preflight gets its CORS answer here.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's strong ETags are written outside gzip, worked out inside it (api/conditional.py).
+    "api.conditional.StrongETagMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "api.conditional.ConditionalRequestMiddleware",
+    "api.throttling.RateLimitHeadersMiddleware",
+    # API errors as RFC 9457 problem details for clients that ask (api/problems.py).
+    "api.problems.ProblemDetailsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,13 +274,35 @@ REST_FRAMEWORK = {
         "api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     # Each token acts as its own user, so this is a rate per token (and per person).
     "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", default="600/minute")},
     "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.problems.ProblemAwareNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Browser applications on these origins (scheme://host[:port], comma separated) may call the API
+# with a token; cookies are never sent cross-origin, so a session cannot be borrowed.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    *cors_default_headers,
+    "idempotency-key",
+    "if-none-match",
+    "if-modified-since",
+)
+CORS_EXPOSE_HEADERS = [
+    "Content-Language",
+    "ETag",
+    "Idempotent-Replayed",
+    "Last-Modified",
+    "Location",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "NGO portfolio portal API",
     "DESCRIPTION": "Projects, indicators and progress updates for partner systems.",

@@ -1,8 +1,11 @@
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from api.services import create_token
 from partners.models import Organisation, User
+from projects.models import Funding
 
 
 @pytest.fixture
@@ -42,3 +45,25 @@ def api(tokens):
         return connection
 
     return client
+
+
+@pytest.fixture
+def ce(demo):
+    """The project the EU funds and ASPEm implements, with its people."""
+    project = Funding.objects.get(funder__short_name="EU").project
+    return {
+        "project": project,
+        "manager": User.objects.get(username="aspem-manager"),
+        "admin": User.objects.get(username="aspem-admin"),
+    }
+
+
+@pytest.fixture
+def connection_kept_open():
+    """The WSGI handler closes the database connection after each request, and with it the
+    test's transaction; Django's test client suspends that for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

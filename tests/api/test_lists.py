@@ -66,6 +66,16 @@ def test_indicators_changed_since_include_recomputed_figures(api):
     assert [row["id"] for row in recent["results"]] == [associates.pk]
 
 
+def test_projects_changed_since_include_recomputed_progress(api):
+    client = api("aspem_read")
+    since = timezone.now().isoformat()
+    assert client.get("/api/v1/projects/", {"updated_since": since}).json()["count"] == 0
+    associates = Indicator.objects.get(code="CE-5")
+    snapshots.recompute_projects(snapshots.recompute_indicators([associates.pk]))
+    recent = client.get("/api/v1/projects/", {"updated_since": since}).json()
+    assert [row["id"] for row in recent["results"]] == [associates.project_id]
+
+
 def test_project_filters(api):
     client = api("eu_read")
     circular = Project.objects.get(code="circular-la-victoria-el-agustino")
