@@ -82,6 +82,21 @@ urlpatterns = [
         name="webhook-disable",
     ),
     path(
+        "organisations/<int:pk>/webhooks/<int:webhook_pk>/change/",
+        webhook_views.change,
+        name="webhook-change",
+    ),
+    path(
+        "organisations/<int:pk>/webhooks/<int:webhook_pk>/rotate/",
+        webhook_views.rotate,
+        name="webhook-rotate",
+    ),
+    path(
+        "organisations/<int:pk>/webhooks/deliveries/<int:delivery_pk>/redeliver/",
+        webhook_views.redeliver,
+        name="webhook-redeliver",
+    ),
+    path(
         "organisations/<int:pk>/people/<int:membership_pk>/role/",
         partner_views.change_role,
         name="change-role",

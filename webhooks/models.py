@@ -4,9 +4,25 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
 
+# The events a webhook can subscribe to; a test event ("ping") is sent whatever it chose.
+EVENTS = {
+    "update.approved": _("An update is approved"),
+    "update.reopened": _("An approved update is reopened"),
+    "snapshots.computed": _("A project's figures are recomputed"),
+}
+
+
+def every_event() -> list[str]:
+    return list(EVENTS)
+
 
 class Webhook(models.Model):
     """An address of an organisation's system that is told, signed, when figures change."""
+
+    class PayloadVersion(models.IntegerChoices):
+        # Deprecated: figures as texts, and X-Portal-Signature beside the standard headers.
+        LEGACY = 1, _("1 — deprecated, until 30 June 2027")
+        STANDARD = 2, _("2 — current")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -15,8 +31,22 @@ class Webhook(models.Model):
         related_name="webhooks",
     )
     url = models.URLField(_("address"), max_length=500)
-    # Kept to sign each event (HMAC-SHA256); shown to the organisation once, when created.
+    # Kept to sign each event (HMAC-SHA256); shown to the organisation once, when created or
+    # rotated. New secrets are Standard Webhooks' whsec_<base64>; those made before are 64 hex
+    # digits, whose 32 bytes are the key (signing.standard_key).
     secret = models.CharField(_("secret"), max_length=64)
+    # After a rotation the previous secret signs too, until then, so that receivers can change.
+    previous_secret = models.CharField(_("previous secret"), max_length=64, blank=True)
+    previous_secret_until = models.DateTimeField(
+        _("previous secret valid until"), null=True, blank=True
+    )
+    payload_version = models.PositiveSmallIntegerField(
+        _("payload version"), choices=PayloadVersion.choices, default=PayloadVersion.STANDARD
+    )
+    events = models.JSONField(_("events"), default=every_event)
+    # Since when every attempt has failed; a day of that disables the webhook.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -1,12 +1,8 @@
 """Registering webhooks and queuing the events they receive."""
 
-import hashlib
-import hmac
-import json
 import logging
-import secrets
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,14 +15,19 @@ from partners.models import Organisation, User
 from partners.services import require_admin
 from projects.models import Funding, Partnership, Project
 
-from .models import Delivery, Webhook
+from . import emails
+from .models import EVENTS, Delivery, Webhook
 from .sending import target_of
+from .signing import new_secret
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Portal-Signature"
-EVENT_HEADER = "X-Portal-Event"
 MAX_WEBHOOKS = 5
+# After a rotation, receivers have this long to take the new secret; both sign meanwhile.
+ROTATION_OVERLAP = timedelta(hours=24)
+# A webhook whose every attempt has failed this long is disabled, and its organisation told.
+FAILING_FOR = timedelta(days=1)
+GONE = 410
 # Failed attempts are tried again after these waits, then the delivery fails for good: seven
 # attempts over about 53 minutes. The waits are kept on the delivery, not in the broker, so a
 # worker that dies forgets nothing and beat (or `manage.py retry_webhooks`) sends what is due.
@@ -37,43 +38,89 @@ MAX_ATTEMPTS = len(RETRY_AFTER_SECONDS) + 1
 FIRST_ATTEMPT_LOST_AFTER = timedelta(seconds=60)
 
 
-def signature(secret: str, body: bytes) -> str:
-    """What the receiver recomputes to trust the event: sha256=HMAC-SHA256(secret, body)."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def body_of(delivery: Delivery) -> bytes:
-    return json.dumps(
-        {"id": delivery.pk, "event": delivery.event, **delivery.payload},
-        separators=(",", ":"),
-        sort_keys=True,
-    ).encode()
-
-
 def check_address(url: str) -> None:
     """Refuse what is not an http(s) address, and, outside development, any address that is
     not globally routable: a webhook must not become a way to probe the portal's network."""
     target_of(url)
 
 
+def _check_choice(events: Sequence[str], payload_version: int) -> dict[str, str]:
+    problems = {}
+    if not events:
+        problems["events"] = _("Choose at least one event.")
+    elif unknown := sorted(set(events) - set(EVENTS)):
+        problems["events"] = _("No such event: %(events)s.") % {"events": ", ".join(unknown)}
+    if payload_version not in Webhook.PayloadVersion.values:
+        problems["payload_version"] = _("No such payload version.")
+    return problems
+
+
 @transaction.atomic
-def add_webhook(*, organisation: Organisation, by: User, url: str) -> tuple[Webhook, str]:
-    """Register an address; returns the webhook and its signing secret, to show once."""
+def add_webhook(
+    *,
+    organisation: Organisation,
+    by: User,
+    url: str,
+    events: Sequence[str] = tuple(EVENTS),
+    payload_version: int = Webhook.PayloadVersion.STANDARD,
+) -> tuple[Webhook, str]:
+    """Register an address for these events; returns the webhook and its signing secret, to
+    show once. Every problem is reported at once."""
     require_admin(by, organisation)
     url = url.strip()
-    check_address(url)
+    problems = _check_choice(events, payload_version)
+    try:
+        check_address(url)
+    except ValidationError as error:
+        problems.update({field: messages[0] for field, messages in error.message_dict.items()})
     active = Webhook.objects.filter(organisation=organisation, disabled_at=None)
-    if active.filter(url=url).exists():
-        raise ValidationError({"url": _("This address is registered already.")})
-    if active.count() >= MAX_WEBHOOKS:
-        raise ValidationError(
-            {"url": _("An organisation has at most %(count)s webhooks.") % {"count": MAX_WEBHOOKS}}
-        )
-    secret = secrets.token_hex(32)
+    if "url" not in problems and active.filter(url=url).exists():
+        problems["url"] = _("This address is registered already.")
+    if "url" not in problems and active.count() >= MAX_WEBHOOKS:
+        problems["url"] = _("An organisation has at most %(count)s webhooks.") % {
+            "count": MAX_WEBHOOKS
+        }
+    if problems:
+        raise ValidationError(problems)
+    secret = new_secret()
     webhook = Webhook.objects.create(
-        organisation=organisation, url=url, secret=secret, created_by=by
+        organisation=organisation,
+        url=url,
+        secret=secret,
+        created_by=by,
+        events=[event for event in EVENTS if event in events],
+        payload_version=payload_version,
     )
     return webhook, secret
+
+
+@transaction.atomic
+def change_webhook(
+    *, webhook: Webhook, by: User, events: Sequence[str], payload_version: int
+) -> Webhook:
+    """Choose the events the address gets, and the payload version they come in."""
+    require_admin(by, webhook.organisation)
+    problems = _check_choice(events, payload_version)
+    if problems:
+        raise ValidationError(problems)
+    webhook.events = [event for event in EVENTS if event in events]
+    webhook.payload_version = payload_version
+    webhook.save(update_fields=["events", "payload_version"])
+    return webhook
+
+
+@transaction.atomic
+def rotate_secret(*, webhook: Webhook, by: User) -> str:
+    """A new signing secret, to show once; the one it replaces keeps signing beside it for
+    ROTATION_OVERLAP, so that the receiver can change without losing an event."""
+    require_admin(by, webhook.organisation)
+    current = Webhook.objects.select_for_update().get(pk=webhook.pk)
+    secret = new_secret()
+    current.previous_secret = current.secret
+    current.previous_secret_until = timezone.now() + ROTATION_OVERLAP
+    current.secret = secret
+    current.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    return secret
 
 
 @transaction.atomic
@@ -81,8 +128,32 @@ def disable_webhook(*, webhook: Webhook, by: User) -> Webhook:
     require_admin(by, webhook.organisation)
     if webhook.disabled_at is None:
         webhook.disabled_at = timezone.now()
-        webhook.save(update_fields=["disabled_at"])
+        webhook.disabled_reason = _("Disabled by %(name)s.") % {
+            "name": by.get_full_name() or by.username
+        }
+        webhook.save(update_fields=["disabled_at", "disabled_reason"])
+        _stop_pending(webhook, webhook.disabled_at)
     return webhook
+
+
+@transaction.atomic
+def redeliver(*, delivery: Delivery, by: User) -> Delivery:
+    """Send an event of the log again, with the same id (a receiver that has it ignores it):
+    pending once more, with every attempt ahead of it."""
+    require_admin(by, delivery.webhook.organisation)
+    current = Delivery.objects.select_for_update().select_related("webhook").get(pk=delivery.pk)
+    if current.webhook.disabled_at is not None:
+        raise ValidationError(_("This webhook is disabled."))
+    if current.status == Delivery.Status.PENDING:
+        raise ValidationError(_("This event is still being sent."))
+    current.status = Delivery.Status.PENDING
+    current.attempts = 0
+    current.next_attempt_at = None
+    current.finished_at = None
+    current.save(update_fields=["status", "attempts", "next_attempt_at", "finished_at"])
+    ids = [current.pk]
+    transaction.on_commit(lambda: dispatch(ids))
+    return current
 
 
 @transaction.atomic
@@ -94,15 +165,16 @@ def send_test_event(*, webhook: Webhook, by: User) -> Delivery:
     return _queue([webhook], "ping", payload)[0]
 
 
-def _interested(project_id: int) -> list[Webhook]:
-    """Active webhooks of the organisations that take part in or fund the project."""
+def _interested(project_id: int, event: str) -> list[Webhook]:
+    """Active webhooks subscribed to the event, of the organisations that take part in or fund
+    the project."""
     partners = Partnership.objects.filter(project_id=project_id).values("organisation_id")
     funders = Funding.objects.filter(project_id=project_id).values("funder_id")
-    return list(
-        Webhook.objects.filter(disabled_at=None).filter(
-            Q(organisation_id__in=partners) | Q(organisation_id__in=funders)
-        )
+    webhooks = Webhook.objects.filter(disabled_at=None).filter(
+        Q(organisation_id__in=partners) | Q(organisation_id__in=funders)
     )
+    # Read in Python: SQLite cannot look inside a JSON list, and each organisation has few.
+    return [webhook for webhook in webhooks if event in webhook.events]
 
 
 def _queue(webhooks: Iterable[Webhook], event: str, payload: dict[str, Any]) -> list[Delivery]:
@@ -137,7 +209,7 @@ def update_reviewed(*, update_id: int, event: str) -> None:
     from indicators.models import ProgressUpdate
 
     update = ProgressUpdate.objects.select_related("indicator__project").get(pk=update_id)
-    webhooks = _interested(update.indicator.project_id)
+    webhooks = _interested(update.indicator.project_id, event)
     if not webhooks:
         return
     payload = {
@@ -156,7 +228,7 @@ def update_reviewed(*, update_id: int, event: str) -> None:
 def snapshots_computed(*, project_ids: Iterable[int]) -> None:
     """After a recompute: each project's partners and funders hear that its figures changed."""
     for project in Project.objects.filter(pk__in=set(project_ids)):
-        webhooks = _interested(project.pk)
+        webhooks = _interested(project.pk, "snapshots.computed")
         if webhooks:
             payload = {
                 "project": project.pk,
@@ -199,8 +271,17 @@ def claim(delivery_id: int, *, lease: timedelta) -> Delivery | None:
 
 
 def record_attempt(delivery: Delivery, *, status_code: int | None, error: str) -> None:
-    """What one attempt brought: delivered, due again after its wait, or failed for good."""
+    """What one attempt brought: delivered, due again after its wait, or failed for good. A
+    receiver that answers 410 Gone, or has failed every attempt for a day, is disabled."""
     now = timezone.now()
+    with transaction.atomic():
+        disabled = _follow_the_receiver(delivery.webhook, status_code=status_code, now=now)
+        _record(delivery, status_code=status_code, error=error, now=now, disabled=disabled)
+
+
+def _record(
+    delivery: Delivery, *, status_code: int | None, error: str, now: datetime, disabled: bool
+) -> None:
     delivery.attempts += 1
     delivery.response_status = status_code
     delivery.error = error[:500]
@@ -208,7 +289,7 @@ def record_attempt(delivery: Delivery, *, status_code: int | None, error: str) -
     if status_code is not None and 200 <= status_code < 300:
         delivery.status = Delivery.Status.DELIVERED
         delivery.finished_at = now
-    elif delivery.attempts >= MAX_ATTEMPTS:
+    elif delivery.attempts >= MAX_ATTEMPTS or disabled:
         delivery.status = Delivery.Status.FAILED
         delivery.finished_at = now
     else:
@@ -223,4 +304,38 @@ def record_attempt(delivery: Delivery, *, status_code: int | None, error: str) -
             "finished_at",
             "next_attempt_at",
         ]
+    )
+
+
+def _follow_the_receiver(webhook: Webhook, *, status_code: int | None, now: datetime) -> bool:
+    """Keep track of a receiver's failures; return whether the webhook is (now) disabled."""
+    delivered = status_code is not None and 200 <= status_code < 300
+    current = Webhook.objects.select_for_update().get(pk=webhook.pk)
+    if delivered:
+        if current.failing_since is not None:
+            current.failing_since = None
+            current.save(update_fields=["failing_since"])
+        return current.disabled_at is not None
+    current.failing_since = current.failing_since or now
+    reason = ""
+    if status_code == GONE:
+        reason = _("The address answered 410 Gone.")
+    elif now - current.failing_since >= FAILING_FOR:
+        reason = _("Every attempt failed for a day.")
+    current.save(update_fields=["failing_since"])
+    if reason and current.disabled_at is None:
+        current.disabled_at, current.disabled_reason = now, reason
+        current.save(update_fields=["disabled_at", "disabled_reason"])
+        _stop_pending(current, now)
+        transaction.on_commit(lambda: emails.tell_webhook_disabled(current))
+    return current.disabled_at is not None
+
+
+def _stop_pending(webhook: Webhook, now: datetime) -> None:
+    """A disabled webhook is sent nothing more: what was still pending fails."""
+    Delivery.objects.filter(webhook=webhook, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.FAILED,
+        finished_at=now,
+        next_attempt_at=None,
+        error=_("The webhook is disabled."),
     )

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
-from . import services
+from . import services, signing
 from .models import Delivery
 from .sending import post
 
@@ -38,13 +39,8 @@ def attempt(delivery_id: int) -> str:
 def _post(delivery: Delivery) -> tuple[int | None, str]:
     """One post of the event: the answer's status, or None and why it could not be sent."""
     webhook = delivery.webhook
-    body = services.body_of(delivery)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "ngo-portfolio-portal-webhooks",
-        services.EVENT_HEADER: delivery.event,
-        services.SIGNATURE_HEADER: services.signature(webhook.secret, body),
-    }
+    body = signing.body_of(delivery, webhook.payload_version)
+    headers = signing.headers_for(delivery, body, timezone.now())
     try:
         status = post(webhook.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
     except Exception as error:  # unreachable, timed out, refused, address not allowed

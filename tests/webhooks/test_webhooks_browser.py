@@ -6,7 +6,7 @@ from django.core.management import call_command
 from partners.models import Organisation
 from tests.browser import MARKS, fits_the_screen, sign_in
 
-from .test_webhooks import Receiver
+from .conftest import Receiver
 
 pytestmark = MARKS
 
