@@ -116,25 +116,12 @@ class ChangePageSerializer(serializers.Serializer):
     results = ChangeSerializer(many=True)
 
 
-# Every column an update's representation is written from (UpdateSerializer), beside its
-# values: a test holds this list to the serializer's fields.
-UPDATE_COLUMNS = (
-    "id",
-    "indicator_id",
-    "as_of",
-    "period_id",
-    "organisation_id",
-    "value",
-    "numerator",
-    "denominator",
-    "narrative",
-    "evidence_url",
-    "status",
-    "version",
-    "review_note",
-    "submitted_at",
-    "reviewed_at",
-    "updated_at",
+# Every column an update's representation is written from, beside its values: the fields the
+# list writes (UpdateSerializer), the related ones by their id columns.
+UPDATE_COLUMNS = tuple(
+    f"{name}_id" if name in ("indicator", "period", "organisation") else name
+    for name in api.UpdateSerializer.Meta.fields
+    if name != "values"
 )
 
 

@@ -19,6 +19,7 @@ PAGES = [
     "/api/v1/updates/?cursor=",
     "/api/v1/indicators/",
     "/api/v1/projects/",
+    "/api/v1/changes/",
     "/funder/",
     "/implementer/",
 ]
