@@ -6,8 +6,8 @@ category as `<dimension>`s."""
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -206,30 +206,81 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
             activity, "sector", {"vocabulary": "1", "code": code, "percentage": _share(sectors)}
         )
     if project.budget is not None:
-        budget = element(activity, "budget", {"type": "1", "status": "2"})
-        element(budget, "period-start", iso(project.planned_start))
-        element(budget, "period-end", iso(project.planned_end))
-        element(
-            budget,
-            "value",
-            {"currency": project.currency, "value-date": project.planned_start.isoformat()},
-            str(project.budget),
-        )
+        # Indicative: the project records one budget; IATI wants a budget per period of a year
+        # at most, so it is shared pro rata by days until yearly budget lines are recorded.
+        for start, end, amount in yearly_budget(
+            project.planned_start, project.planned_end, project.budget
+        ):
+            budget = element(activity, "budget", {"type": "1", "status": "1"})
+            element(budget, "period-start", iso(start))
+            element(budget, "period-end", iso(end))
+            element(
+                budget,
+                "value",
+                {"currency": project.currency, "value-date": start.isoformat()},
+                str(amount),
+            )
+    reporting = reporter.organisation if reporter is not None else None
     for funding in project.fundings.select_related("funder"):
-        if funding.amount is None:
+        # Only money recorded as received, on its day: no transaction with an invented date.
+        if funding.amount is None or funding.date is None:
             continue
-        day = funding.date or project.planned_start
         transaction = element(activity, "transaction")
         element(transaction, "transaction-type", {"code": "1"})  # incoming funds
-        element(transaction, "transaction-date", iso(day))
+        element(transaction, "transaction-date", iso(funding.date))
         element(
             transaction,
             "value",
-            {"currency": funding.currency, "value-date": day.isoformat()},
+            {"currency": funding.currency, "value-date": funding.date.isoformat()},
             str(funding.amount),
         )
-        narrative(transaction, "provider-org", funding.funder.name)
+        _organisation_reference(transaction, "provider-org", funding.funder)
+        if reporting is not None:
+            _organisation_reference(transaction, "receiver-org", reporting)
     _results(activity, project)
+
+
+def _organisation_reference(parent: ET.Element, tag: str, organisation: Organisation) -> None:
+    attributes = {"type": organisation_type(organisation)}
+    if organisation.iati_identifier:
+        attributes["ref"] = organisation.iati_identifier
+    narrative(parent, tag, organisation.name, attributes)
+
+
+CENT = Decimal("0.01")
+
+
+def yearly_budget(start: date, end: date, total: Decimal) -> list[tuple[date, date, Decimal]]:
+    """The budget shared over periods of a year at most from `start` (the last ends on
+    `end`), in proportion to their days, rounded to the cent; the last period takes what
+    rounding leaves, so that the parts add up to the total exactly."""
+    periods = []
+    first = start
+    while first <= end:
+        following = _a_year_after(first)
+        last = min(following - timedelta(days=1), end)
+        periods.append((first, last))
+        first = following
+    days = (end - start).days + 1
+    shares: list[tuple[date, date, Decimal]] = []
+    given = Decimal(0)
+    for position, (first, last) in enumerate(periods):
+        if position == len(periods) - 1:
+            amount = total - given
+        else:
+            amount = (total * ((last - first).days + 1) / days).quantize(
+                CENT, rounding=ROUND_HALF_UP
+            )
+        given += amount
+        shares.append((first, last, amount))
+    return shares
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28) + timedelta(days=1)
 
 
 def _share(items: list[str]) -> str:
@@ -312,31 +363,33 @@ def _indicator(
     ] or [(project.start_date, indicator.target_date or project.end_date, overall)]
     last = len(windows) - 1
     for position, (start, end, target) in enumerate(windows):
+        # The indicator's own target, with its category targets, is the last period's unless
+        # that period has a target of its own.
+        own_target = position == last and target is None
+        if own_target:
+            target = overall
+        inside = [r for r in readings if start <= r.as_of <= end]
+        figure = progress.achieved(spec.measure, spec.aggregation, inside)
+        if target is None and figure.value is None:
+            continue  # a period with neither target nor actual says nothing
         period = element(item, "period")
         element(period, "period-start", iso(start))
         element(period, "period-end", iso(end))
-        # The indicator's own target, with its category targets, is the last period's unless
-        # that period has a target of its own.
-        if position == last and target is None:
-            target = overall
-            if target is not None:
-                element(period, "target", {"value": number(target)})
-                for category_target in indicator.category_targets.all():
-                    value = category_target.target_value
-                    if value is None and category_target.target_share is not None:
-                        value = category_target.target_share * target
-                    if value is not None:
-                        _dimensioned(
-                            period,
-                            "target",
-                            value,
-                            category_target.category.dimension.name,
-                            category_target.category.name,
-                        )
-        elif target is not None:
+        if target is not None:
             element(period, "target", {"value": number(target)})
-        inside = [r for r in readings if start <= r.as_of <= end]
-        figure = progress.achieved(spec.measure, spec.aggregation, inside)
+        if own_target and target is not None:
+            for category_target in indicator.category_targets.all():
+                value = category_target.target_value
+                if value is None and category_target.target_share is not None:
+                    value = category_target.target_share * target
+                if value is not None:
+                    _dimensioned(
+                        period,
+                        "target",
+                        value,
+                        category_target.category.dimension.name,
+                        category_target.category.name,
+                    )
         if figure.value is not None:
             element(period, "actual", {"value": number(figure.value)})
             for key, value in sorted(figure.parts.items()):

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -103,6 +105,15 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
             .distinct()
             .order_by("code")
         )
+        if not projects.exists():
+            # An iati-activities document must hold an activity: say why there is none.
+            raise NotFound(
+                _(
+                    "%(organisation)s leads or implements no project you may see, so it has "
+                    "no IATI activity file."
+                )
+                % {"organisation": organisation.name}
+            )
         document = activities_as_iati(projects, reporting_for=organisation)
         return HttpResponse(document, content_type=xml_media_type(request))
 
