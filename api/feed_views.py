@@ -2,9 +2,11 @@
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, serializers
@@ -21,28 +23,34 @@ from projects.models import Project
 from . import feed, selectors
 from . import serializers as api
 from .models import FeedEntry
+from .views import principal
 
 Kind = feed.Kind
-MODELS: dict[str, type[Model]] = {
-    Kind.ORGANISATION: Organisation,
-    Kind.PROJECT: Project,
-    Kind.INDICATOR: Indicator,
-    Kind.UPDATE: ProgressUpdate,
-}
 CHANGED, REMOVED = "changed", "removed"
 DELETED, NO_LONGER_VISIBLE = "deleted", "no_longer_visible"
 DEFAULT_LIMIT, MAX_LIMIT = 200, 1000
-LISTED = {
-    Kind.ORGANISATION: selectors.listed_organisations,
-    Kind.PROJECT: selectors.listed_projects,
-    Kind.INDICATOR: selectors.listed_indicators,
-    Kind.UPDATE: lambda user: selectors.listed_updates(user, many=True),
-}
-SERIALIZERS: dict[str, type[serializers.Serializer]] = {
-    Kind.ORGANISATION: api.OrganisationSerializer,
-    Kind.PROJECT: api.ProjectSerializer,
-    Kind.INDICATOR: api.IndicatorSerializer,
-    Kind.UPDATE: api.UpdateSerializer,
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A kind of object as its list serves it: what the caller may see, and how it is written."""
+
+    model: type[Model]
+    visible: Callable[[User], QuerySet]
+    serializer: type[serializers.Serializer]
+
+
+LISTS: dict[str, Listed] = {
+    Kind.ORGANISATION: Listed(
+        Organisation, selectors.listed_organisations, api.OrganisationSerializer
+    ),
+    Kind.PROJECT: Listed(Project, selectors.listed_projects, api.ProjectSerializer),
+    Kind.INDICATOR: Listed(Indicator, selectors.listed_indicators, api.IndicatorSerializer),
+    Kind.UPDATE: Listed(
+        ProgressUpdate,
+        lambda user: selectors.listed_updates(user, many=True),
+        api.UpdateSerializer,
+    ),
 }
 
 
@@ -154,8 +162,8 @@ class Visible:
         self.user = principal(request)
         self.written: dict[str, dict[int, Any]] = {}
 
-    def _write(self, kind: str, queryset: Any) -> dict[int, Any]:
-        serializer = SERIALIZERS[kind]
+    def _write(self, kind: str, queryset: QuerySet) -> dict[int, Any]:
+        serializer = LISTS[kind].serializer
         rows = serializer(queryset, many=True, context={"request": self.request}).data
         return {row["id"]: row for row in rows}
 
@@ -163,7 +171,7 @@ class Visible:
         prints: dict[str, dict[int, str]] = {}
         for kind in (Kind.ORGANISATION, Kind.PROJECT, Kind.INDICATOR):
             # Few beside the updates: written out whole, and kept for the page.
-            self.written[kind] = self._write(kind, LISTED[kind](self.user))
+            self.written[kind] = self._write(kind, LISTS[kind].visible(self.user))
             prints[kind] = {pk: feed.fingerprint(row) for pk, row in self.written[kind].items()}
         prints[Kind.UPDATE] = update_fingerprints(self.user)
         return prints
@@ -178,15 +186,9 @@ class Visible:
                 continue
             written = self.written.get(kind)
             if written is None:
-                written = self._write(kind, LISTED[kind](self.user).filter(pk__in=ids))
+                written = self._write(kind, LISTS[kind].visible(self.user).filter(pk__in=ids))
             found.update(((kind, pk), written[pk]) for pk in ids if pk in written)
         return found
-
-
-def principal(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class ChangeFeedView(APIView):
@@ -223,7 +225,7 @@ class ChangeFeedView(APIView):
             # again (the next walk sends what changed meanwhile).
             reading = feed.entries_between(by=user, after=since, upto=upto, limit=limit)
         written = visible.written_out(reading.entries)
-        deleted = _deleted(reading.entries)
+        deleted = _deleted([e for e in reading.entries if (e.kind, e.object_id) not in written])
         results = []
         for entry in reading.entries:
             key = (entry.kind, entry.object_id)
@@ -256,11 +258,12 @@ def _change(entry: FeedEntry, action: str, reason: str | None, data: Any = None)
 
 
 def _deleted(entries: list[FeedEntry]) -> set[tuple[str, int]]:
-    """Which of the entries' objects no longer exist at all."""
+    """Which of the objects of these removals no longer exist at all."""
     gone: set[tuple[str, int]] = set()
-    for kind, model in MODELS.items():
+    for kind, listed in LISTS.items():
         ids = {entry.object_id for entry in entries if entry.kind == kind}
         if ids:
-            existing = set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+            manager = listed.model._default_manager
+            existing = set(manager.filter(pk__in=ids).values_list("pk", flat=True))
             gone.update((kind, pk) for pk in ids - existing)
     return gone
