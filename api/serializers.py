@@ -15,6 +15,7 @@ from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
 from indicators.services.checks import MAX_TEXT_LENGTH
 from indicators.working import working_of
 from partners.models import Organisation
+from portfolio.moments import utc_iso
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
 
 from .selectors import LISTED_VALUES
@@ -478,7 +479,7 @@ def _moment(value: datetime | None) -> str | None:
     """As every date-time the API writes: ISO 8601 in UTC, with "Z"."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
+    return utc_iso(value)
 
 
 def quantity() -> serializers.DecimalField:

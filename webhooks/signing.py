@@ -19,6 +19,8 @@ from typing import Any
 from django.utils.http import http_date
 from standardwebhooks import Webhook as StandardWebhook
 
+from portfolio.moments import utc_iso
+
 from .models import Delivery, Webhook
 
 SECRET_PREFIX = "whsec_"
@@ -53,7 +55,7 @@ def legacy_signature(secret: str, body: bytes) -> str:
 
 
 def _moment(text: str) -> str:
-    return datetime.fromisoformat(text).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc_iso(datetime.fromisoformat(text))
 
 
 def _number(text: str) -> int | float:
