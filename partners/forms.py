@@ -28,7 +28,7 @@ class OrganisationForm(forms.Form):
         max_length=100,
         required=False,
         validators=Organisation._meta.get_field("iati_identifier").validators,
-        help_text=_("As registered with IATI, e.g. XM-DAC-41114."),
+        help_text=Organisation._meta.get_field("iati_identifier").help_text,
     )
     iati_type = forms.ChoiceField(
         label=_("IATI organisation type"),

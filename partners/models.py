@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .identifiers import validate_organisation_identifier
 
 
 class User(AbstractUser):
@@ -117,14 +118,10 @@ class Organisation(models.Model):
         _("IATI organisation identifier"),
         max_length=100,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Za-z0-9][A-Za-z0-9:._/-]*$",
-                _("An identifier has letters, digits and - . _ : / only, and no spaces."),
-            )
-        ],
+        validators=[validate_organisation_identifier],
         help_text=_(
-            "As registered with IATI, e.g. XM-DAC-41114. Activities' identifiers start with it."
+            "The register's code from IATI's list (e.g. PE-RUC for Peru's taxpayer register), "
+            "a hyphen and the organisation's number in it. Activities' identifiers start with it."
         ),
     )
     iati_type = models.CharField(
