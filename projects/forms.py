@@ -65,8 +65,16 @@ class ProjectForm(TranslatedForm):
     status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices, initial="active")
     planned_start = date_field(_("Planned start"))
     planned_end = date_field(_("Planned end"))
-    actual_start = date_field(_("Actual start"), required=False)
-    actual_end = date_field(_("Actual end"), required=False)
+    actual_start = date_field(
+        _("Actual start"),
+        required=False,
+        help_text=_("The day it began: needed once the status says it has begun."),
+    )
+    actual_end = date_field(
+        _("Actual end"),
+        required=False,
+        help_text=_("The day it ended: needed once it is closed."),
+    )
     budget = money_field(_("Total budget"))
     currency = CurrencyField(label=_("Currency"), initial="PEN")
     locations = forms.TypedMultipleChoiceField(
@@ -208,6 +216,20 @@ class PlaceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=255)
     kind = forms.ChoiceField(label=_("Kind"), choices=Location.Kind.choices)
     parent = forms.TypedChoiceField(label=_("Within"), coerce=int, required=False, empty_value=None)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        help_text=_("Decimal degrees, south negative: -12.06512. Leave empty if unknown."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        help_text=_("Decimal degrees, west negative: -77.03201."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -29,6 +29,14 @@ class Location(models.Model):
         blank=True,
         help_text=_("ISO 3166-1 for countries (PE), ISO 3166-2 for regions (PE-LIM)."),
     )
+    # Where the place is, as IATI's `point` asks (WGS 84, decimal degrees): a district's or
+    # community's centre, given only where a source for it is known.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("within"),
@@ -52,6 +60,18 @@ class Location(models.Model):
             models.CheckConstraint(
                 condition=Q(parent__isnull=False) | Q(kind="country"),
                 name="location_only_countries_are_roots",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="location_point_on_earth",
             ),
         ]
 
@@ -112,6 +132,20 @@ class Project(Translated):
         ],
         help_text=_("OECD DAC 5-digit purpose codes, separated by commas: 15170, 43030."),
     )
+    # IATI asks that an activity keep one identifier for life, the same in every file: it is
+    # made once, from the reporting organisation's identifier and the code, and never changes.
+    iati_identifier = models.CharField(
+        _("IATI activity identifier"), max_length=200, blank=True, editable=False
+    )
+    iati_reporter = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("reported to IATI by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="iati_reported_projects",
+    )
     is_public = models.BooleanField(_("public"), default=False)
     source = models.CharField(
         _("source"), max_length=255, blank=True, help_text=_("The document the project comes from.")
@@ -145,6 +179,11 @@ class Project(Translated):
             models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="project_budget_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
+                name="project_unique_iati_identifier",
             ),
         ]
 

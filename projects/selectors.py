@@ -375,3 +375,14 @@ def awaiting_one(user: User, project_pk: int, organisation_pk: int) -> Awaiting:
         if awaiting.project.pk == project_pk and awaiting.organisation.pk == organisation_pk:
             return awaiting
     raise Http404
+
+
+def reporting_organisation(project: Project) -> Organisation | None:
+    """Who reports the activity to IATI: the accountable partner (the lead), or else the
+    implementer who started it."""
+    partnerships = Partnership.objects.filter(
+        project=project,
+        role__in=[Partnership.Role.ACCOUNTABLE, Partnership.Role.IMPLEMENTING],
+    ).select_related("organisation")
+    ordered = sorted(partnerships, key=lambda p: (p.role != Partnership.Role.ACCOUNTABLE, p.pk))
+    return ordered[0].organisation if ordered else None

@@ -20,7 +20,12 @@ from portfolio.http import safe_next, signed_in
 from . import services
 from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, PlaceForm, ProjectForm
 from .models import BeneficiaryGroup, Funding, Location, Partnership, Project
-from .selectors import links_for_setup, project_for_setup, setup_page_project
+from .selectors import (
+    links_for_setup,
+    project_for_setup,
+    reporting_organisation,
+    setup_page_project,
+)
 
 
 def _details(form: ProjectForm) -> services.ProjectDetails:
@@ -178,6 +183,7 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "fundings": fundings,
             "partnerships": partnerships,
+            "iati_reporter": project.iati_reporter or reporting_organisation(project),
             "funding_form": funding,
             "partner_form": partner,
             "group_form": group,
@@ -328,6 +334,8 @@ def new_place(request: HttpRequest) -> HttpResponse:
             name=data["name"],
             kind=data["kind"] or "",
             parent=Location.objects.filter(pk=data["parent"]).first() if data["parent"] else None,
+            latitude=data["latitude"],
+            longitude=data["longitude"],
         )
 
     if request.method == "POST" and not form.is_valid():

@@ -184,3 +184,18 @@ class PeriodFactory(factory.django.DjangoModelFactory[Period]):
     name = "S1 2024"
     start = date(2024, 1, 1)
     end = date(2024, 6, 30)
+
+
+def register_for_iati(project: Project) -> Organisation:
+    """Give the organisation that reports the project to IATI an identifier under XE-EXAMPLE,
+    the prefix IATI's list of registration agencies keeps for example data."""
+    from projects.selectors import reporting_organisation
+
+    reporter = reporting_organisation(project)
+    assert reporter is not None
+    if not reporter.iati_identifier:
+        reporter.iati_identifier = "XE-EXAMPLE-" + "".join(
+            c for c in reporter.short_name if c.isalnum()
+        )
+        reporter.save(update_fields=["iati_identifier"])
+    return reporter

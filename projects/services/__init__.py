@@ -1,5 +1,6 @@
 """Writes about projects, their partners, places, beneficiaries and results."""
 
+from .activity_identifier import fix_activity_identifier
 from .consent import confirm_involvement, decline_involvement
 from .framework import (
     PARENT_LEVELS,
@@ -51,6 +52,7 @@ __all__ = [
     "decline_involvement",
     "edit_project",
     "edit_result",
+    "fix_activity_identifier",
     "level_problem",
     "move_result",
     "remove_funding",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from partners.models import Membership, Organisation, User
 
 from ..models import Confirmation, Funding, Partnership, Project
+from .activity_identifier import fix_activity_identifier
 
 
 def administers(user: User, organisation: Organisation) -> bool:
@@ -33,6 +34,8 @@ def _confirm(project: Project, organisation: Organisation, by: User | None) -> C
     confirmation = Confirmation(project=project, organisation=organisation, confirmed_by=by)
     confirmation._history_user = by  # type: ignore[attr-defined]
     confirmation.save()
+    # A lead that now counts may be the first with an IATI identifier: the activity's is made.
+    fix_activity_identifier(project=project)
     return confirmation
 
 

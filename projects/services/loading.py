@@ -15,7 +15,9 @@ from partners.models import Organisation
 from portfolio.translations import Translated, clean_translations
 
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
+from .activity_identifier import fix_activity_identifier
 from .consent import record_consent
+from .dates import actual_date_problems
 
 
 def _language(language: str) -> str:
@@ -33,10 +35,18 @@ def _translations_of(
 
 @transaction.atomic
 def save_location(
-    *, name: str, kind: str, parent: Location | None = None, code: str = ""
+    *,
+    name: str,
+    kind: str,
+    parent: Location | None = None,
+    code: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Location:
     location, _created = Location.objects.update_or_create(
-        name=name, parent=parent, defaults={"kind": kind, "code": code}
+        name=name,
+        parent=parent,
+        defaults={"kind": kind, "code": code, "latitude": latitude, "longitude": longitude},
     )
     return location
 
@@ -50,6 +60,8 @@ def save_project(
     planned_end: date,
     summary: str = "",
     status: str = Project.Status.ACTIVE,
+    actual_start: date | None = None,
+    actual_end: date | None = None,
     budget: Decimal | None = None,
     currency: str = "EUR",
     dates_note: str = "",
@@ -65,6 +77,9 @@ def save_project(
         raise ValidationError({"planned_end": _("The end must not come before the start.")})
     if budget is not None and budget < 0:
         raise ValidationError({"budget": _("A budget cannot be negative.")})
+    problems = actual_date_problems(status, actual_start, actual_end)
+    if problems:
+        raise ValidationError(problems)
     project, _created = Project.objects.update_or_create(
         code=code,
         defaults={
@@ -73,6 +88,8 @@ def save_project(
             "status": status,
             "planned_start": planned_start,
             "planned_end": planned_end,
+            "actual_start": actual_start,
+            "actual_end": actual_end,
             "budget": budget,
             "currency": currency,
             "dates_note": dates_note,
@@ -128,6 +145,7 @@ def set_partnership(
         project=project, organisation=organisation, role=role, defaults={"note": note}
     )
     record_consent(project=project, organisation=organisation, by=None)
+    fix_activity_identifier(project=project)
     return partnership
 
 

@@ -25,6 +25,7 @@ from ..emails import ask_for_confirmation
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project
 from ..selectors import WORKING_ROLES, may_set_up
 from .consent import confirm_if_own, record_consent
+from .dates import actual_date_problems
 from .loading import set_funding
 
 
@@ -106,6 +107,7 @@ def check_project_details(*, details: Mapping[str, Any], project: Project | None
         errors["currency"] = currency_refusal(given("currency"))
     if given("status") is not None and given("status") not in Project.Status.values:
         errors["status"] = _("Choose one of the statuses offered.")
+    errors.update(actual_date_problems(given("status"), given("actual_start"), given("actual_end")))
     if given("language") is not None and given("language") not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose one of the languages offered.")
     if given("sectors") is not None:
@@ -399,9 +401,31 @@ def remove_group(*, group: BeneficiaryGroup, by: User) -> None:
 
 
 @transaction.atomic
-def add_place(*, by: User, name: str, kind: str, parent: Location | None) -> Location:
+def point_problems(latitude: Decimal | None, longitude: Decimal | None) -> dict[str, str]:
+    """What is wrong with a place's point: both degrees or neither, each on the earth."""
+    errors: dict[str, str] = {}
+    if (latitude is None) != (longitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        errors[missing] = _("Give both the latitude and the longitude, or neither.")
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = _("A latitude lies between -90 and 90 degrees (south is negative).")
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = _("A longitude lies between -180 and 180 degrees (west is negative).")
+    return errors
+
+
+@transaction.atomic
+def add_place(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    parent: Location | None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Location:
     """Add a place to the shared list projects choose their places from: a country, or a place
-    within one already listed."""
+    within one already listed, with where it lies if known."""
     if not managed_organisations(by).exists():
         raise PermissionDenied(_("Only administrators and managers may add places."))
     name = name.strip()
@@ -415,6 +439,9 @@ def add_place(*, by: User, name: str, kind: str, parent: Location | None) -> Loc
         errors["kind"] = _("Choose one of the kinds offered.")
     elif (kind == Location.Kind.COUNTRY) != (parent is None):
         errors["parent"] = _("A country stands alone; every other place lies within another.")
+    errors.update(point_problems(latitude, longitude))
     if errors:
         raise ValidationError(errors)
-    return Location.objects.create(name=name[:255], kind=kind, parent=parent)
+    return Location.objects.create(
+        name=name[:255], kind=kind, parent=parent, latitude=latitude, longitude=longitude
+    )

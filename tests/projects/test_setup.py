@@ -101,6 +101,7 @@ def new_project_post(**changes):
         "status": "active",
         "planned_start": "2025-01-01",
         "planned_end": "2025-12-31",
+        "actual_start": "2025-01-06",
         "currency": "eur",
         "budget": "1000",
     }
@@ -116,6 +117,37 @@ def test_a_manager_creates_a_project_their_organisation_implements(client, team)
     assert project.currency == "EUR"
     assert project.partnerships.get().organisation == ngo
     assert project.history.first().history_user == team["manager"]
+
+
+def test_the_actual_dates_follow_the_status_and_all_problems_show_at_once(client, team):
+    client.force_login(team["manager"])
+    ngo = team["project"].partnerships.get(role=Partnership.Role.IMPLEMENTING).organisation
+    begun = client.post(
+        reverse("projects:new"), new_project_post(implementer=ngo.pk, actual_start="")
+    )
+    assert begun.status_code == 400
+    assert "The status says the project has begun: give the day it actually started." in begun.text
+    closed = client.post(
+        reverse("projects:new"),
+        new_project_post(implementer=ngo.pk, status="closed", actual_start="2999-01-01"),
+    )
+    errors = closed.context["form"].errors
+    assert errors["actual_start"] == [
+        "The actual start cannot be in the future: give the planned start instead."
+    ]
+    assert errors["actual_end"] == [
+        "The status says the project is closed: give the day it actually ended."
+    ]
+    waiting = client.post(
+        reverse("projects:new"), new_project_post(implementer=ngo.pk, status="pipeline")
+    )
+    assert "no longer in the pipeline" in waiting.text
+    assert not Project.objects.filter(code="women-2025").exists()
+    planned = client.post(
+        reverse("projects:new"),
+        new_project_post(implementer=ngo.pk, status="pipeline", actual_start=""),
+    )
+    assert planned.status_code == 302
 
 
 def test_a_new_project_with_a_taken_code_or_backwards_dates_is_not_stored(client, team):
@@ -348,6 +380,25 @@ def test_a_manager_adds_a_missing_place_within_another(client, team):
         == 403
     )
     assert not Location.objects.filter(name="Lurín").exists()
+
+
+def test_a_place_gets_its_point_only_whole_and_on_the_earth(client, team):
+    from projects.models import Location
+
+    peru = Location.objects.create(name="Peru", kind="country", code="PE")
+    client.force_login(team["manager"])
+    url = reverse("projects:new-place")
+    place = {"name": "Lurín", "kind": "district", "parent": peru.pk}
+    half = client.post(url, {**place, "latitude": "-12.27"})
+    assert half.context["form"].errors["longitude"] == [
+        "Give both the latitude and the longitude, or neither."
+    ]
+    off = client.post(url, {**place, "latitude": "-95", "longitude": "-190"})
+    assert set(off.context["form"].errors) == {"latitude", "longitude"}
+    assert not Location.objects.filter(name="Lurín").exists()
+    client.post(url, {**place, "latitude": "-12.27", "longitude": "-76.87"})
+    lurin = Location.objects.get(name="Lurín")
+    assert (str(lurin.latitude), str(lurin.longitude)) == ("-12.27000", "-76.87000")
 
 
 def test_adding_a_partner_says_a_role_it_holds_and_a_note_too_long_at_once(client, team):

@@ -61,6 +61,8 @@ def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_
     page.get_by_label("Title (español)").fill("Las mujeres de La Ensenada aprenden un oficio")
     page.get_by_label("Planned start").fill("2025-01-01")
     page.get_by_label("Planned end").fill("2025-12-31")
+    # Active, as the form offers: it has begun, so it says when.
+    page.get_by_label("Actual start").fill("2025-01-01")
     page.get_by_label("Total budget").fill("20000")
     assert fits_the_screen(page)
     page.get_by_role("button", name="Create the project").click()
