@@ -1,9 +1,8 @@
-"""Projects as an IATI 2.03 `iati-activities` document (https://iatistandard.org): identifiers
-that begin with the reporting organisation's, sectors, places, and results whose indicators
-carry a period per reporting period, with targets and approved actuals disaggregated by every
-category as `<dimension>`s."""
+"""Projects as IATI 2.03 `iati-activities` documents (https://iatistandard.org) — each activity
+under the one identifier it keeps for life, with sectors, places and results whose indicators
+carry a period per reporting period, targets and approved actuals disaggregated by every
+category as `<dimension>`s — and organisations as `iati-organisations` documents."""
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -53,15 +52,6 @@ ORGANISATION_TYPE = {
 
 def organisation_type(organisation: Organisation) -> str:
     return organisation.iati_type or ORGANISATION_TYPE.get(organisation.kind, "90")
-
-
-def organisation_identifier(organisation: Organisation) -> str:
-    """Its registered IATI identifier, or one made from the publisher prefix and its short
-    name, with no spaces."""
-    if organisation.iati_identifier:
-        return organisation.iati_identifier
-    prefix = getattr(settings, "IATI_PUBLISHER_PREFIX", "XM-PORTAL")
-    return f"{prefix}-{re.sub(r'[^A-Za-z0-9._-]+', '-', organisation.short_name).strip('-')}"
 
 
 def number(value: Decimal | None) -> str:
@@ -121,17 +111,59 @@ def project_as_iati(project: Project) -> bytes:
     return activities_as_iati([project])
 
 
-def activities_as_iati(
-    projects: Iterable[Project], reporting_for: Organisation | None = None
-) -> bytes:
+def activities_as_iati(projects: Iterable[Project]) -> bytes:
+    """Projects that have their IATI activity identifier, each reported by the organisation
+    that identifier belongs to (services.fix_activity_identifier)."""
     now = timezone.now().replace(microsecond=0).isoformat()
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now})
     for project in projects:
-        _activity(root, project, reporting_for)
+        _activity(root, project)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _activity(root: ET.Element, project: Project, reporting_for: Organisation | None) -> None:
+def organisation_as_iati(organisation: Organisation) -> bytes:
+    """The organisation as an IATI 2.03 iati-organisations document: who it is, under its own
+    identifier. It records no budgets of its own, so the file says no more."""
+    assert organisation.iati_identifier
+    now = timezone.now().replace(microsecond=0).isoformat()
+    root = ET.Element("iati-organisations", {"version": "2.03", "generated-datetime": now})
+    node = element(
+        root,
+        "iati-organisation",
+        {
+            "last-updated-datetime": organisation.updated_at.replace(microsecond=0).isoformat(),
+            XML_LANG: settings.LANGUAGE_CODE,
+        },
+    )
+    element(node, "organisation-identifier", text=organisation.iati_identifier)
+    narrative(node, "name", organisation.name)
+    narrative(
+        node,
+        "reporting-org",
+        organisation.name,
+        {"ref": organisation.iati_identifier, "type": organisation_type(organisation)},
+    )
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# IATI's LocationClass: 1 an administrative region, 2 a populated place.
+LOCATION_CLASS = {"community": "2"}
+WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+
+
+def _location(activity: ET.Element, location: Location) -> None:
+    place = element(activity, "location")
+    narrative(place, "name", location.name)
+    if location.latitude is not None and location.longitude is not None:
+        point = element(place, "point", {"srsName": WGS84})
+        element(point, "pos", text=f"{number(location.latitude)} {number(location.longitude)}")
+        element(place, "exactness", {"code": "2"})  # approximate: a place's centre
+    element(place, "location-class", {"code": LOCATION_CLASS.get(location.kind, "1")})
+
+
+def _activity(root: ET.Element, project: Project) -> None:
+    reporter = project.iati_reporter
+    assert project.iati_identifier and reporter is not None
     activity = element(
         root,
         "iati-activity",
@@ -141,33 +173,13 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
             "default-currency": project.currency,
         },
     )
-    partnerships = list(project.partnerships.select_related("organisation"))
-    # The organisation a file is made for reports its own view of the activity, as IATI asks of
-    # each publisher; otherwise the lead (accountable) partner, or else the first implementer.
-    candidates = sorted(
-        (p for p in partnerships if p.role in (2, 4)), key=lambda p: (p.role != 2, p.pk)
+    element(activity, "iati-identifier", text=project.iati_identifier)
+    narrative(
+        activity,
+        "reporting-org",
+        reporter.name,
+        {"ref": reporter.iati_identifier, "type": organisation_type(reporter)},
     )
-    reporter = next(
-        (
-            p
-            for p in candidates
-            if reporting_for is not None and p.organisation_id == reporting_for.pk
-        ),
-        candidates[0] if candidates else None,
-    )
-    prefix = (
-        organisation_identifier(reporter.organisation)
-        if reporter
-        else getattr(settings, "IATI_PUBLISHER_PREFIX", "XM-PORTAL")
-    )
-    element(activity, "iati-identifier", text=f"{prefix}-{project.code}")
-    if reporter is not None:
-        narrative(
-            activity,
-            "reporting-org",
-            reporter.organisation.name,
-            {"ref": prefix, "type": organisation_type(reporter.organisation)},
-        )
     narrative(activity, "title", project.title, translations=project.translations_of("title"))
     if project.summary:
         narrative(
@@ -177,7 +189,7 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
             {"type": "1"},
             translations=project.translations_of("summary"),
         )
-    for partnership in partnerships:
+    for partnership in project.partnerships.select_related("organisation"):
         attributes = {
             "role": str(partnership.role),
             "type": organisation_type(partnership.organisation),
@@ -198,8 +210,7 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
     for code in countries:
         element(activity, "recipient-country", {"code": code, "percentage": _share(countries)})
     for location in project.locations.order_by("name"):
-        place = element(activity, "location")
-        narrative(place, "name", location.name)
+        _location(activity, location)
     sectors = project.sector_codes
     for code in sectors:
         element(
@@ -220,7 +231,6 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
                 {"currency": project.currency, "value-date": start.isoformat()},
                 str(amount),
             )
-    reporting = reporter.organisation if reporter is not None else None
     for funding in project.fundings.select_related("funder"):
         # Only money recorded as received, on its day: no transaction with an invented date.
         if funding.amount is None or funding.date is None:
@@ -235,8 +245,7 @@ def _activity(root: ET.Element, project: Project, reporting_for: Organisation | 
             str(funding.amount),
         )
         _organisation_reference(transaction, "provider-org", funding.funder)
-        if reporting is not None:
-            _organisation_reference(transaction, "receiver-org", reporting)
+        _organisation_reference(transaction, "receiver-org", reporter)
     _results(activity, project)
 
 

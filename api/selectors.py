@@ -24,6 +24,7 @@ __all__ = [
     "listed_organisations",
     "listed_projects",
     "listed_updates",
+    "reported_to_iati",
     "tokens_of",
 ]
 
@@ -70,3 +71,16 @@ def listed_updates(user: User | AnonymousUser, *, many: bool) -> QuerySet[Progre
         else Prefetch("values", queryset=update_values())
     )
     return visible_updates(user).prefetch_related(values).order_by("id")
+
+
+def reported_to_iati(user: User | AnonymousUser, organisation: Organisation) -> QuerySet[Project]:
+    """The projects the caller may see that the organisation could report to IATI: those it
+    leads, or implements (services.fix_activity_identifier decides which it reports)."""
+    return (
+        visible_projects(user)
+        .filter(
+            partnerships__organisation=organisation,
+            partnerships__role__in=[Partnership.Role.ACCOUNTABLE, Partnership.Role.IMPLEMENTING],
+        )
+        .distinct()
+    )

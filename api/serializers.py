@@ -44,7 +44,16 @@ def number(value) -> Decimal | None:
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "short_name", "kind", "country", "parent", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "parent",
+            "iati_identifier",
+            "updated_at",
+        ]
 
 
 class MoneySerializer(serializers.Serializer):
@@ -78,7 +87,11 @@ class BeneficiaryGroupSerializer(serializers.ModelSerializer):
 class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Location
-        fields = ["id", "name", "kind", "code", "parent"]
+        fields = ["id", "name", "kind", "code", "parent", "latitude", "longitude"]
+        extra_kwargs = {
+            "latitude": {"help_text": "WGS 84 decimal degrees, south negative; null if unknown."},
+            "longitude": {"help_text": "WGS 84 decimal degrees, west negative; null if unknown."},
+        }
 
 
 class ProjectProgressSerializer(serializers.Serializer):
@@ -136,7 +149,15 @@ class ProjectSerializer(serializers.ModelSerializer):
             "updated_at",
             "language",
             "translations",
+            "iati_identifier",
         ]
+        extra_kwargs = {
+            "iati_identifier": {
+                "help_text": "The IATI activity identifier, made once from the reporting "
+                "organisation's IATI identifier and the code, then never changed; empty until "
+                "that organisation has one."
+            }
+        }
 
     @extend_schema_field(MoneySerializer)
     def get_budget(self, project: Project) -> dict:

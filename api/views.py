@@ -25,11 +25,12 @@ from indicators.services import workflow
 from indicators.working import working_of
 from partners.models import Membership, Organisation, User
 from partners.selectors import visible_organisations
+from projects import services as project_services
 from projects.models import Partnership, Project
-from projects.selectors import has_role, visible_projects
+from projects.selectors import has_role, reporting_organisation, visible_projects
 
 from . import filters, hxl, selectors, serializers
-from .iati import activities_as_iati, project_as_iati
+from .iati import activities_as_iati, organisation_as_iati, project_as_iati
 from .pagination import SyncPagination
 from .problems import PROBLEM_CODE
 
@@ -90,35 +91,64 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def iati(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """Every project the organisation reports on (as implementer or lead) that the caller
-        may see, as one IATI 2.03 iati-activities document."""
+        """Every project the organisation reports to IATI (as the lead, or else the implementer
+        who started it) that the caller may see, as one IATI 2.03 iati-activities document.
+        Its partners' and funders' files do not repeat these activities: each activity has one
+        identifier, in one file. 404 when the organisation has no IATI identifier or reports
+        nothing the caller may see, with the reason."""
         organisation = self.get_object()
+        _require_iati_identifier(organisation)
+        candidates = selectors.reported_to_iati(request.user, organisation)
+        for project in candidates.filter(iati_identifier=""):
+            project_services.fix_activity_identifier(project=project)
         projects = (
-            visible_projects(request.user)
-            .filter(
-                partnerships__organisation=organisation,
-                partnerships__role__in=[
-                    Partnership.Role.ACCOUNTABLE,
-                    Partnership.Role.IMPLEMENTING,
-                ],
-            )
-            .distinct()
+            candidates.filter(iati_reporter=organisation)
+            .select_related("iati_reporter")
             .order_by("code")
         )
         if not projects.exists():
             # An iati-activities document must hold an activity: say why there is none.
             raise NotFound(
                 _(
-                    "%(organisation)s leads or implements no project you may see, so it has "
-                    "no IATI activity file."
+                    "%(organisation)s reports no project you may see to IATI (it is neither the "
+                    "lead nor the implementer who started one), so it has no IATI activity file."
                 )
                 % {"organisation": organisation.name}
             )
-        document = activities_as_iati(projects, reporting_for=organisation)
-        return HttpResponse(document, content_type=xml_media_type(request))
+        return HttpResponse(activities_as_iati(projects), content_type=xml_media_type(request))
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="iati-organisation",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def iati_organisation(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The organisation as an IATI 2.03 iati-organisations document, under its IATI
+        identifier. 404, with the reason, when it has none."""
+        organisation = self.get_object()
+        _require_iati_identifier(organisation)
+        return HttpResponse(
+            organisation_as_iati(organisation), content_type=xml_media_type(request)
+        )
 
     def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=force or self.action == "iati")
+        return super().perform_content_negotiation(
+            request, force=force or self.action in ("iati", "iati_organisation")
+        )
+
+
+def _require_iati_identifier(organisation: Organisation) -> None:
+    if not organisation.iati_identifier:
+        raise NotFound(
+            _(
+                "%(organisation)s has no IATI organisation identifier, so it publishes no IATI "
+                "file: an administrator of it can add the identifier in its settings."
+            )
+            % {"organisation": organisation.name}
+        )
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -134,8 +164,25 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def iati(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """The project as an IATI 2.03 iati-activities document."""
-        project = self.get_object()
+        """The project as an IATI 2.03 iati-activities document, under the activity identifier
+        it keeps for life. 404, with the reason, while its reporting organisation (the lead,
+        or else the implementer who started it) has no IATI identifier."""
+        project = project_services.fix_activity_identifier(project=self.get_object())
+        if not project.iati_identifier:
+            reporter = reporting_organisation(project)
+            raise NotFound(
+                _(
+                    "The project has no lead or implementer to report it to IATI, so it has no "
+                    "IATI activity file."
+                )
+                if reporter is None
+                else _(
+                    "The project has no IATI activity identifier yet: it is made from its "
+                    "reporting organisation's, and %(organisation)s has no IATI organisation "
+                    "identifier."
+                )
+                % {"organisation": reporter.name}
+            )
         return HttpResponse(project_as_iati(project), content_type=xml_media_type(request))
 
     def perform_content_negotiation(self, request, force=False):

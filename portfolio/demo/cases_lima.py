@@ -24,9 +24,12 @@ MANO_A_MANO = {
     "status": "closed",
     "planned_start": date(2023, 12, 1),
     "planned_end": date(2025, 11, 30),
+    "actual_start": date(2023, 12, 1),
+    "actual_end": date(2025, 11, 30),
     "dates_note": (
         "The document says the project will be completed in November 2025 and rests on a "
-        "2-year agreement with the neighbourhood leaders; the start is taken as two years earlier."
+        "2-year agreement with the neighbourhood leaders; the start is taken as two years earlier, "
+        "and the work as done on those dates."
     ),
     "budget": D("69966"),
     "currency": "EUR",
@@ -202,7 +205,11 @@ CIRCULAR_ECONOMY = {
     ),
     "planned_start": date(2025, 1, 1),
     "planned_end": date(2027, 6, 30),
-    "dates_note": "The document gives a duration of 30 months but no start; January 2025 is assumed.",
+    "actual_start": date(2025, 1, 1),
+    "dates_note": (
+        "The document gives a duration of 30 months but no start; January 2025 is assumed, "
+        "as planned and as begun."
+    ),
     "budget": None,
     "currency": "EUR",
     "source": "001_7c45006a472d76f6.txt",
@@ -356,9 +363,10 @@ SANTA_ANITA = {
     ),
     "planned_start": date(2023, 7, 1),
     "planned_end": date(2028, 6, 30),
+    "actual_start": date(2023, 7, 1),
     "dates_note": (
-        "Direct results are due by 2024 and impacts within five years; the start is taken "
-        "after Ciudad Viva's survey of June 2023."
+        "Direct results are due by 2024 and impacts within five years; the start, planned and "
+        "actual, is taken after Ciudad Viva's survey of June 2023."
     ),
     "budget": None,
     "currency": "USD",

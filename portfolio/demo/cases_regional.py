@@ -44,7 +44,10 @@ DISPLACEMENT = {
     ),
     "planned_start": date(2024, 7, 1),
     "planned_end": date(2027, 6, 30),
-    "dates_note": "The document gives no dates; three years from July 2024 are assumed.",
+    "actual_start": date(2024, 7, 1),
+    "dates_note": (
+        "The document gives no dates; three years from July 2024 are assumed, begun as planned."
+    ),
     "budget": None,
     "currency": "EUR",
     "source": "002_4b8cd99168310737.txt",
@@ -288,7 +291,11 @@ SOUP_KITCHENS = {
     ),
     "planned_start": date(2025, 1, 1),
     "planned_end": date(2027, 12, 31),
-    "dates_note": "A programme, not a time-bound project in the document; 2025–2027 is assumed.",
+    "actual_start": date(2025, 1, 1),
+    "dates_note": (
+        "A programme, not a time-bound project in the document; 2025–2027 is assumed, begun "
+        "as planned."
+    ),
     "budget": None,
     "currency": "USD",
     "source": "004_eb63256c55ea4df9.txt",

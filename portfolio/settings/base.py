@@ -255,7 +255,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-IATI_PUBLISHER_PREFIX = env("IATI_PUBLISHER_PREFIX", default="XM-PORTAL")
 
 # Two-factor sign-in: the name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="NGO Portfolio Portal")

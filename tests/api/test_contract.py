@@ -6,6 +6,7 @@ import pytest
 
 from indicators.models import Indicator, ProgressUpdate
 from projects.models import Project
+from tests.factories import register_for_iati
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,7 @@ def test_iati_export_is_an_iati_activities_document(api):
     from xml.etree import ElementTree as ET
 
     project = Project.objects.get(code="mam-la-ensenada")
+    register_for_iati(project)
     response = api("mam_write").get(f"/api/v1/projects/{project.pk}/iati/")
     assert response["Content-Type"] == "application/xml"
     root = ET.fromstring(response.content)

@@ -17,6 +17,7 @@ from lxml import etree
 
 from portfolio.wsgi import application
 from tests.api.workflow import Workflow
+from tests.factories import register_for_iati
 
 pytestmark = pytest.mark.django_db
 PACKAGE = "portal_client"
@@ -157,6 +158,7 @@ def test_the_generated_client_reads_conditional_answers_and_iati_documents(gener
     assert (again.status_code, again.parsed) == (304, None)
     assert again.headers["RateLimit-Policy"].startswith('"default";q=')
 
+    register_for_iati(ce["project"])
     document = operation(generated, "projects.projects_iati_retrieve").sync(
         client=client, id=ce["project"].pk
     )

@@ -14,6 +14,7 @@ from indicators.services import define_indicator
 from partners.models import Organisation, User
 from portfolio.translations import clean_translations
 from projects.models import Project
+from tests.factories import register_for_iati
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -175,6 +176,7 @@ def test_empty_translations_are_not_stored():
 
 def test_iati_writes_each_language_as_a_narrative(api_client_for_demo):
     project = Project.objects.get(code="circular-la-victoria-el-agustino")
+    register_for_iati(project)
     body = api_client_for_demo.get(f"/api/v1/projects/{project.pk}/iati/").content
     activity = ET.fromstring(body).find("iati-activity")
     assert activity.get(XML_LANG) == "en"
