@@ -20,8 +20,8 @@ from typing import Any
 
 import pycountry
 
+from core.files import csv_row
 from indicators.models import Category, Indicator, ProgressUpdate
-from portfolio.files import csv_row
 
 INDICATOR_COLUMNS = [
     ("Project code", "#activity +code"),

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.moments import utc_iso
 from indicators import progress, wording
 from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
 from indicators.services.checks import MAX_TEXT_LENGTH
 from indicators.working import working_of
 from partners.models import Organisation
-from portfolio.moments import utc_iso
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
 
 from .selectors import LISTED_VALUES

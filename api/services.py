@@ -37,11 +37,11 @@ def create_token(
     organisation: Organisation,
     name: str,
     scope: str,
-    created_by: User,
+    by: User,
     can_approve: bool = False,
 ) -> tuple[ApiToken, str]:
     """Create a token; return it with its key, which is shown this once and never again."""
-    if not administers(created_by, organisation):
+    if not administers(by, organisation):
         raise PermissionDenied(_("Only an administrator of the organisation may create tokens."))
     name = name.strip()
     if not name or "\x00" in name or len(name) > 100:
@@ -76,7 +76,7 @@ def create_token(
         prefix=prefix,
         key_hash=hash_key(key),
         user=principal,
-        created_by=created_by,
+        created_by=by,
     )
     return token, key
 
@@ -98,8 +98,8 @@ def authenticate(key: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def revoke_token(*, token: ApiToken, user: User) -> ApiToken:
-    if not administers(user, token.organisation):
+def revoke_token(*, token: ApiToken, by: User) -> ApiToken:
+    if not administers(by, token.organisation):
         raise PermissionDenied(_("Only an administrator of the organisation may revoke tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

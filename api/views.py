@@ -23,11 +23,11 @@ from indicators.models import Category, CategoryTarget, Indicator, Period, Progr
 from indicators.selectors import authority_of
 from indicators.services import workflow
 from indicators.working import working_of
-from partners.models import Membership, Organisation, User
+from partners.models import Organisation, User
 from partners.selectors import visible_organisations
 from projects import services as project_services
 from projects.models import Partnership, Project
-from projects.selectors import has_role, reporting_organisation, visible_projects
+from projects.selectors import may_report, reporting_organisation, visible_projects
 
 from . import filters, hxl, selectors, serializers
 from .iati import activities_as_iati, organisation_as_iati, project_as_iati
@@ -444,12 +444,12 @@ class UpdateViewSet(
             project = visible_projects(request.user).get(pk=data.validated_data["project"])
         except Project.DoesNotExist:
             raise Http404 from None
-        if not has_role(request.user, project, Membership.Role.EDITOR):
+        if not may_report(request.user, project):
             raise PermissionDenied
         try:
             outcome = services.import_progress(
                 project=project,
-                author=principal(request),
+                by=principal(request),
                 upload=io.BytesIO(data.validated_data["csv"].encode()),
                 name="import.csv",
                 submit=data.validated_data["submit"],
@@ -477,7 +477,7 @@ class UpdateViewSet(
         indicator = self._visible_indicator(data["indicator"])
         update = services.create_update(
             indicator=indicator,
-            author=principal(request),
+            by=principal(request),
             figures=self._figures(data, indicator),
             organisation=self._organisation(data),
             submit=data["submit"],
@@ -518,7 +518,7 @@ class UpdateViewSet(
         data = incoming.validated_data
         saved = services.edit_update(
             update=update,
-            user=principal(request),
+            by=principal(request),
             expected_version=data["version"],
             figures=self._figures(data, update.indicator),
             organisation=self._organisation(data),
@@ -538,9 +538,10 @@ class UpdateViewSet(
         self._may(request, update, workflow.DELETE)
         query = serializers.DeleteQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        services.delete_update(
+        services.transition(
             update=update,
-            user=principal(request),
+            action=workflow.DELETE,
+            by=principal(request),
             expected_version=query.validated_data.get("version"),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -551,7 +552,7 @@ class UpdateViewSet(
         if isinstance(refusal, PermissionDenied):
             raise refusal
 
-    def _transition(self, request: Request, action: str, act) -> Response:
+    def _transition(self, request: Request, action: str) -> Response:
         update = self.get_object()
         self._may(request, update, action)
         with_note = action in (workflow.RETURN, workflow.REOPEN)
@@ -561,52 +562,36 @@ class UpdateViewSet(
         incoming = kind(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        return self._respond(
-            act(update, principal(request), data.get("version"), data.get("note", ""))
+        done = services.transition(
+            update=update,
+            action=action,
+            by=principal(request),
+            note=data.get("note", ""),
+            expected_version=data.get("version"),
         )
+        assert done is not None
+        return self._respond(done)
 
     @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(
-            request,
-            workflow.SUBMIT,
-            lambda u, user, v, _n: services.submit_update(update=u, user=user, expected_version=v),
-        )
+        return self._transition(request, workflow.SUBMIT)
 
     @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(
-            request,
-            workflow.APPROVE,
-            lambda u, user, v, _n: services.approve_update(
-                update=u, reviewer=user, expected_version=v
-            ),
-        )
+        return self._transition(request, workflow.APPROVE)
 
     @extend_schema(
         request=serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(
-            request,
-            workflow.RETURN,
-            lambda u, user, v, note: services.return_update(
-                update=u, reviewer=user, note=note, expected_version=v
-            ),
-        )
+        return self._transition(request, workflow.RETURN)
 
     @extend_schema(
         request=serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(
-            request,
-            workflow.REOPEN,
-            lambda u, user, v, note: services.reopen_update(
-                update=u, user=user, reason=note, expected_version=v
-            ),
-        )
+        return self._transition(request, workflow.REOPEN)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portfolio.forms import attach, check_anyway, given_or_blank
+from core.forms import attach, check_anyway, given_or_blank
 from portfolio.http import signed_in
 
 from . import services
@@ -51,7 +51,7 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
             name=data["name"],
             scope=data["scope"] or "",
             can_approve=bool(data["can_approve"]),
-            created_by=signed_in(request),
+            by=signed_in(request),
         )
 
     if request.method == "POST" and not form.is_valid():
@@ -81,6 +81,6 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
     organisation = administered_organisation(signed_in(request), pk)
     token = get_object_or_404(ApiToken, pk=token_pk, organisation=organisation)
-    services.revoke_token(token=token, user=signed_in(request))
+    services.revoke_token(token=token, by=signed_in(request))
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("api-tokens", pk=organisation.pk)

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WrittenDecimalField
 from partners.models import Organisation
-from portfolio.forms import WrittenDecimalField
 
 from . import progress
 from .models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from portfolio.numbers import formatted, percent
+from core.numbers import formatted, percent
 
 from .models import CategoryTarget, Indicator, ProgressUpdate, UpdateValue
 

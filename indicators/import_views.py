@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partners.models import Membership, User
-from portfolio.forms import SpreadsheetField
+from core.forms import SpreadsheetField
+from partners.models import User
 from portfolio.http import signed_in
 from projects.models import Project
-from projects.selectors import has_role, project_for_page
+from projects.selectors import may_report, project_for_page
 
 from . import progress_import, services
 
@@ -36,7 +36,7 @@ class UploadForm(forms.Form):
 
 def _reporting_project(request: HttpRequest, pk: int) -> Project:
     project = project_for_page(request.user, pk)
-    if not has_role(request.user, project, Membership.Role.EDITOR):
+    if not may_report(request.user, project):
         raise PermissionDenied
     return project
 
@@ -82,7 +82,7 @@ def _check(
 ) -> services.ImportOutcome:
     try:
         return services.import_progress(
-            project=project, author=user, upload=stream, name=name, submit=submit, commit=False
+            project=project, by=user, upload=stream, name=name, submit=submit, commit=False
         )
     except ValidationError as error:
         return services.ImportOutcome(
@@ -102,7 +102,7 @@ def _commit(request: HttpRequest, project: Project, token: str) -> HttpResponse:
         with default_storage.open(path, "rb") as stream:
             outcome = services.import_progress(
                 project=project,
-                author=signed_in(request),
+                by=signed_in(request),
                 upload=stream,
                 name=Path(path).name,
                 submit=job["submit"],

@@ -49,6 +49,18 @@ class Status(StrEnum):
 
 # The statuses as the API names them (its schema's IndicatorStatusEnum).
 STATUS_VALUES = tuple(str(status) for status in Status)
+# The order pages, charts and files list them in: the best first.
+STATUS_ORDER = tuple(
+    str(status)
+    for status in (
+        Status.ACHIEVED,
+        Status.ON_TRACK,
+        Status.AT_RISK,
+        Status.OFF_TRACK,
+        Status.REPORTED,
+        Status.NOT_STARTED,
+    )
+)
 
 
 class Measure(StrEnum):

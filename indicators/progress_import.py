@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core import workbooks
+from core.files import csv_row, xlsx_row
 from partners.models import Organisation
-from portfolio import workbooks
-from portfolio.files import csv_row, xlsx_row
 from projects.models import Project
 
 from .models import Category, Indicator, IndicatorDimension, Period

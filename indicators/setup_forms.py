@@ -10,14 +10,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation
-from portfolio.forms import (
+from core.forms import (
     CurrencyField,
     TranslatedForm,
     WrittenDecimalField,
     date_field,
     translation_languages,
 )
+from partners.models import Organisation
 from projects.models import Project
 
 from .forms import quantity_field

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from portfolio import workbooks
-from portfolio.files import xlsx_row
+from core import workbooks
+from core.files import xlsx_row
 from projects.models import Result
 
 from .models import Category, Dimension, Indicator

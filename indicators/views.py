@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from partners.models import Membership
 from portfolio.http import signed_in
 from projects.selectors import (
-    has_role,
+    may_lock,
+    may_report,
     may_set_up,
+    may_unlock,
     project_for_page,
     project_role,
     reporting_organisations,
@@ -45,9 +46,6 @@ from .selectors import (
 from .services import workflow
 from .setup_forms import PeriodForm
 from .working import working_of
-
-EDITOR = Membership.Role.EDITOR
-MANAGER = Membership.Role.MANAGER
 
 
 @login_required
@@ -93,7 +91,7 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
                 indicator_history(indicator),
                 deleted_updates_history(indicator) if provisional else [],
             ),
-            "can_report": has_role(request.user, indicator.project, EDITOR),
+            "can_report": may_report(request.user, indicator.project),
             "can_set_up": may_set_up(request.user, indicator.project),
         },
     )
@@ -140,7 +138,7 @@ def _render_form(request: HttpRequest, form: UpdateForm, **extra: Any) -> HttpRe
 @login_required
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = visible_indicator(request.user, pk)
-    if not has_role(request.user, indicator.project, EDITOR):
+    if not may_report(request.user, indicator.project):
         raise PermissionDenied(_("You may not report progress on this project."))
     kwargs = _form_kwargs(request, indicator, None)
     if request.method != "POST":
@@ -150,7 +148,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             update = services.create_update(
                 indicator=indicator,
-                author=signed_in(request),
+                by=signed_in(request),
                 figures=form.figures(),
                 evidence_file=form.cleaned_data.get("evidence_file"),
                 organisation=form.chosen_organisation(),
@@ -191,7 +189,7 @@ def edit_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             saved = services.edit_update(
                 update=update,
-                user=signed_in(request),
+                by=signed_in(request),
                 expected_version=form.cleaned_data["version"] or 0,
                 figures=form.figures(),
                 evidence_file=form.cleaned_data.get("evidence_file"),
@@ -280,18 +278,10 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = signed_in(request)
     note = request.POST.get("note", "")
     try:
-        if action == "submit":
-            services.submit_update(update=update, user=user, expected_version=version)
-        elif action == "approve":
-            services.approve_update(update=update, reviewer=user, expected_version=version)
-        elif action == "return":
-            services.return_update(
-                update=update, reviewer=user, note=note, expected_version=version
-            )
-        elif action == "reopen":
-            services.reopen_update(update=update, user=user, reason=note, expected_version=version)
-        else:
-            services.delete_update(update=update, user=user, expected_version=version)
+        services.transition(
+            update=update, action=action, by=user, note=note, expected_version=version
+        )
+        if action == "delete":
             messages.success(request, str(done))
             return redirect("indicators:indicator", pk=update.indicator_id)
     except services.StaleUpdate:
@@ -374,8 +364,8 @@ def periods_page(request: HttpRequest, project_pk: int) -> HttpResponse:
         {
             "project": project,
             "periods": list(project.periods.select_related("locked_by")),
-            "can_lock": has_role(request.user, project, MANAGER),
-            "can_unlock": has_role(request.user, project, Membership.Role.ADMIN),
+            "can_lock": may_lock(request.user, project),
+            "can_unlock": may_unlock(request.user, project),
             "can_set_up": may_set_up(request.user, project),
             "period_form": PeriodForm(
                 initial={"start": project.start_date, "end": project.end_date}
@@ -392,10 +382,10 @@ def period_lock(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     )
     try:
         if action == "lock":
-            services.lock_period(period=period, user=signed_in(request))
+            services.lock_period(period=period, by=signed_in(request))
             messages.success(request, _("Period %(name)s locked.") % {"name": period.name})
         elif action == "unlock":
-            services.unlock_period(period=period, user=signed_in(request))
+            services.unlock_period(period=period, by=signed_in(request))
             messages.success(request, _("Period %(name)s unlocked.") % {"name": period.name})
         else:
             raise Http404

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from portfolio.numbers import formatted, percent
+from core.numbers import formatted, percent
 
 from .progress import CategoryProgress
 
@@ -54,6 +54,38 @@ def category_standing(
         parts.append(words % shares)
     text = " — ".join(parts) if parts else formatted(achieved_value)
     return _("✓ target met: %(figures)s") % {"figures": text} if met else text
+
+
+def achieved(
+    *,
+    measure: str,
+    counted: int,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    unit: str = "",
+) -> str:
+    """What has been achieved, in the indicator's own terms — the same words on the project
+    page, the contributor's list, the dashboards and the printable report: "nothing reported
+    yet", "reported" (told in words), "done" or "not done yet", "62.5 % (5 of 8)", "160 women".
+    `counted` is how many readings (or updates) make the figure."""
+    if not counted:
+        return _("nothing reported yet")
+    if measure == "qualitative":
+        return _("reported")
+    if measure == "milestone":
+        return _("done") if value is not None and value >= 1 else _("not done yet")
+    if value is None:
+        return "—"
+    if measure == "percentage":
+        if denominator is None:
+            return percent(value)
+        return _("%(percent)s (%(numerator)s of %(denominator)s)") % {
+            "percent": percent(value),
+            "numerator": formatted(numerator) if numerator is not None else "—",
+            "denominator": formatted(denominator),
+        }
+    return f"{formatted(value)} {unit}".strip()
 
 
 def met_label(met: bool | None) -> str:

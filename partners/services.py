@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portfolio.checks import refuse_nul_and_oversize
+from core.authorship import set_author
+from core.checks import refuse_nul_and_oversize
 
 from .models import Invitation, Membership, Organisation, User
 from .selectors import descendants, open_invitations
@@ -143,7 +144,7 @@ def update_organisation(
     organisation.iati_type = iati_type
     if requires_two_factor is not None:
         organisation.requires_two_factor = requires_two_factor
-    organisation._history_user = by  # type: ignore[attr-defined]
+    set_author(organisation, by)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -192,7 +193,7 @@ def _create_invitation(
     now = timezone.now()
     for earlier in open_invitations(organisation).filter(email=email):
         earlier.withdrawn_at = now
-        earlier._history_user = by  # type: ignore[attr-defined]
+        set_author(earlier, by)
         earlier.save(update_fields=["withdrawn_at"])
     key = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -203,7 +204,7 @@ def _create_invitation(
         invited_by=by,
         expires_at=now + INVITATION_LIFETIME,
     )
-    invitation._history_user = by  # type: ignore[attr-defined]
+    set_author(invitation, by)
     invitation.save()
     return invitation, key
 
@@ -282,11 +283,11 @@ def accept_invitation(
         membership.role
     ):
         membership.role = invitation.role
-        membership._history_user = user  # type: ignore[attr-defined]
+        set_author(membership, user)
         membership.save()
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
-    invitation._history_user = user  # type: ignore[attr-defined]
+    set_author(invitation, user)
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
 
@@ -353,7 +354,7 @@ def change_role(*, membership: Membership, by: User, role: str) -> Membership:
     if role != Membership.Role.ADMIN:
         _keep_an_administrator(membership)
     membership.role = role
-    membership._history_user = by  # type: ignore[attr-defined]
+    set_author(membership, by)
     membership.save(update_fields=["role"])
     return membership
 
@@ -363,7 +364,7 @@ def remove_member(*, membership: Membership, by: User) -> None:
     """Take away someone's access to an organisation; their past work keeps their name."""
     require_admin(by, membership.organisation)
     _keep_an_administrator(membership)
-    membership._history_user = by  # type: ignore[attr-defined]
+    set_author(membership, by)
     membership.delete()
 
 
@@ -374,7 +375,7 @@ def withdraw_invitation(*, invitation: Invitation, by: User) -> Invitation:
         raise ValidationError(_("This invitation has been accepted already."))
     if invitation.withdrawn_at is None:
         invitation.withdrawn_at = timezone.now()
-        invitation._history_user = by  # type: ignore[attr-defined]
+        set_author(invitation, by)
         invitation.save(update_fields=["withdrawn_at"])
     return invitation
 

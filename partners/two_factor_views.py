@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from portfolio.forms import attach
+from core.forms import attach
 from portfolio.http import safe_next, signed_in
 
 from . import two_factor

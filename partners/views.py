@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portfolio.forms import attach, check_anyway, given_or_blank
+from core.forms import attach, check_anyway, given_or_blank
 from portfolio.http import signed_in
 
 from . import services

@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from api.services import create_token, revoke_token
+from core.processes import CeleryProcess, database_url, wait_until
 from indicators import services as indicator_services
 from indicators.models import (
     Category,
@@ -48,7 +49,6 @@ from projects.models import Confirmation, Funding, Partnership, Project, Result
 
 from .benchmark_files import FileCost, portfolio_files
 from .celery import app as celery_app
-from .processes import CeleryProcess, database_url, wait_until
 from .synthetic import PREFIX, generate_portfolio
 
 PROBE_CODE = "benchmark-probe"
@@ -305,7 +305,7 @@ def pages(people: Cast) -> list[tuple[str, Client]]:
         organisation=people.funder,
         name="benchmark",
         scope="read",
-        created_by=people.funder_user,
+        by=people.funder_user,
     )[1]
     api = Client(HTTP_AUTHORIZATION=f"Token {funder_key}")
     funder_pages = Client()
@@ -416,7 +416,7 @@ def approval_latency(people: Cast, samples: int) -> Timing:
         raise BenchmarkError(f"{people.ngo} has no submitted update left to approve.")
     timing = Timing()
     for update in submitted:
-        indicator_services.approve_update(update=update, reviewer=people.manager)
+        indicator_services.approve_update(update=update, by=people.manager)
         timing.samples.append(
             wait_until(partial(_is_fresh, update.indicator_id), timeout=60, step=0.02)
         )
@@ -504,7 +504,7 @@ def _run(
             results.pages[url] = timing
             out(f"  GET {url:46} {_ms(timing.p50)} {_ms(timing.p95)} {timing.queries:4d}")
     for token in people.funder.api_tokens.filter(name="benchmark", revoked_at__isnull=True):
-        revoke_token(token=token, user=people.funder_user)
+        revoke_token(token=token, by=people.funder_user)
     results.files = portfolio_files(people.funder, people.funder_user, out)
 
     if not with_workers:

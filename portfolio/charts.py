@@ -11,9 +11,9 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 
-from indicators import wording
+from indicators import progress, wording
 
-STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "reported", "not_started")
+STATUS_ORDER = progress.STATUS_ORDER
 
 
 def _number(value) -> Decimal | None:

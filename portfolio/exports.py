@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.pdf import static_fetcher
+from indicators import progress
 from indicators.models import PortfolioSnapshot, ProjectSnapshot
 from partners.models import User
 from projects.models import Project
@@ -27,7 +29,6 @@ from projects.selectors import implementers_prefetch
 
 from .iptt import CHUNK, write_iptt
 from .models import Export
-from .pdf import static_fetcher
 from .selectors import dashboard_organisation, report_projects
 
 Progress = Callable[[int], None]
@@ -190,7 +191,7 @@ def write_summary_pdf(
     return output
 
 
-STATUS_FIELDS = ("achieved", "on_track", "at_risk", "off_track", "reported", "not_started")
+STATUS_FIELDS = progress.STATUS_ORDER
 
 
 def _totals(rows: Iterable[dict[str, Any]]) -> dict[str, int]:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.sheets import Share, Table, decimal, share, utc
 from indicators import progress, wording
 from indicators.models import (
     Indicator,
@@ -45,7 +46,6 @@ from indicators.models import (
 from indicators.selectors import spec_for
 from projects.models import Funding, Partnership, Project, Result
 
-from .sheets import Share, Table, decimal, share, utc
 from .templatetags.portal import status_label
 
 CHUNK = 100

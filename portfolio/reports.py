@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.pdf import static_fetcher
 from indicators.models import Period
 from indicators.selectors import approved_narratives, latest_reported_period
 from projects.models import Project
 from projects.selectors import funding_rows, location_paths, project_for_page
 
 from .apps import pdf_renderer_available
-from .pdf import static_fetcher
 from .selectors import indicator_snapshots, oldest_computation
 from .views import indicator_blocks
 

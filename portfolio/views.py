@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core.translations import category_name
 from indicators.models import Indicator, PortfolioSnapshot
 from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
@@ -48,7 +49,6 @@ from .selectors import (
     report_projects,
     stale_count,
 )
-from .translations import category_name
 
 PROJECTS_PER_PAGE = 25
 

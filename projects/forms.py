@@ -5,14 +5,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation
-from portfolio.forms import (
+from core.forms import (
     CurrencyField,
     SpreadsheetField,
     TranslatedForm,
     WrittenDecimalField,
     date_field,
 )
+from partners.models import Organisation
 
 from .models import BeneficiaryGroup, Location, Partnership, Project, Result
 from .selectors import location_choices

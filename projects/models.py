@@ -7,8 +7,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.translations import Translated
 from partners.models import Membership, Organisation
-from portfolio.translations import Translated
 
 
 class Location(models.Model):

@@ -230,6 +230,22 @@ SETUP_ROLES = (Partnership.Role.ACCOUNTABLE, Partnership.Role.IMPLEMENTING)
 SETUP_MEMBERSHIPS = (Membership.Role.ADMIN, Membership.Role.MANAGER)
 
 
+def may_report(user: User | AnonymousUser, project: Project) -> bool:
+    """Report progress on the project, alone or by import: an editor or more of an
+    organisation that works on it."""
+    return has_role(user, project, Membership.Role.EDITOR)
+
+
+def may_lock(user: User | AnonymousUser, project: Project) -> bool:
+    """Lock a reporting period once reported to a funder: a manager or more."""
+    return has_role(user, project, Membership.Role.MANAGER)
+
+
+def may_unlock(user: User | AnonymousUser, project: Project) -> bool:
+    """Unlock a period for corrections: an administrator only, and it is recorded."""
+    return has_role(user, project, Membership.Role.ADMIN)
+
+
 def may_set_up(user: User | AnonymousUser, project: Project) -> bool:
     """Whether the user may change the project's set-up: its details, partners, funding,
     beneficiaries, results framework, indicators and periods."""

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.selectors import figures_for, indicators_of_projects
-from partners.models import Membership
 from portfolio.http import signed_in
 from portfolio.iptt import write_iptt
 from portfolio.views import xlsx_response
@@ -20,8 +19,8 @@ from .selectors import (
     awaiting_confirmation,
     awaiting_one,
     funding_rows,
-    has_role,
     location_paths,
+    may_report,
     may_set_up,
     project_for_page,
     projects_for_portfolio,
@@ -71,7 +70,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unassigned": by_result.get(None, []),
             "sees_provisional": provisional,
             "may_set_up": may_set_up(request.user, project),
-            "can_report": has_role(request.user, project, Membership.Role.EDITOR),
+            "can_report": may_report(request.user, project),
         },
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.http import http_date
 from standardwebhooks import Webhook as StandardWebhook
 
-from portfolio.moments import utc_iso
+from core.moments import utc_iso
 
 from .models import Delivery, Webhook
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.forms import attach
 from partners.models import Organisation
 from partners.selectors import administered_organisation
-from portfolio.forms import attach
 from portfolio.http import signed_in
 
 from . import services

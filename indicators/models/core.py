@@ -4,8 +4,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.translations import Translated
 from partners.models import Organisation
-from portfolio.translations import Translated
 from projects.models import BeneficiaryGroup, Project, Result
 
 

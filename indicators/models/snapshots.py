@@ -11,7 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Organisation
 from projects.models import Project
 
+from .. import progress
 from .core import Indicator
+
+# The statuses of indicators.progress, with the words pages show for them.
+STATUS_CHOICES = [
+    (progress.Status.NOT_STARTED.value, _("Not started")),
+    (progress.Status.REPORTED.value, _("Reported")),
+    (progress.Status.ON_TRACK.value, _("On track")),
+    (progress.Status.AT_RISK.value, _("At risk")),
+    (progress.Status.OFF_TRACK.value, _("Off track")),
+    (progress.Status.ACHIEVED.value, _("Achieved")),
+]
 
 
 class IndicatorSnapshot(models.Model):
@@ -32,7 +43,12 @@ class IndicatorSnapshot(models.Model):
         _("expected percent"), max_digits=12, decimal_places=2, null=True
     )
     within_range = models.BooleanField(_("within range"), null=True)
-    status = models.CharField(_("status"), max_length=16, default="not_started")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        default=progress.Status.NOT_STARTED.value,
+        choices=STATUS_CHOICES,
+    )
     updates_counted = models.PositiveIntegerField(_("approved updates"), default=0)
     last_update = models.DateField(_("latest as-of date"), null=True)
     # [{dimension, category, dimension_name, category_name, is_share_target, target_value,

@@ -30,6 +30,7 @@ from .updates import (
     reopen_update,
     return_update,
     submit_update,
+    transition,
 )
 from .workflow import Conflict, allowed_transitions
 
@@ -69,6 +70,7 @@ __all__ = [
     "set_indicator_targets",
     "set_period_targets",
     "submit_update",
+    "transition",
     "translate_dimension",
     "unlock_period",
 ]

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portfolio.checks import MAX_TEXT_LENGTH, refuse_nul_and_oversize
-from portfolio.numbers import as_written
+from core.checks import MAX_TEXT_LENGTH, refuse_nul_and_oversize, share_out_of_range
+from core.numbers import as_written
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -65,7 +65,7 @@ def problem_message(code: str) -> str:
         ),
         "parts_above_total": _("The categories add up to more than the total."),
         "shares_above_one": _("The shares of this dimension add up to more than 100 %."),
-        "share_out_of_range": _("A share must be between 0 % and 100 %."),
+        "share_out_of_range": share_out_of_range(),
         "value_or_share": _("Give either a value or a share, not both."),
     }
     return messages[code]

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
+from core.checks import currency_refusal
+from core.currencies import is_currency
+from core.translations import clean_translations
 from partners.models import Organisation, User
-from portfolio.checks import currency_refusal
-from portfolio.currencies import is_currency
-from portfolio.translations import clean_translations
 from projects.models import BeneficiaryGroup, Project, Result
 
 from .. import progress
@@ -336,7 +337,7 @@ def define_indicator(
         setattr(indicator, field, value)
     if cleaned_translations is not None:
         indicator.translations = cleaned_translations
-    indicator._history_user = user  # type: ignore[attr-defined]
+    set_author(indicator, user)
     indicator.save()
     removed = IndicatorDimension.objects.filter(indicator=indicator).exclude(
         dimension_id__in=dimension_ids
@@ -377,7 +378,7 @@ def _save_category_targets(
     kept = {item.category.pk for item in wanted}
     for category_id, target in existing.items():
         if category_id not in kept:
-            target._history_user = user  # type: ignore[attr-defined]
+            set_author(target, user)
             target.delete()
     for item in wanted:
         target = existing.get(item.category.pk) or CategoryTarget(
@@ -389,5 +390,5 @@ def _save_category_targets(
         ):
             continue
         target.target_value, target.target_share = item.value, item.share
-        target._history_user = user  # type: ignore[attr-defined]
+        set_author(target, user)
         target.save()

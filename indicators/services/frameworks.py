@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
 from partners.models import User
 from projects.models import Project, Result
 from projects.selectors import visible_projects
@@ -50,7 +51,7 @@ def copy_framework(*, source: Project, target: Project, by: User) -> tuple[int, 
             translations=result.translations,
             order=result.order,
         )
-        copy._history_user = by  # type: ignore[attr-defined]
+        set_author(copy, by)
         copy.save()
         copies[result.pk] = copy
     indicators = source.indicators.prefetch_related(
@@ -128,7 +129,7 @@ def import_framework(*, project: Project, by: User, upload: BinaryIO) -> tuple[i
             description=row.description,
             order=order,
         )
-        result._history_user = by  # type: ignore[attr-defined]
+        set_author(result, by)
         problem = level_problem(row.level, parent)
         if problem:
             errors.append(row.problem(problem))

@@ -24,7 +24,7 @@ class ImportOutcome:
 
 
 def import_progress(
-    *, project: Project, author: User, upload: IO[bytes], name: str, submit: bool, commit: bool
+    *, project: Project, by: User, upload: IO[bytes], name: str, submit: bool, commit: bool
 ) -> ImportOutcome:
     """Check every row of the file against the services (and, with `commit`, store them all)
     or store nothing; the outcome lists each problem by row and column."""
@@ -36,7 +36,7 @@ def import_progress(
     try:
         with transaction.atomic():
             created = create_updates(
-                project=project, author=author, rows=[row for _n, row in sheet.rows], submit=submit
+                project=project, by=by, rows=[row for _n, row in sheet.rows], submit=submit
             )
             if outcome.problems or not commit:
                 raise _CheckOnly

@@ -7,17 +7,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import Membership, User
+from core.authorship import set_author
+from partners.models import User
 from projects.models import Project
-from projects.selectors import has_role
+from projects.selectors import may_lock, may_unlock
 
 from ..models import Period
 
 
 @transaction.atomic
-def lock_period(*, period: Period, user: User) -> Period:
+def lock_period(*, period: Period, by: User) -> Period:
     """Freeze a period's updates: no new, changed, approved or reopened update in it."""
-    if not has_role(user, period.project, Membership.Role.MANAGER):
+    if not may_lock(by, period.project):
         raise PermissionDenied(_("Only a manager may lock a period."))
     current = Period.objects.select_for_update().get(pk=period.pk)
     if current.is_locked:
@@ -25,23 +26,23 @@ def lock_period(*, period: Period, user: User) -> Period:
             _("The period %(period)s is already locked.") % {"period": current.name}
         )
     current.locked_at = timezone.now()
-    current.locked_by = user
-    current._history_user = user  # type: ignore[attr-defined]
+    current.locked_by = by
+    set_author(current, by)
     current.save()
     return current
 
 
 @transaction.atomic
-def unlock_period(*, period: Period, user: User) -> Period:
+def unlock_period(*, period: Period, by: User) -> Period:
     """Reopen a locked period for corrections; only an administrator may, and it is recorded."""
-    if not has_role(user, period.project, Membership.Role.ADMIN):
+    if not may_unlock(by, period.project):
         raise PermissionDenied(_("Only an administrator may unlock a period."))
     current = Period.objects.select_for_update().get(pk=period.pk)
     if not current.is_locked:
         raise ValidationError(_("The period %(period)s is not locked.") % {"period": current.name})
     current.locked_at = None
     current.locked_by = None
-    current._history_user = user  # type: ignore[attr-defined]
+    set_author(current, by)
     current.save()
     return current
 

@@ -11,9 +11,10 @@ from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
+from core.translations import clean_translations
 from partners.models import Organisation, User
 from partners.selectors import managed_organisations
-from portfolio.translations import clean_translations
 from projects.models import Project
 from projects.services import require_setup
 
@@ -204,11 +205,11 @@ def translate_dimension(
     # NUL characters and texts too long for their field are refused by the cleaning.
     cleaned, cleaned_categories = _dimension_translations(translations, len(categories))
     dimension.translations = cleaned
-    dimension._history_user = by  # type: ignore[attr-defined]
+    set_author(dimension, by)
     dimension.save(update_fields=["translations"])
     for category, category_translations in zip(categories, cleaned_categories, strict=True):
         category.translations = category_translations
-        category._history_user = by  # type: ignore[attr-defined]
+        set_author(category, by)
         category.save(update_fields=["translations"])
     return dimension
 
@@ -264,7 +265,7 @@ def create_dimension(
         suffix += 1
         slug = f"{base}-{suffix}"
     dimension = Dimension(slug=slug, name=name[:255], kind=kind, owner=owner, translations=cleaned)
-    dimension._history_user = by  # type: ignore[attr-defined]
+    set_author(dimension, by)
     dimension.save()
     for order, (category_slug, category_name) in enumerate(zip(slugs, names, strict=True)):
         category = Category(
@@ -274,7 +275,7 @@ def create_dimension(
             order=order,
             translations=cleaned_categories[order],
         )
-        category._history_user = by  # type: ignore[attr-defined]
+        set_author(category, by)
         category.save()
     return dimension
 
@@ -308,7 +309,7 @@ def add_period(*, project: Project, by: User, name: str, start: Any, end: Any) -
     if errors:
         raise ValidationError(errors)
     period = Period(project=project, name=name, start=start, end=end)
-    period._history_user = by  # type: ignore[attr-defined]
+    set_author(period, by)
     period.save()
     return period
 
@@ -322,7 +323,7 @@ def remove_period(*, period: Period, by: User) -> None:
         raise ValidationError(
             _("Progress has been reported in %(period)s: it stays.") % {"period": period.name}
         )
-    period._history_user = by  # type: ignore[attr-defined]
+    set_author(period, by)
     period.delete()
 
 
@@ -352,14 +353,14 @@ def set_period_targets(
         target = existing.get(period.pk)
         if value is None:
             if target is not None:
-                target._history_user = by  # type: ignore[attr-defined]
+                set_author(target, by)
                 target.delete()
             continue
         if target is not None and target.target_value == value:
             continue
         target = target or PeriodTarget(indicator=indicator, period=period)
         target.target_value = value
-        target._history_user = by  # type: ignore[attr-defined]
+        set_author(target, by)
         target.save()
     approved_figures_changed(indicator.pk)
 

@@ -20,9 +20,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from partners.models import Membership, Organisation, User
+from core.authorship import set_author
+from partners.models import Organisation, User
 from projects.models import Project
-from projects.selectors import has_role, reporting_organisations
+from projects.selectors import may_report, reporting_organisations
 from webhooks.services import update_reviewed
 
 from ..history import IMPORT_REASON
@@ -44,8 +45,8 @@ class StaleUpdate(Exception):
         self.current = current
 
 
-def _require(user: User, project: Project, role: str) -> None:
-    if not has_role(user, project, role):
+def _require_reporter(user: User, project: Project) -> None:
+    if not may_report(user, project):
         raise PermissionDenied(_("You may not do this on this project."))
 
 
@@ -85,7 +86,7 @@ def _choose_organisation(
 
 def _save(update: ProgressUpdate, user: User) -> None:
     update.version += 1
-    update._history_user = user  # type: ignore[attr-defined]
+    set_author(update, user)
     update.save()
 
 
@@ -95,7 +96,7 @@ def _write_parts(update: ProgressUpdate, parts: Mapping[Category, Decimal], user
     kept = {category.pk for category in parts}
     for category_id, stale in existing.items():
         if category_id not in kept:
-            stale._history_user = user  # type: ignore[attr-defined]
+            set_author(stale, user)
             stale.delete()
     new_rows: list[UpdateValue] = []
     for category, amount in parts.items():
@@ -104,7 +105,7 @@ def _write_parts(update: ProgressUpdate, parts: Mapping[Category, Decimal], user
             new_rows.append(UpdateValue(update=update, category=category, value=amount))
         elif row.value != amount:
             row.value = amount
-            row._history_user = user  # type: ignore[attr-defined]
+            set_author(row, user)
             row.save()
     if new_rows:
         bulk_create_with_history(new_rows, UpdateValue, default_user=user)
@@ -114,7 +115,7 @@ def _write_parts(update: ProgressUpdate, parts: Mapping[Category, Decimal], user
 def create_update(
     *,
     indicator: Indicator,
-    author: User,
+    by: User,
     figures: Figures,
     evidence_file: UploadedFile | None = None,
     organisation: Organisation | None = None,
@@ -129,12 +130,12 @@ def create_update(
     connection) records one update: the second call returns the first one's update.
     """
     project = indicator.project
-    _require(author, project, Membership.Role.EDITOR)
+    _require_reporter(by, project)
     if request_key is not None:
-        earlier = _sent_before(request_key, author)
+        earlier = _sent_before(request_key, by)
         if earlier is not None:
             return earlier
-    organisation = _reporting_for(author, project, organisation)
+    organisation = _reporting_for(by, project, organisation)
     checked = check_figures(indicator=indicator, figures=figures, today=today)
     if evidence_file is not None:
         check_evidence_file(evidence_file)
@@ -149,8 +150,8 @@ def create_update(
         narrative=figures.narrative,
         evidence_url=figures.evidence_url,
         is_illustrative=is_illustrative,
-        created_by=author,
-        figures_changed_by=author,
+        created_by=by,
+        figures_changed_by=by,
         request_key=request_key,
         version=0,
     )
@@ -158,20 +159,20 @@ def create_update(
         update.evidence_file = evidence_file
     if submit:
         update.status = Status.SUBMITTED
-        update.submitted_by = author
+        update.submitted_by = by
         update.submitted_at = timezone.now()
     try:
         with transaction.atomic():
-            _save(update, author)
+            _save(update, by)
     except IntegrityError:
         # The same form, sent at the same moment, was saved by the other request.
-        earlier = _sent_before(request_key, author) if request_key else None
+        earlier = _sent_before(request_key, by) if request_key else None
         if earlier is not None:
             return earlier
         if request_key is None:
             raise
         raise ValidationError(_("This form was already used: open it again to report.")) from None
-    _write_parts(update, figures.parts or {}, author)
+    _write_parts(update, figures.parts or {}, by)
     return update
 
 
@@ -194,7 +195,7 @@ def _new_figures(figures: Figures, checked: Checked) -> tuple:
 def edit_update(
     *,
     update: ProgressUpdate,
-    user: User,
+    by: User,
     expected_version: int,
     figures: Figures,
     evidence_file: UploadedFile | None = None,
@@ -210,7 +211,7 @@ def edit_update(
     """
     indicator = update.indicator
     current = _lock_row(update, expected_version)
-    workflow.check(user, current, workflow.EDIT)
+    workflow.check(by, current, workflow.EDIT)
     refuse_locked(lock_period_row(current.period_id))
     if organisation is not None and organisation.pk != current.organisation_id:
         raise ValidationError(
@@ -218,7 +219,7 @@ def edit_update(
         )
     checked = check_figures(indicator=indicator, figures=figures, today=today)
     if _new_figures(figures, checked) != _figures_of(current):
-        current.figures_changed_by = user
+        current.figures_changed_by = by
     replaced_file = current.evidence_file.name if current.evidence_file else ""
     if evidence_file is not None:
         check_evidence_file(evidence_file)
@@ -236,10 +237,10 @@ def edit_update(
     current.evidence_url = figures.evidence_url
     if submit:
         current.status = Status.SUBMITTED
-        current.submitted_by = user
+        current.submitted_by = by
         current.submitted_at = timezone.now()
-    _save(current, user)
-    _write_parts(current, figures.parts or {}, user)
+    _save(current, by)
+    _write_parts(current, figures.parts or {}, by)
     if replaced_file:
         forget_evidence_file(replaced_file)
     return current
@@ -265,32 +266,32 @@ def _required_text(field: str, text: str, message: str) -> str:
 
 @transaction.atomic
 def submit_update(
-    *, update: ProgressUpdate, user: User, expected_version: int | None = None
+    *, update: ProgressUpdate, by: User, expected_version: int | None = None
 ) -> ProgressUpdate:
     current = _begin_transition(
-        update, user, action=workflow.SUBMIT, expected_version=expected_version
+        update, by, action=workflow.SUBMIT, expected_version=expected_version
     )
     current.status = Status.SUBMITTED
-    current.submitted_by = user
+    current.submitted_by = by
     current.submitted_at = timezone.now()
-    _save(current, user)
+    _save(current, by)
     return current
 
 
 @transaction.atomic
 def approve_update(
-    *, update: ProgressUpdate, reviewer: User, expected_version: int | None = None
+    *, update: ProgressUpdate, by: User, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Approve a submitted update. Nobody approves figures they entered, changed or submitted,
     unless the update's organisation has a single manager and says so."""
     current = _begin_transition(
-        update, reviewer, action=workflow.APPROVE, expected_version=expected_version
+        update, by, action=workflow.APPROVE, expected_version=expected_version
     )
     current.status = Status.APPROVED
-    current.reviewed_by = reviewer
+    current.reviewed_by = by
     current.reviewed_at = timezone.now()
     current.review_note = ""
-    _save(current, reviewer)
+    _save(current, by)
     approved_figures_changed(current.indicator_id)
     update_reviewed(update_id=current.pk, event="update.approved")
     return current
@@ -307,7 +308,7 @@ def approve_updates(
     for update, version in updates:
         label = f"{update.indicator.code} ({date_format(update.as_of)})"
         try:
-            approved.append(approve_update(update=update, reviewer=by, expected_version=version))
+            approved.append(approve_update(update=update, by=by, expected_version=version))
         except StaleUpdate:
             problems.append(_("%(update)s changed since you opened the page.") % {"update": label})
         except (ValidationError, PermissionDenied) as error:
@@ -320,54 +321,52 @@ def approve_updates(
 
 @transaction.atomic
 def return_update(
-    *, update: ProgressUpdate, reviewer: User, note: str, expected_version: int | None = None
+    *, update: ProgressUpdate, by: User, note: str, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Send a submitted update back to its editor with a note saying what to correct."""
     current = _begin_transition(
-        update, reviewer, action=workflow.RETURN, expected_version=expected_version
+        update, by, action=workflow.RETURN, expected_version=expected_version
     )
     note = _required_text("note", note, _("Say what needs correcting."))
     current.status = Status.RETURNED
-    current.reviewed_by = reviewer
+    current.reviewed_by = by
     current.reviewed_at = timezone.now()
     current.review_note = note
-    _save(current, reviewer)
+    _save(current, by)
     return current
 
 
 @transaction.atomic
 def reopen_update(
-    *, update: ProgressUpdate, user: User, reason: str, expected_version: int | None = None
+    *, update: ProgressUpdate, by: User, reason: str, expected_version: int | None = None
 ) -> ProgressUpdate:
     """Take an approved update back to draft so it can be corrected; the reason is recorded."""
     current = _begin_transition(
-        update, user, action=workflow.REOPEN, expected_version=expected_version
+        update, by, action=workflow.REOPEN, expected_version=expected_version
     )
     reason = _required_text("reason", reason, _("Say why the update is reopened."))
     current.status = Status.DRAFT
     current.reviewed_by = None
     current.reviewed_at = None
     current.review_note = _("Reopened: %(reason)s") % {"reason": reason}
-    _save(current, user)
+    _save(current, by)
     approved_figures_changed(current.indicator_id)
     update_reviewed(update_id=current.pk, event="update.reopened")
     return current
 
 
 @transaction.atomic
-def delete_update(
-    *, update: ProgressUpdate, user: User, expected_version: int | None = None
-) -> None:
+def delete_update(*, update: ProgressUpdate, by: User, expected_version: int | None = None) -> None:
     """Delete a draft or returned update; approved figures must be reopened first."""
     current = _begin_transition(
-        update, user, action=workflow.DELETE, expected_version=expected_version
+        update, by, action=workflow.DELETE, expected_version=expected_version
     )
     evidence = current.evidence_file.name if current.evidence_file else ""
     indicator_id = current.indicator_id
     for part in current.values.all():
-        part._history_user = user  # type: ignore[attr-defined]
+        set_author(part, by)
         part.delete()
-    current._history_user = user  # type: ignore[attr-defined]
+    set_author(current, by)
     current.delete()
     if evidence:
         forget_evidence_file(evidence)
@@ -394,10 +393,36 @@ class RowErrors(ValidationError):
 
 
 @transaction.atomic
+def transition(
+    *,
+    update: ProgressUpdate,
+    action: str,
+    by: User,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ProgressUpdate | None:
+    """Take one workflow action (workflow.SUBMIT, APPROVE, RETURN, REOPEN or DELETE) on an
+    update: the one entry point the web page and the API use. `note` is the reviewer's note on
+    a return and the reason for a reopening. Returns the update, or None once deleted."""
+    if action == workflow.SUBMIT:
+        return submit_update(update=update, by=by, expected_version=expected_version)
+    if action == workflow.APPROVE:
+        return approve_update(update=update, by=by, expected_version=expected_version)
+    if action == workflow.RETURN:
+        return return_update(update=update, by=by, note=note, expected_version=expected_version)
+    if action == workflow.REOPEN:
+        return reopen_update(update=update, by=by, reason=note, expected_version=expected_version)
+    if action == workflow.DELETE:
+        delete_update(update=update, by=by, expected_version=expected_version)
+        return None
+    raise ValueError(f"{action!r} is no transition of an update")
+
+
+@transaction.atomic
 def create_updates(
     *,
     project: Project,
-    author: User,
+    by: User,
     rows: Sequence[NewUpdate],
     submit: bool = False,
     today: date | None = None,
@@ -406,8 +431,8 @@ def create_updates(
     on each (role, organisation, dates, figures, categories, locked periods) and its history.
     Everything a row is checked against is read once, so a batch of ten thousand stays quick.
     Raises RowErrors naming every row that fails."""
-    _require(author, project, Membership.Role.EDITOR)
-    choices = reporting_organisations(author, project)
+    _require_reporter(by, project)
+    choices = reporting_organisations(by, project)
     periods = list(Period.objects.select_for_update().filter(project=project).order_by("start"))
     links: dict[int, list[IndicatorDimension]] = {}
     for link in IndicatorDimension.objects.filter(indicator__project=project).select_related(
@@ -453,20 +478,20 @@ def create_updates(
             denominator=row.figures.denominator,
             narrative=row.figures.narrative,
             evidence_url=row.figures.evidence_url,
-            created_by=author,
-            figures_changed_by=author,
+            created_by=by,
+            figures_changed_by=by,
             version=1,
         )
         if submit:
             update.status = Status.SUBMITTED
-            update.submitted_by = author
+            update.submitted_by = by
             update.submitted_at = now
         updates.append(update)
         parts.append(row.figures.parts or {})
     if problems:
         raise RowErrors(problems)
     created = bulk_create_with_history(
-        updates, ProgressUpdate, default_user=author, default_change_reason=IMPORT_REASON
+        updates, ProgressUpdate, default_user=by, default_change_reason=IMPORT_REASON
     )
     values = [
         UpdateValue(update=update, category=category, value=amount)
@@ -475,6 +500,6 @@ def create_updates(
     ]
     if values:
         bulk_create_with_history(
-            values, UpdateValue, default_user=author, default_change_reason=IMPORT_REASON
+            values, UpdateValue, default_user=by, default_change_reason=IMPORT_REASON
         )
     return created

@@ -206,14 +206,14 @@ def _load_case(
         }
         update = indicator_services.create_update(
             indicator=indicator,
-            author=reporter,
+            by=reporter,
             figures=indicator_services.Figures(parts=parts, narrative=ILLUSTRATIVE, **values),
             organisation=organisation,
             is_illustrative=True,
             submit=True,
         )
         if status == ProgressUpdate.Status.APPROVED:
-            indicator_services.approve_update(update=update, reviewer=reviewer)
+            indicator_services.approve_update(update=update, by=reviewer)
     return project, len(indicators), len(case["progress"])
 
 

@@ -7,13 +7,14 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.numbers import formatted, percent
+from core.translations import Translated
+from indicators import wording
 from indicators.models import Indicator
+from indicators.models.snapshots import STATUS_CHOICES
 
 from ..charts import Bar, progress_bar
-from ..numbers import formatted, percent
-from ..translations import Translated
 
 register = template.Library()
 
@@ -94,28 +95,28 @@ def figure(indicator: Indicator, value: Decimal | None) -> str:
 
 @register.simple_tag
 def achieved_label(indicator: Indicator, figures) -> str:
-    """What has been achieved, in the indicator's own terms."""
-    if figures is None or figures.readings_counted == 0:
-        return _("nothing reported yet")
-    if indicator.measure == Indicator.Measure.QUALITATIVE:
-        return _("reported")
-    if indicator.measure == Indicator.Measure.PERCENTAGE and figures.denominator is not None:
-        return _("%(percent)s (%(numerator)s of %(denominator)s)") % {
-            "percent": pct(figures.achieved),
-            "numerator": qty(figures.numerator),
-            "denominator": qty(figures.denominator),
-        }
-    return figure(indicator, figures.achieved)
+    """What has been achieved, from figures computed live (indicators.progress.Figures)."""
+    return _achieved_words(indicator, figures, counted="readings_counted")
 
 
-STATUS_LABELS = {
-    "not_started": gettext_lazy("Not started"),
-    "reported": gettext_lazy("Reported"),
-    "on_track": gettext_lazy("On track"),
-    "at_risk": gettext_lazy("At risk"),
-    "off_track": gettext_lazy("Off track"),
-    "achieved": gettext_lazy("Achieved"),
-}
+@register.simple_tag
+def snapshot_achieved_label(indicator: Indicator, snapshot) -> str:
+    """What has been achieved, from the indicator's snapshot (dashboards, printable report)."""
+    return _achieved_words(indicator, snapshot, counted="updates_counted")
+
+
+def _achieved_words(indicator: Indicator, figures, *, counted: str) -> str:
+    return wording.achieved(
+        measure=indicator.measure,
+        counted=getattr(figures, counted, 0) if figures is not None else 0,
+        value=getattr(figures, "achieved", None),
+        numerator=getattr(figures, "numerator", None),
+        denominator=getattr(figures, "denominator", None),
+        unit=indicator.translated("unit") or indicator.currency,
+    )
+
+
+STATUS_LABELS = dict(STATUS_CHOICES)
 
 
 @register.filter

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
 from partners.models import Membership, Organisation, User
 
 from ..models import Confirmation, Funding, Partnership, Project
@@ -32,7 +33,7 @@ def _confirm(project: Project, organisation: Organisation, by: User | None) -> C
     if existing is not None:
         return existing
     confirmation = Confirmation(project=project, organisation=organisation, confirmed_by=by)
-    confirmation._history_user = by  # type: ignore[attr-defined]
+    set_author(confirmation, by)
     confirmation.save()
     # A lead that now counts may be the first with an IATI identifier: the activity's is made.
     fix_activity_identifier(project=project)
@@ -89,5 +90,5 @@ def decline_involvement(*, project: Project, organisation: Organisation, by: Use
         *Funding.every.filter(project=project, funder=organisation),
         *Partnership.every.filter(project=project, organisation=organisation),
     ]:
-        link._history_user = by  # type: ignore[attr-defined]
+        set_author(link, by)
         link.delete()

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
+from core.checks import refuse_nul_and_oversize
+from core.translations import clean_translations
 from partners.models import User
-from portfolio.checks import refuse_nul_and_oversize
-from portfolio.translations import clean_translations
 
 from ..models import Project, Result
 from .setup import require_setup
@@ -47,7 +48,7 @@ def add_result(
         order=(max((r.order for r in siblings), default=0) + 1),
         translations=cleaned,
     )
-    result._history_user = by  # type: ignore[attr-defined]
+    set_author(result, by)
     result.save()
     renumber_results(project, by)
     result.refresh_from_db()
@@ -98,7 +99,7 @@ def edit_result(
     result.description = description
     if translations is not None:
         result.translations = clean_translations(Result, translations)
-    result._history_user = by  # type: ignore[attr-defined]
+    set_author(result, by)
     result.save(update_fields=["title", "description", "translations"])
     return result
 
@@ -115,7 +116,7 @@ def move_result(*, result: Result, by: User, up: bool) -> Result:
         for order, sibling in enumerate(siblings, start=1):
             if sibling.order != order:
                 sibling.order = order
-                sibling._history_user = by  # type: ignore[attr-defined]
+                set_author(sibling, by)
                 sibling.save(update_fields=["order"])
         renumber_results(result.project, by)
     result.refresh_from_db()
@@ -129,7 +130,7 @@ def remove_result(*, result: Result, by: User) -> None:
         raise ValidationError(_("Remove or move the results under it first."))
     if result.indicators.exists():
         raise ValidationError(_("Indicators measure this result: move or remove them first."))
-    result._history_user = by  # type: ignore[attr-defined]
+    set_author(result, by)
     result.delete()
     renumber_results(result.project, by)
 
@@ -160,5 +161,5 @@ def renumber_results(project: Project, by: User | None) -> None:
         result.save(update_fields=["number"])
     for result in changed:
         result.number, result.order = wanted[result.pk]
-        result._history_user = by  # type: ignore[attr-defined]
+        set_author(result, by)
         result.save(update_fields=["number", "order"])

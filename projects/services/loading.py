@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.checks import share_refusal
+from core.translations import Translated, clean_translations
 from partners.models import Organisation
-from portfolio.translations import Translated, clean_translations
 
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
 from .activity_identifier import fix_activity_identifier
@@ -161,8 +162,9 @@ def save_beneficiary_group(
     translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BeneficiaryGroup:
     for key, share in (("women_share", women_share), ("minors_share", minors_share)):
-        if share is not None and not Decimal(0) <= share <= 1:
-            raise ValidationError({key: _("A share is a fraction between 0 and 1.")})
+        refusal = share_refusal(share)
+        if refusal is not None:
+            raise ValidationError({key: refusal})
     group, _created = BeneficiaryGroup.objects.update_or_create(
         project=project,
         name=name,

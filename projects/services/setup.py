@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
+from core.checks import currency_refusal, refuse_nul_and_oversize, share_refusal
+from core.currencies import is_currency
+from core.translations import clean_translations
 from partners.models import Membership, Organisation, User
 from partners.selectors import acting_organisations, managed_organisations
-from portfolio.checks import currency_refusal, refuse_nul_and_oversize
-from portfolio.currencies import is_currency
-from portfolio.translations import clean_translations
 
 from ..emails import ask_for_confirmation
 from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project
@@ -131,7 +132,7 @@ def _store_details(project: Project, details: ProjectDetails, by: User) -> Proje
     project.title = project.title.strip()
     if details.translations is not None:
         project.translations = clean_translations(Project, details.translations)
-    project._history_user = by  # type: ignore[attr-defined]
+    set_author(project, by)
     project.save()
     project.locations.set(details.locations)
     return project
@@ -151,7 +152,7 @@ def create_project(*, by: User, implementer: Organisation, details: ProjectDetai
     partnership = Partnership(
         project=project, organisation=implementer, role=Partnership.Role.IMPLEMENTING
     )
-    partnership._history_user = by  # type: ignore[attr-defined]
+    set_author(partnership, by)
     partnership.save()
     # Its own administrator or manager starts the project: the implementer consents.
     record_consent(project=project, organisation=implementer, by=by)
@@ -184,7 +185,7 @@ def archive_project(*, project: Project, by: User) -> Project:
     require_setup(by, project)
     if project.archived_at is None:
         project.archived_at = timezone.now()
-        project._history_user = by  # type: ignore[attr-defined]
+        set_author(project, by)
         project.save(update_fields=["archived_at", "updated_at"])
     return project
 
@@ -194,7 +195,7 @@ def restore_project(*, project: Project, by: User) -> Project:
     require_setup(by, project)
     if project.archived_at is not None:
         project.archived_at = None
-        project._history_user = by  # type: ignore[attr-defined]
+        set_author(project, by)
         project.save(update_fields=["archived_at", "updated_at"])
     return project
 
@@ -217,7 +218,7 @@ def _organisation_named(name: str, kind: str, by: User) -> Organisation:
         suffix += 1
         short_name = f"{base}-{suffix}"
     organisation = Organisation(name=name[:255], short_name=short_name, kind=kind)
-    organisation._history_user = by  # type: ignore[attr-defined]
+    set_author(organisation, by)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -270,13 +271,13 @@ def remove_funding(*, funding: Funding, by: User) -> None:
     """Remove a contribution; the funder stays a funding partner while it has another."""
     project = funding.project
     require_setup(by, project)
-    funding._history_user = by  # type: ignore[attr-defined]
+    set_author(funding, by)
     funding.delete()
     if not Funding.every.filter(project=project, funder_id=funding.funder_id).exists():
         for partnership in Partnership.every.filter(
             project=project, organisation_id=funding.funder_id, role=Partnership.Role.FUNDING
         ):
-            partnership._history_user = by  # type: ignore[attr-defined]
+            set_author(partnership, by)
             partnership.delete()
 
 
@@ -304,7 +305,7 @@ def add_partner(
             }
         )
     partnership = Partnership(project=project, organisation=organisation, role=role, note=note)
-    partnership._history_user = by  # type: ignore[attr-defined]
+    set_author(partnership, by)
     partnership.save()
     _ask_consent(project=project, organisation=organisation, by=by)
     return partnership
@@ -339,7 +340,7 @@ def remove_partner(*, partnership: Partnership, by: User) -> None:
             _("%(organisation)s has reported progress on this project: it stays a partner.")
             % {"organisation": partnership.organisation.name}
         )
-    partnership._history_user = by  # type: ignore[attr-defined]
+    set_author(partnership, by)
     partnership.delete()
 
 
@@ -374,8 +375,9 @@ def save_group(
     if estimated_size is not None and estimated_size < 0:
         errors["estimated_size"] = _("A size cannot be negative.")
     for key, share in (("women_share", women_share), ("minors_share", minors_share)):
-        if share is not None and not Decimal(0) <= share <= 1:
-            errors[key] = _("A share must be between 0 % and 100 %.")
+        refusal = share_refusal(share)
+        if refusal is not None:
+            errors[key] = refusal
     if errors:
         raise ValidationError(errors)
     group = group or BeneficiaryGroup(project=project)
@@ -386,7 +388,7 @@ def save_group(
     group.minors_share = minors_share
     if translations is not None:
         group.translations = clean_translations(BeneficiaryGroup, translations)
-    group._history_user = by  # type: ignore[attr-defined]
+    set_author(group, by)
     group.save()
     return group
 
@@ -396,7 +398,7 @@ def remove_group(*, group: BeneficiaryGroup, by: User) -> None:
     require_setup(by, group.project)
     if group.indicators.exists():
         raise ValidationError(_("Indicators measure this group: change them before removing it."))
-    group._history_user = by  # type: ignore[attr-defined]
+    set_author(group, by)
     group.delete()
 
 

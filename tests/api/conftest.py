@@ -19,7 +19,7 @@ def tokens(demo):
             name=f"{short_name} {scope}{' approver' if can_approve else ''}",
             scope=scope,
             can_approve=can_approve,
-            created_by=admin,
+            by=admin,
         )
         return key
 

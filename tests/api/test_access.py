@@ -40,7 +40,7 @@ def test_a_wrong_or_revoked_token_gets_401(api, tokens):
     client.credentials(HTTP_AUTHORIZATION="Token abc.def")
     assert client.get("/api/v1/projects/").status_code == 401
     token = ApiToken.objects.get(prefix=tokens["setec_read"].split(".")[0])
-    revoke_token(token=token, user=User.objects.get(username="admin"))
+    revoke_token(token=token, by=User.objects.get(username="admin"))
     assert api("setec_read").get("/api/v1/projects/").status_code == 401
 
 

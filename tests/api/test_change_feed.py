@@ -186,7 +186,7 @@ def test_an_outsider_is_sent_nothing_and_never_learns_of_removals(api, ce, token
         organisation=Organisation.objects.create(name="Elsewhere", short_name="ELS", kind="ngo"),
         name="Elsewhere's system",
         scope="read",
-        created_by=User.objects.get(username="admin"),
+        by=User.objects.get(username="admin"),
     )
     outsider = APIClient()
     outsider.credentials(HTTP_AUTHORIZATION=f"Token {key}")

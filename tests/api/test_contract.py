@@ -143,7 +143,7 @@ def test_percentage_update_carries_numerator_and_denominator(api, demo):
         organisation=Organisation.objects.get(short_name="Ciudad Viva"),
         name="reader",
         scope="read",
-        created_by=User.objects.get(username="admin"),
+        by=User.objects.get(username="admin"),
     )
     client = api()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -56,7 +56,7 @@ def test_the_update_export_gives_funders_approved_updates_only(client, demo, tmp
     )
     services.create_update(
         indicator=associates,
-        author=User.objects.get(username="aspem-editor"),
+        by=User.objects.get(username="aspem-editor"),
         figures=services.Figures(
             as_of=associates.project.start_date, parts={women: Decimal(7), men: Decimal(3)}
         ),

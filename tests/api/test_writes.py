@@ -68,7 +68,7 @@ def test_numerator_above_denominator_is_refused(api, demo):
         organisation=Organisation.objects.get(short_name="Ciudad Viva"),
         name="robot",
         scope="write",
-        created_by=User.objects.get(username="admin"),
+        by=User.objects.get(username="admin"),
     )
     client = api()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -71,9 +71,9 @@ class Workflow:
         period = self.rng.choice(list(Period.objects.filter(project=self.project)))
         try:
             if period.is_locked:
-                unlock_period(period=period, user=self.manager)
+                unlock_period(period=period, by=self.manager)
             else:
-                lock_period(period=period, user=self.manager)
+                lock_period(period=period, by=self.manager)
         except (PermissionDenied, ValidationError):
             return False
         return True

@@ -105,14 +105,14 @@ def test_drill_down_shows_bars_category_shares_and_periods(client, demo, committ
     )
     update = services.create_update(
         indicator=associates,
-        author=editor,
+        by=editor,
         figures=services.Figures(
             as_of=associates.project.start_date, parts={women: Decimal(50), men: Decimal(30)}
         ),
         submit=True,
     )
     with committed():
-        services.approve_update(update=update, reviewer=manager)
+        services.approve_update(update=update, by=manager)
     login(client, "eu-viewer")
     eu = Organisation.objects.get(short_name="EU")
     text = client.get(
@@ -193,7 +193,7 @@ def test_approval_updates_the_snapshot_at_once_without_a_broker(client, demo, co
     associates = Indicator.objects.get(code="CE-3")
     pending = associates.updates.get(status="submitted")
     with committed():
-        services.approve_update(update=pending, reviewer=User.objects.get(username="aspem-manager"))
+        services.approve_update(update=pending, by=User.objects.get(username="aspem-manager"))
     snapshot = IndicatorSnapshot.objects.get(pk=associates.pk)
     assert (snapshot.achieved, snapshot.stale_since) == (Decimal(6), None)
 
@@ -210,7 +210,7 @@ def test_approval_is_saved_when_the_broker_is_down_and_the_repair_catches_up(
     indicator = Indicator.objects.get(code="CE-3")
     pending = indicator.updates.get(status="submitted")
     with committed():
-        services.approve_update(update=pending, reviewer=User.objects.get(username="aspem-manager"))
+        services.approve_update(update=pending, by=User.objects.get(username="aspem-manager"))
     assert ProgressUpdate.objects.get(pk=pending.pk).status == "approved"
     snapshot = IndicatorSnapshot.objects.get(pk=indicator.pk)
     assert snapshot.stale_since is not None and snapshot.achieved is None  # as before approval
@@ -317,3 +317,28 @@ def test_a_milestone_reads_done_or_not_by_period_without_a_value_axis(client, de
     assert "chart timeline" not in section and ">0.5<" not in section
     assert "<td>S2 2023</td><td>not done</td>" in section
     assert '<td>S1 2024</td><td><span class="ok">✓ done</span></td>' in section
+
+
+def test_a_told_indicator_reads_reported_and_a_share_so_many_of_so_many(client, demo):
+    """The printable report and the dashboards word what is achieved as the project page does
+    (indicators.wording.achieved): no number for an indicator told in words."""
+    project = Project.objects.get(code="santa-anita-public-spaces")
+    told = IndicatorFactory(
+        project=project, code="SA-T", measure="qualitative", unit="", target_value=None
+    )
+    ProgressUpdateFactory(indicator=told, value=None, narrative="The platform met twice.")
+    share = IndicatorFactory(
+        project=project, code="SA-P", measure="percentage", unit="", target_value=Decimal(80)
+    )
+    ProgressUpdateFactory(indicator=share, value=None, numerator=Decimal(3), denominator=Decimal(5))
+    snapshots.recompute([told.pk, share.pk])
+    member = project.partnerships.select_related("organisation").first().organisation
+    client.force_login(member.memberships.select_related("user").first().user)
+    text = client.get(reverse("projects:report", args=[project.pk])).text
+
+    def achieved(indicator):
+        section = text.split(f'id="indicator-{indicator.pk}"')[1].split("</article>")[0]
+        return section.split('<dd class="achieved">')[1].split("</dd>")[0]
+
+    assert achieved(told).strip() == "reported"
+    assert achieved(share).startswith("60 % (3 of 5)")

@@ -44,11 +44,11 @@ def test_an_indicator_not_flagged_is_never_added_to_the_people_reached(
     with django_capture_on_commit_callbacks(execute=True):
         update = services.create_update(
             indicator=workers,
-            author=User.objects.get(username="aspem-editor"),
+            by=User.objects.get(username="aspem-editor"),
             figures=services.Figures(as_of=date(2025, 12, 31), value=Decimal(160)),
             submit=True,
         )
-        services.approve_update(update=update, reviewer=User.objects.get(username="aspem-manager"))
+        services.approve_update(update=update, by=User.objects.get(username="aspem-manager"))
     page = dashboard(client, "eu-viewer", "EU")
     assert "<strong>30</strong> people, in 1 beneficiary group" in page
     Indicator.objects.filter(pk=workers.pk).update(counts_people_reached=True)

@@ -30,7 +30,7 @@ def main(database: str, path: str) -> None:
         try:
             outcome = import_progress(
                 project=indicator.project,
-                author=membership.user,
+                by=membership.user,
                 upload=upload,
                 name=Path(path).name,
                 submit=False,

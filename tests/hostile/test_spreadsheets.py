@@ -13,11 +13,11 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from api.services import create_token
+from core import workbooks
 from indicators import import_views
 from indicators.models import ProgressUpdate
 from indicators.progress_import import FIXED, LAST, MAX_ROWS
 from indicators.spreadsheet import RESULT_COLUMNS
-from portfolio import workbooks
 from tests.factories import MembershipFactory, PartnershipFactory, ProjectFactory, UserFactory
 
 from . import spreadsheets
@@ -178,7 +178,7 @@ def test_the_api_stops_reading_at_the_row_limit_and_says_so(editor):
         name="sync",
         scope="write",
         can_approve=False,
-        created_by=MembershipFactory(organisation=organisation, role="admin").user,
+        by=MembershipFactory(organisation=organisation, role="admin").user,
     )[1]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

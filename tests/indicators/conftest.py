@@ -59,7 +59,7 @@ def figures(**kwargs: Any) -> services.Figures:
 def report(team, *, user=None, submit=False, organisation=None, **kwargs):
     return services.create_update(
         indicator=team["indicator"],
-        author=user or team["editor"],
+        by=user or team["editor"],
         figures=figures(**kwargs),
         organisation=organisation,
         submit=submit,
@@ -72,7 +72,7 @@ def edit(update, user, **kwargs):
     update.refresh_from_db()
     return services.edit_update(
         update=update,
-        user=user,
+        by=user,
         expected_version=update.version,
         figures=figures(**kwargs),
         today=TODAY,
@@ -84,7 +84,7 @@ def report_with_file(team, name: str, content: bytes = b"%PDF-1.7 list"):
 
     return services.create_update(
         indicator=team["indicator"],
-        author=team["editor"],
+        by=team["editor"],
         figures=figures(value=Decimal(5)),
         evidence_file=SimpleUploadedFile(name, content),
         today=TODAY,

@@ -27,7 +27,7 @@ def operator(client):
 @pytest.fixture
 def approved(team):
     update = report(team, value=Decimal(5000), submit=True)
-    return services.approve_update(update=update, reviewer=team["manager"])
+    return services.approve_update(update=update, by=team["manager"])
 
 
 def test_the_admin_shows_an_update_but_cannot_change_its_figures_or_status(operator, approved):
@@ -96,7 +96,7 @@ def test_a_deleted_update_stays_in_the_indicator_history_for_those_who_work_on_i
     update = report(
         team, value=Decimal(5), parts={team["women"]: Decimal(3), team["men"]: Decimal(2)}
     )
-    services.delete_update(update=update, user=team["editor"])
+    services.delete_update(update=update, by=team["editor"])
     entries = deleted_updates_history(team["indicator"])
     assert {e.action for e in entries} == {"created", "deleted"}
     deletion = next(e for e in entries if e.action == "deleted" and ":" not in e.subject)

@@ -28,13 +28,13 @@ def la_victoria(db, django_capture_on_commit_callbacks):
     def draft(value: int) -> ProgressUpdate:
         return services.create_update(
             indicator=indicator,
-            author=aspem_editor,
+            by=aspem_editor,
             figures=services.Figures(as_of=date(2026, 6, 30), value=Decimal(value)),
         )
 
     admin = User.objects.get(username="admin")
     _token, write_key = create_token(
-        organisation=adec, name="ADEC", scope="write", can_approve=True, created_by=admin
+        organisation=adec, name="ADEC", scope="write", can_approve=True, by=admin
     )
     return {
         "draft": draft,
@@ -59,7 +59,7 @@ def test_adec_cannot_edit_delete_or_approve_aspem_updates_in_the_pages(client, l
     assert page.status_code == 200
     assert b"/edit/" not in page.content and b"/delete/" not in page.content
 
-    services.submit_update(update=first, user=la_victoria["aspem_editor"])
+    services.submit_update(update=first, by=la_victoria["aspem_editor"])
     first.refresh_from_db()
     client.force_login(la_victoria["adec_manager"])
     approve = client.post(f"/updates/{first.pk}/approve/", {"version": first.version})
@@ -79,7 +79,7 @@ def test_adec_cannot_edit_delete_or_approve_aspem_updates_over_the_api(la_victor
     )
     assert patch.status_code == 403
     assert api.delete(f"/api/v1/updates/{second.pk}/").status_code == 403
-    services.submit_update(update=first, user=la_victoria["aspem_editor"])
+    services.submit_update(update=first, by=la_victoria["aspem_editor"])
     approve = api.post(f"/api/v1/updates/{first.pk}/approve/", {}, format="json")
     assert approve.status_code == 403
     assert set(
@@ -89,7 +89,7 @@ def test_adec_cannot_edit_delete_or_approve_aspem_updates_over_the_api(la_victor
 
 def test_the_review_queue_lists_only_updates_the_manager_may_review(client, la_victoria):
     update = la_victoria["draft"](10)
-    services.submit_update(update=update, user=la_victoria["aspem_editor"])
+    services.submit_update(update=update, by=la_victoria["aspem_editor"])
     client.force_login(la_victoria["adec_manager"])
     assert f"/updates/{update.pk}/".encode() not in client.get("/review/").content
     client.force_login(User.objects.get(username="aspem-manager"))

@@ -185,23 +185,23 @@ def run(plan: UpdatePlan, portfolio: Portfolio, people: dict, lock_after: int, s
     editor, manager = people["editor"], people["manager"]
     update = services.create_update(
         indicator=indicator,
-        author=editor,
+        by=editor,
         figures=figures_of(portfolio, indicator, plan),
         submit=plan.path != "draft" and plan.path != "deleted",
     )
     if plan.path == "deleted":
-        services.delete_update(update=update, user=editor)
+        services.delete_update(update=update, by=editor)
     elif plan.path == "returned":
-        services.return_update(update=update, reviewer=manager, note="Check the list")
+        services.return_update(update=update, by=manager, note="Check the list")
     elif plan.path in ("approved", "reopened", "approved again"):
-        update = services.approve_update(update=update, reviewer=manager)
+        update = services.approve_update(update=update, by=manager)
         if plan.path != "approved":
-            update = services.reopen_update(update=update, user=manager, reason="A typo")
+            update = services.reopen_update(update=update, by=manager, reason="A typo")
         if plan.path == "approved again":
-            update = services.submit_update(update=update, user=editor)
-            services.approve_update(update=update, reviewer=manager)
+            update = services.submit_update(update=update, by=editor)
+            services.approve_update(update=update, by=manager)
     if step == lock_after:
-        services.lock_period(period=portfolio.periods[0], user=manager)
+        services.lock_period(period=portfolio.periods[0], by=manager)
 
 
 # The naive recomputation, written without the progress module.

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core.numbers import formatted
 from indicators import services
 from indicators.history import indicator_history, update_history
 from indicators.models import Indicator
 from indicators.services.setup import current_definition
 from indicators.services.updates import NewUpdate
-from portfolio.numbers import formatted
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import report
@@ -71,7 +71,7 @@ def test_a_change_nobody_made_is_said_to_be_the_portals(team):
 def test_an_imported_update_names_the_person_and_the_import(team):
     services.create_updates(
         project=team["project"],
-        author=team["editor"],
+        by=team["editor"],
         rows=[
             NewUpdate(
                 indicator=team["indicator"],

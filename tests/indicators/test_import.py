@@ -103,7 +103,7 @@ def test_a_clean_file_is_checked_then_recorded_all_at_once_with_history(client, 
 def test_a_locked_period_refuses_the_whole_file(client, team):
     from indicators import services
 
-    services.lock_period(period=team["first_half"], user=team["manager"])
+    services.lock_period(period=team["first_half"], by=team["manager"])
     client.force_login(team["editor"])
     response = upload(client, team, filled(team, [row(team, **women_men(team, 6, 4))]))
     assert "is locked" in response.text
@@ -135,7 +135,7 @@ def test_the_api_checks_and_imports_a_csv(team):
         name="M&E",
         scope="write",
         can_approve=False,
-        created_by=team["admin"],
+        by=team["admin"],
     )[1]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -159,7 +159,7 @@ def test_the_api_checks_and_imports_a_csv(team):
         name="read",
         scope="read",
         can_approve=False,
-        created_by=team["admin"],
+        by=team["admin"],
     )[1]
     api.credentials(HTTP_AUTHORIZATION=f"Token {reader}")
     assert api.post("/api/v1/updates/import/", body, format="json").status_code == 403

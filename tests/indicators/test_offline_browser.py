@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from core.processes import wait_until
 from indicators.models import Indicator, ProgressUpdate
-from portfolio.processes import wait_until
 from tests.browser import MARKS, sign_in
 
 pytestmark = MARKS

@@ -50,7 +50,7 @@ def test_a_percentages_numerator_and_denominator_count_whole_people(team):
     errors = refusal(
         lambda: services.create_update(
             indicator=share,
-            author=team["editor"],
+            by=team["editor"],
             figures=services.Figures(
                 as_of=date(2025, 3, 1), numerator=Decimal("4.5"), denominator=Decimal("9.5")
             ),
@@ -66,7 +66,7 @@ def test_an_indicator_that_measures_fractions_takes_them(team):
     for indicator in (hectares, money):
         update = services.create_update(
             indicator=indicator,
-            author=team["editor"],
+            by=team["editor"],
             figures=services.Figures(as_of=date(2025, 3, 1), value=Decimal("12.5")),
             today=TODAY,
         )

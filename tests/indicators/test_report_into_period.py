@@ -67,7 +67,7 @@ def running(db):
 def create(running, **figures):
     return services.create_update(
         indicator=running["indicator"],
-        author=running["editor"],
+        by=running["editor"],
         figures=services.Figures(**figures),
         today=running["today"],
     )
@@ -308,7 +308,7 @@ def test_a_partner_system_reports_into_a_period(running):
         organisation=running["project"].partnerships.get().organisation,
         name="robot",
         scope="write",
-        created_by=running["admin"],
+        by=running["admin"],
     )
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     periods = api.get(f"/api/v1/indicators/{running['indicator'].pk}/periods/").json()

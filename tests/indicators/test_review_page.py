@@ -23,7 +23,7 @@ def test_a_card_names_the_period_the_evidence_and_what_approving_makes_of_the_fi
         indicator=team["indicator"], period=team["first_half"], target_value=Decimal(80)
     )
     approved = submitted(team, 40, evidence_url="https://example.org/list-march.pdf")
-    services.approve_update(update=approved, reviewer=team["manager"])
+    services.approve_update(update=approved, by=team["manager"])
     submitted(team, 30, narrative="Second workshop")
 
     client.force_login(team["manager"])
@@ -51,7 +51,7 @@ def test_an_identical_update_waiting_or_approved_is_flagged_as_a_likely_duplicat
     assert [u.pk for u in cards[first.pk].repeats] == [second.pk]
     assert cards[different.pk].repeats == ()
 
-    services.approve_update(update=first, reviewer=team["manager"])
+    services.approve_update(update=first, by=team["manager"])
     cards = {card.update.pk: card for card in review_cards(team["manager"])}
     assert [u.pk for u in cards[second.pk].repeats] == [first.pk]  # approved already
 
@@ -65,7 +65,7 @@ def test_the_same_figures_from_another_author_or_period_are_no_duplicate(team):
     submitted(team, 80, user=colleague)
     services.create_update(
         indicator=team["indicator"],
-        author=team["editor"],
+        by=team["editor"],
         figures=services.Figures(as_of=date(2024, 12, 31), value=Decimal(80)),
         submit=True,
         today=TODAY,
@@ -109,11 +109,11 @@ def test_a_manager_approves_the_ticked_updates_together(
 def test_approving_together_approves_none_when_one_changed_meanwhile(client, team):
     first, second = submitted(team, 10), submitted(team, 20)
     stale_version = second.version
-    services.return_update(update=second, reviewer=team["manager"], note="Check the list")
+    services.return_update(update=second, by=team["manager"], note="Check the list")
     second.refresh_from_db()
     services.edit_update(
         update=second,
-        user=team["editor"],
+        by=team["editor"],
         expected_version=second.version,
         figures=services.Figures(as_of=date(2025, 3, 1), value=Decimal(21)),
         submit=True,

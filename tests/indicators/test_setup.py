@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(team):
     update = report(team, submit=True, value=Decimal(10))
-    services.approve_update(update=update, reviewer=team["manager"])
+    services.approve_update(update=update, by=team["manager"])
     return update
 
 

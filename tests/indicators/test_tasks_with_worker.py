@@ -21,10 +21,10 @@ from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 
+from core.processes import CeleryProcess, database_url, wait_until
 from indicators import services
 from indicators.models import IndicatorSnapshot, ProgressUpdate
 from portfolio.celery import app as celery_app
-from portfolio.processes import CeleryProcess, database_url, wait_until
 from tests.factories import (
     FundingFactory,
     IndicatorFactory,
@@ -146,7 +146,7 @@ def test_an_approval_shows_on_the_dashboard_within_5_seconds(
 ):
     indicator = IndicatorFactory(project=funded_project["project"], unit="people")
     (update,) = submitted(indicator, funded_project["editor"], 42)
-    services.approve_update(update=update, reviewer=funded_project["manager"])
+    services.approve_update(update=update, by=funded_project["manager"])
     seconds = wait_until(lambda: is_fresh(indicator, Decimal(42)), timeout=5)
     print(f"approval reflected in the snapshot after {seconds:.2f} s")
     client.force_login(funded_project["funder_viewer"])
@@ -165,7 +165,7 @@ def test_a_burst_of_500_approvals_ends_exact_with_a_handful_of_jobs(
     updates = submitted(indicator, funded_project["editor"], 1, count=500)
     started = time.monotonic()
     for update in updates:
-        services.approve_update(update=update, reviewer=funded_project["manager"])
+        services.approve_update(update=update, by=funded_project["manager"])
     burst = time.monotonic() - started
     wait_until(lambda: is_fresh(indicator, Decimal(500)), timeout=60)
     jobs = snapshot_of(indicator).recomputes
@@ -182,7 +182,7 @@ def test_a_worker_killed_mid_recompute_ends_with_exact_figures_once_restarted(
     updates = [submitted(i, funded_project["editor"], int(values[i.pk]))[0] for i in indicators]
     first = worker(settings.REDIS_URL).start()
     for update in updates:
-        services.approve_update(update=update, reviewer=funded_project["manager"])
+        services.approve_update(update=update, by=funded_project["manager"])
     wait_until(
         lambda: IndicatorSnapshot.objects.filter(pk__in=values, stale_since__isnull=True).exists(),
         timeout=30,
@@ -229,7 +229,7 @@ def test_after_a_worker_is_killed_approvals_are_right_within_30_s_of_its_return_
     (second,) = submitted(indicator, funded_project["editor"], 7)
     killed = worker(settings.REDIS_URL, **coalesce).start()
     try:
-        services.approve_update(update=first, reviewer=funded_project["manager"])
+        services.approve_update(update=first, by=funded_project["manager"])
         wait_until(lambda: "recompute_indicator" in killed.log.read_text(), timeout=10)
     finally:
         killed.kill()
@@ -239,7 +239,7 @@ def test_after_a_worker_is_killed_approvals_are_right_within_30_s_of_its_return_
     back = time.monotonic()
     try:
         wait_until(lambda: is_fresh(indicator, Decimal(5)), timeout=30)  # the repair at start
-        services.approve_update(update=second, reviewer=funded_project["manager"])
+        services.approve_update(update=second, by=funded_project["manager"])
         wait_until(lambda: is_fresh(indicator, Decimal(12)), timeout=30, step=0.2)
         seconds = time.monotonic() - back
     finally:
@@ -301,7 +301,7 @@ from indicators import services
 from indicators.models import ProgressUpdate
 from partners.models import User
 update = ProgressUpdate.objects.get(pk={update})
-services.approve_update(update=update, reviewer=User.objects.get(pk={reviewer}))
+services.approve_update(update=update, by=User.objects.get(pk={reviewer}))
 print("approved")
 """
 

@@ -124,7 +124,7 @@ def test_editors_managers_and_admins_can_report(team, who):
 def test_only_managers_approve(team, who):
     update = report(team, value=Decimal(5), submit=True)
     with pytest.raises(PermissionDenied):
-        services.approve_update(update=update, reviewer=team[who])
+        services.approve_update(update=update, by=team[who])
     update.refresh_from_db()
     assert update.status == Status.SUBMITTED
 
@@ -134,7 +134,7 @@ def test_nobody_approves_their_own_update(team):
     with pytest.raises(
         PermissionDenied, match="figures you entered, changed or submitted yourself"
     ):
-        services.approve_update(update=update, reviewer=team["manager"])
+        services.approve_update(update=update, by=team["manager"])
     update.refresh_from_db()
     assert update.status == Status.SUBMITTED
 
@@ -143,7 +143,7 @@ def test_single_manager_organisation_may_approve_its_own_update(team):
     team["ngo"].single_manager = True
     team["ngo"].save()
     update = report(team, user=team["manager"], value=Decimal(5), submit=True)
-    approved = services.approve_update(update=update, reviewer=team["manager"])
+    approved = services.approve_update(update=update, by=team["manager"])
     assert approved.status == Status.APPROVED
 
 
@@ -156,7 +156,7 @@ def submitted(team, **kwargs):
 
 def test_approval_records_the_reviewer_and_moves_the_version_on(team):
     update = submitted(team)
-    approved = services.approve_update(update=update, reviewer=team["manager"])
+    approved = services.approve_update(update=update, by=team["manager"])
     assert (approved.status, approved.reviewed_by) == (Status.APPROVED, team["manager"])
     assert approved.version == update.version + 1
 
@@ -164,9 +164,9 @@ def test_approval_records_the_reviewer_and_moves_the_version_on(team):
 def test_return_needs_a_note_the_editor_then_sees(team):
     update = submitted(team)
     with pytest.raises(ValidationError, match="Say what needs correcting"):
-        services.return_update(update=update, reviewer=team["manager"], note="  ")
+        services.return_update(update=update, by=team["manager"], note="  ")
     returned = services.return_update(
-        update=update, reviewer=team["manager"], note="Count the men of Santa Rosa too."
+        update=update, by=team["manager"], note="Count the men of Santa Rosa too."
     )
     assert (returned.status, returned.review_note) == (
         Status.RETURNED,
@@ -175,10 +175,10 @@ def test_return_needs_a_note_the_editor_then_sees(team):
 
 
 def test_returned_update_is_corrected_and_resubmitted(team):
-    update = services.return_update(update=submitted(team), reviewer=team["manager"], note="Fix")
+    update = services.return_update(update=submitted(team), by=team["manager"], note="Fix")
     corrected = services.edit_update(
         update=update,
-        user=team["editor"],
+        by=team["editor"],
         expected_version=update.version,
         figures=figures(value=Decimal(7)),
         submit=True,
@@ -188,27 +188,27 @@ def test_returned_update_is_corrected_and_resubmitted(team):
 
 
 def test_approved_update_cannot_be_edited_only_reopened(team):
-    approved = services.approve_update(update=submitted(team), reviewer=team["manager"])
+    approved = services.approve_update(update=submitted(team), by=team["manager"])
     with pytest.raises(ValidationError, match="reopen an approved one first"):
         services.edit_update(
             update=approved,
-            user=team["editor"],
+            by=team["editor"],
             expected_version=approved.version,
             figures=figures(value=Decimal(9)),
             today=TODAY,
         )
     with pytest.raises(PermissionDenied):
-        services.reopen_update(update=approved, user=team["editor"], reason="typo")
-    reopened = services.reopen_update(update=approved, user=team["manager"], reason="Typo in total")
+        services.reopen_update(update=approved, by=team["editor"], reason="typo")
+    reopened = services.reopen_update(update=approved, by=team["manager"], reason="Typo in total")
     assert reopened.status == Status.DRAFT
     assert reopened.reviewed_by is None
     assert "Typo in total" in reopened.review_note
 
 
 def test_reopening_needs_a_reason(team):
-    approved = services.approve_update(update=submitted(team), reviewer=team["manager"])
+    approved = services.approve_update(update=submitted(team), by=team["manager"])
     with pytest.raises(ValidationError, match="why"):
-        services.reopen_update(update=approved, user=team["manager"], reason="")
+        services.reopen_update(update=approved, by=team["manager"], reason="")
 
 
 @pytest.mark.parametrize(
@@ -227,13 +227,13 @@ def test_reopening_needs_a_reason(team):
 def test_transitions_from_the_wrong_status_are_refused(team, status, action):
     update = report(team, value=Decimal(5), submit=status != Status.DRAFT)
     if status == Status.APPROVED:
-        update = services.approve_update(update=update, reviewer=team["manager"])
+        update = services.approve_update(update=update, by=team["manager"])
     calls = {
-        "submit": lambda: services.submit_update(update=update, user=team["editor"]),
-        "approve": lambda: services.approve_update(update=update, reviewer=team["manager"]),
-        "return": lambda: services.return_update(update=update, reviewer=team["manager"], note="x"),
-        "reopen": lambda: services.reopen_update(update=update, user=team["manager"], reason="x"),
-        "delete": lambda: services.delete_update(update=update, user=team["editor"]),
+        "submit": lambda: services.submit_update(update=update, by=team["editor"]),
+        "approve": lambda: services.approve_update(update=update, by=team["manager"]),
+        "return": lambda: services.return_update(update=update, by=team["manager"], note="x"),
+        "reopen": lambda: services.reopen_update(update=update, by=team["manager"], reason="x"),
+        "delete": lambda: services.delete_update(update=update, by=team["editor"]),
     }
     with pytest.raises(ValidationError):
         calls[action]()
@@ -243,7 +243,7 @@ def test_transitions_from_the_wrong_status_are_refused(team, status, action):
 
 def test_draft_can_be_deleted(team):
     update = report(team, value=Decimal(5))
-    services.delete_update(update=update, user=team["editor"], expected_version=update.version)
+    services.delete_update(update=update, by=team["editor"], expected_version=update.version)
     assert not ProgressUpdate.objects.exists()
 
 
@@ -253,19 +253,19 @@ def test_draft_can_be_deleted(team):
 def test_locked_period_refuses_new_changed_and_reviewed_updates(team):
     draft = report(team, value=Decimal(5))
     pending = report(team, value=Decimal(6), submit=True)
-    services.lock_period(period=team["first_half"], user=team["manager"])
+    services.lock_period(period=team["first_half"], by=team["manager"])
     with pytest.raises(ValidationError, match="locked"):
         report(team, value=Decimal(7))
     with pytest.raises(ValidationError, match="locked"):
         services.edit_update(
             update=draft,
-            user=team["editor"],
+            by=team["editor"],
             expected_version=draft.version,
             figures=figures(value=Decimal(8)),
             today=TODAY,
         )
     with pytest.raises(ValidationError, match="locked"):
-        services.approve_update(update=pending, reviewer=team["manager"])
+        services.approve_update(update=pending, by=team["manager"])
     assert ProgressUpdate.objects.count() == 2
 
 
@@ -281,7 +281,7 @@ def test_moving_an_update_into_a_locked_period_is_refused(team):
     with pytest.raises(ValidationError, match="S2 2024 is locked"):
         services.edit_update(
             update=draft,
-            user=team["editor"],
+            by=team["editor"],
             expected_version=draft.version,
             figures=figures(value=Decimal(5), as_of=date(2024, 9, 1)),
             today=TODAY,
@@ -290,12 +290,12 @@ def test_moving_an_update_into_a_locked_period_is_refused(team):
 
 def test_only_managers_lock_and_only_admins_unlock(team):
     with pytest.raises(PermissionDenied):
-        services.lock_period(period=team["first_half"], user=team["editor"])
-    locked = services.lock_period(period=team["first_half"], user=team["manager"])
+        services.lock_period(period=team["first_half"], by=team["editor"])
+    locked = services.lock_period(period=team["first_half"], by=team["manager"])
     assert locked.locked_by == team["manager"]
     with pytest.raises(PermissionDenied):
-        services.unlock_period(period=locked, user=team["manager"])
-    assert not services.unlock_period(period=locked, user=team["admin"]).is_locked
+        services.unlock_period(period=locked, by=team["manager"])
+    assert not services.unlock_period(period=locked, by=team["admin"]).is_locked
 
 
 # Optimistic concurrency
@@ -306,7 +306,7 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(team):
     opened_at = draft.version
     services.edit_update(
         update=draft,
-        user=team["manager"],
+        by=team["manager"],
         expected_version=opened_at,
         figures=figures(value=Decimal(6)),
         today=TODAY,
@@ -314,7 +314,7 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(team):
     with pytest.raises(services.StaleUpdate) as stale:
         services.edit_update(
             update=draft,
-            user=team["editor"],
+            by=team["editor"],
             expected_version=opened_at,
             figures=figures(value=Decimal(99)),
             today=TODAY,
@@ -327,10 +327,10 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(team):
 def test_stale_approval_is_refused(team):
     update = submitted(team)
     seen = update.version
-    services.return_update(update=update, reviewer=team["manager"], note="Check")
-    services.submit_update(update=update, user=team["editor"])
+    services.return_update(update=update, by=team["manager"], note="Check")
+    services.submit_update(update=update, by=team["editor"])
     with pytest.raises(services.StaleUpdate):
-        services.approve_update(update=update, reviewer=team["manager"], expected_version=seen)
+        services.approve_update(update=update, by=team["manager"], expected_version=seen)
 
 
 # Audit history
@@ -340,7 +340,7 @@ def test_every_change_is_in_the_history_with_who_and_old_and_new_values(team):
     update = report(team, parts=parts(team, 50, 30))
     services.edit_update(
         update=update,
-        user=team["manager"],
+        by=team["manager"],
         expected_version=update.version,
         figures=figures(parts=parts(team, 55, 30)),
         submit=True,
@@ -361,8 +361,8 @@ def test_every_change_is_in_the_history_with_who_and_old_and_new_values(team):
 
 
 def test_reopening_is_recorded_with_its_reviewer(team):
-    approved = services.approve_update(update=submitted(team), reviewer=team["manager"])
-    services.reopen_update(update=approved, user=team["admin"], reason="Wrong date")
+    approved = services.approve_update(update=submitted(team), by=team["manager"])
+    services.reopen_update(update=approved, by=team["admin"], reason="Wrong date")
     latest = update_history(approved)[0]
     assert latest.who == str(team["admin"])
     assert ("status", "Approved", "Draft") in {(c.field, c.old, c.new) for c in latest.changes}
@@ -378,7 +378,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 def test_evidence_file_of_an_accepted_type_is_stored(team):
     update = services.create_update(
         indicator=team["indicator"],
-        author=team["editor"],
+        by=team["editor"],
         figures=figures(value=Decimal(5)),
         evidence_file=upload("attendance.pdf", b"%PDF-1.7 attendance list"),
         today=TODAY,
@@ -399,7 +399,7 @@ def test_refused_evidence_files_store_nothing(team, name, content, message):
     with pytest.raises(ValidationError, match=message):
         services.create_update(
             indicator=team["indicator"],
-            author=team["editor"],
+            by=team["editor"],
             figures=figures(value=Decimal(5)),
             evidence_file=upload(name, content),
             today=TODAY,
@@ -420,10 +420,10 @@ def test_evidence_files_are_deleted_with_their_update_or_when_replaced_or_remove
     paths = [stored(deleted), stored(replaced), stored(removed)]
     assert all(path.exists() for path in paths)
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_update(update=deleted, user=team["editor"])
+        services.delete_update(update=deleted, by=team["editor"])
         services.edit_update(
             update=replaced,
-            user=team["editor"],
+            by=team["editor"],
             expected_version=replaced.version,
             figures=figures(value=Decimal(5)),
             evidence_file=upload("d.pdf", b"%PDF-1.7 new list"),
@@ -431,7 +431,7 @@ def test_evidence_files_are_deleted_with_their_update_or_when_replaced_or_remove
         )
         services.edit_update(
             update=removed,
-            user=team["editor"],
+            by=team["editor"],
             expected_version=removed.version,
             figures=figures(value=Decimal(5)),
             remove_evidence_file=True,
@@ -445,7 +445,7 @@ def test_evidence_files_are_deleted_with_their_update_or_when_replaced_or_remove
 def test_a_file_is_kept_when_a_refused_change_rolls_back(team, django_capture_on_commit_callbacks):
     update = report_with_file(team, "a.pdf")
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
-        services.delete_update(update=update, user=team["viewer"])
+        services.delete_update(update=update, by=team["viewer"])
     assert stored(update).exists()
 
 
@@ -470,7 +470,7 @@ def test_recording_and_approving_lock_the_period_row(team):
     with CaptureQueriesContext(connection) as recording:
         update = report(team, value=Decimal(5), submit=True)
     with CaptureQueriesContext(connection) as approving:
-        services.approve_update(update=update, reviewer=team["manager"])
+        services.approve_update(update=update, by=team["manager"])
     for captured in (recording, approving):
         assert any(
             'FROM "indicators_period"' in query["sql"] and "FOR UPDATE" in query["sql"]

@@ -27,7 +27,7 @@ def pages(team):
     """A submitted update with evidence and an approved one, on the team's indicator."""
     pending = services.create_update(
         indicator=team["indicator"],
-        author=team["editor"],
+        by=team["editor"],
         figures=figures(value=Decimal(5)),
         evidence_file=SimpleUploadedFile("list.pdf", b"%PDF-1.7 list"),
         submit=True,
@@ -35,13 +35,13 @@ def pages(team):
     )
     approved = services.create_update(
         indicator=team["indicator"],
-        author=team["editor"],
+        by=team["editor"],
         figures=figures(value=Decimal(7)),
         evidence_file=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n...."),
         submit=True,
         today=TODAY,
     )
-    approved = services.approve_update(update=approved, reviewer=team["manager"])
+    approved = services.approve_update(update=approved, by=team["manager"])
     return {"pending": pending, "approved": approved}
 
 
@@ -174,7 +174,7 @@ def test_stale_form_is_refused_and_shows_what_changed(client, team):
     assert f'name="version" value="{draft.version}"' in opened.text
     services.edit_update(
         update=draft,
-        user=team["manager"],
+        by=team["manager"],
         expected_version=draft.version,
         figures=figures(value=Decimal(6)),
         today=TODAY,
@@ -194,7 +194,7 @@ def test_stale_form_is_refused_and_shows_what_changed(client, team):
 def test_stale_approval_button_is_refused_with_a_message(client, team, pages):
     update = pages["pending"]
     seen = update.version
-    services.return_update(update=update, reviewer=team["admin"], note="Check the count")
+    services.return_update(update=update, by=team["admin"], note="Check the count")
     client.force_login(team["manager"])
     url = reverse("indicators:transition", args=[update.pk, "approve"])
     response = client.post(url, {"version": seen}, follow=True)

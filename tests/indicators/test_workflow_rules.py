@@ -39,26 +39,26 @@ def consortium(team):
 
 def test_a_manager_who_saved_the_draft_cannot_approve_it_after_an_editor_submits(team):
     update = report(team, user=team["manager"], value=Decimal(5))
-    services.submit_update(update=update, user=team["editor"])
+    services.submit_update(update=update, by=team["editor"])
     with pytest.raises(PermissionDenied, match="figures you entered"):
-        services.approve_update(update=update, reviewer=team["manager"])
+        services.approve_update(update=update, by=team["manager"])
     assert ProgressUpdate.objects.get(pk=update.pk).status == Status.SUBMITTED
 
 
 def test_a_manager_who_changed_a_returned_update_cannot_approve_the_resubmission(team):
     update = report(team, value=Decimal(5), submit=True)
-    services.return_update(update=update, reviewer=team["manager"], note="Check the count")
+    services.return_update(update=update, by=team["manager"], note="Check the count")
     edit(update, team["manager"], value=Decimal(7))
-    services.submit_update(update=update, user=team["editor"])
+    services.submit_update(update=update, by=team["editor"])
     with pytest.raises(PermissionDenied, match="figures you entered"):
-        services.approve_update(update=update, reviewer=team["manager"])
+        services.approve_update(update=update, by=team["manager"])
     another = MembershipFactory(organisation=team["ngo"], role="manager").user
-    assert services.approve_update(update=update, reviewer=another).status == Status.APPROVED
+    assert services.approve_update(update=update, by=another).status == Status.APPROVED
 
 
 def test_changing_only_the_narrative_leaves_the_figures_with_their_author(team):
     update = report(team, value=Decimal(5), submit=True)
-    services.return_update(update=update, reviewer=team["manager"], note="Add a sentence")
+    services.return_update(update=update, by=team["manager"], note="Add a sentence")
     edit(update, team["manager"], value=Decimal(5), narrative="Workshops in March.")
     update.refresh_from_db()
     assert update.figures_changed_by == team["editor"]
@@ -68,7 +68,7 @@ def test_the_single_manager_of_an_organisation_approves_their_own(team):
     team["ngo"].single_manager = True
     team["ngo"].save()
     update = report(team, user=team["manager"], value=Decimal(5), submit=True)
-    assert services.approve_update(update=update, reviewer=team["manager"]).status == "approved"
+    assert services.approve_update(update=update, by=team["manager"]).status == "approved"
 
 
 # Other organisations on the same project
@@ -79,24 +79,22 @@ def test_another_organisation_cannot_edit_delete_submit_or_review_an_update(cons
     for act in (
         lambda: services.edit_update(
             update=draft,
-            user=consortium["other_editor"],
+            by=consortium["other_editor"],
             expected_version=draft.version,
             figures=figures(value=Decimal(9)),
             today=TODAY,
         ),
-        lambda: services.delete_update(update=draft, user=consortium["other_editor"]),
-        lambda: services.submit_update(update=draft, user=consortium["other_editor"]),
+        lambda: services.delete_update(update=draft, by=consortium["other_editor"]),
+        lambda: services.submit_update(update=draft, by=consortium["other_editor"]),
     ):
         with pytest.raises(PermissionDenied):
             act()
     draft.refresh_from_db()
     assert (draft.value, draft.status, draft.organisation) == (5, "draft", consortium["ngo"])
-    services.submit_update(update=draft, user=consortium["editor"])
+    services.submit_update(update=draft, by=consortium["editor"])
     for act in (
-        lambda: services.approve_update(update=draft, reviewer=consortium["other_manager"]),
-        lambda: services.return_update(
-            update=draft, reviewer=consortium["other_manager"], note="no"
-        ),
+        lambda: services.approve_update(update=draft, by=consortium["other_manager"]),
+        lambda: services.return_update(update=draft, by=consortium["other_manager"], note="no"),
     ):
         with pytest.raises(PermissionDenied):
             act()
@@ -110,7 +108,7 @@ def test_an_edit_never_moves_an_update_to_another_organisation(consortium):
     with pytest.raises(ValidationError, match="stays with the organisation"):
         services.edit_update(
             update=update,
-            user=consortium["editor"],
+            by=consortium["editor"],
             expected_version=update.version,
             figures=figures(value=Decimal(5)),
             organisation=other,
@@ -124,14 +122,14 @@ def test_the_lead_organisation_reviews_its_partners_but_does_not_edit_them(conso
     lead_manager, lead_editor = consortium["lead_manager"], consortium["lead_editor"]
     assert workflow.allowed_transitions(lead_manager, update) == {"approve", "return"}
     assert workflow.allowed_transitions(lead_editor, update) == set()
-    approved = services.approve_update(update=update, reviewer=lead_manager)
+    approved = services.approve_update(update=update, by=lead_manager)
     assert approved.reviewed_by == lead_manager
-    services.reopen_update(update=approved, user=lead_manager, reason="A typo")
+    services.reopen_update(update=approved, by=lead_manager, reason="A typo")
     approved.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.edit_update(
             update=approved,
-            user=lead_editor,
+            by=lead_editor,
             expected_version=approved.version,
             figures=figures(value=Decimal(6)),
             today=TODAY,
@@ -142,15 +140,15 @@ def test_a_partner_does_not_review_the_leads_updates(consortium):
     lead = consortium["lead_editor"].memberships.get().organisation
     update = services.create_update(
         indicator=consortium["indicator"],
-        author=consortium["lead_editor"],
+        by=consortium["lead_editor"],
         figures=figures(value=Decimal(3)),
         organisation=lead,
         submit=True,
         today=TODAY,
     )
     with pytest.raises(PermissionDenied):
-        services.approve_update(update=update, reviewer=consortium["manager"])
-    assert services.approve_update(update=update, reviewer=consortium["lead_manager"])
+        services.approve_update(update=update, by=consortium["manager"])
+    assert services.approve_update(update=update, by=consortium["lead_manager"])
 
 
 def test_a_viewer_of_the_organisation_cannot_report_for_it(team):
@@ -179,20 +177,20 @@ def test_what_is_offered_is_exactly_what_the_services_allow(consortium, who, sta
     if status in ("approved", "returned"):
         reviewer = MembershipFactory(organisation=consortium["ngo"], role="manager").user
         if status == "approved":
-            services.approve_update(update=update, reviewer=reviewer)
+            services.approve_update(update=update, by=reviewer)
         else:
-            services.return_update(update=update, reviewer=reviewer, note="Check")
+            services.return_update(update=update, by=reviewer, note="Check")
     user = consortium[who]
     offered = workflow.allowed_transitions(user, ProgressUpdate.objects.get(pk=update.pk))
     acts = {
-        "submit": lambda u: services.submit_update(update=u, user=user),
-        "approve": lambda u: services.approve_update(update=u, reviewer=user),
-        "return": lambda u: services.return_update(update=u, reviewer=user, note="x"),
-        "reopen": lambda u: services.reopen_update(update=u, user=user, reason="x"),
-        "delete": lambda u: services.delete_update(update=u, user=user),
+        "submit": lambda u: services.submit_update(update=u, by=user),
+        "approve": lambda u: services.approve_update(update=u, by=user),
+        "return": lambda u: services.return_update(update=u, by=user, note="x"),
+        "reopen": lambda u: services.reopen_update(update=u, by=user, reason="x"),
+        "delete": lambda u: services.delete_update(update=u, by=user),
         "edit": lambda u: services.edit_update(
             update=u,
-            user=user,
+            by=user,
             expected_version=u.version,
             figures=figures(value=Decimal(5)),
             today=TODAY,
@@ -216,7 +214,7 @@ def test_a_request_key_used_by_someone_else_is_refused_with_a_message(consortium
     key = uuid.uuid4()
     services.create_update(
         indicator=consortium["indicator"],
-        author=consortium["editor"],
+        by=consortium["editor"],
         figures=figures(value=Decimal(5)),
         request_key=key,
         today=TODAY,
@@ -224,7 +222,7 @@ def test_a_request_key_used_by_someone_else_is_refused_with_a_message(consortium
     with pytest.raises(ValidationError, match="already used"):
         services.create_update(
             indicator=consortium["indicator"],
-            author=consortium["other_editor"],
+            by=consortium["other_editor"],
             figures=figures(value=Decimal(6)),
             request_key=key,
             today=TODAY,

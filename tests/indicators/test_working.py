@@ -47,11 +47,11 @@ def test_an_update_a_later_one_replaces_is_shown_as_not_counted(
     with django_capture_on_commit_callbacks(execute=True):
         later = services.create_update(
             indicator=ce1,
-            author=User.objects.get(username="aspem-editor"),
+            by=User.objects.get(username="aspem-editor"),
             figures=services.Figures(as_of=earlier.as_of + timedelta(days=30), value=Decimal(40)),
             submit=True,
         )
-        services.approve_update(update=later, reviewer=User.objects.get(username="aspem-manager"))
+        services.approve_update(update=later, by=User.objects.get(username="aspem-manager"))
     client.force_login(User.objects.get(username="eu-viewer"))
     api = client.get(f"/api/v1/indicators/{ce1.pk}/working/").json()
     counted = {row["id"]: row["counted"] for row in api["updates"]}

@@ -181,9 +181,7 @@ def test_only_its_administrators_change_the_requirement(client, person):
 def test_api_tokens_are_not_asked_for_a_second_factor(person):
     ngo = OrganisationFactory(requires_two_factor=True)
     admin = MembershipFactory(organisation=ngo, role="admin").user
-    key = create_token(
-        organisation=ngo, name="sync", scope="read", can_approve=False, created_by=admin
-    )[1]
+    key = create_token(organisation=ngo, name="sync", scope="read", can_approve=False, by=admin)[1]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/projects/").status_code == 200

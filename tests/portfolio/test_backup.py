@@ -31,7 +31,7 @@ def portfolio(db, django_capture_on_commit_callbacks):
         call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     update = services.create_update(
         indicator=Indicator.objects.get(code="CE-5"),
-        author=User.objects.get(username="aspem-editor"),
+        by=User.objects.get(username="aspem-editor"),
         figures=services.Figures(as_of=date(2026, 6, 30), value=Decimal(12)),
         evidence_file=SimpleUploadedFile("attendance.pdf", EVIDENCE),
     )
@@ -64,7 +64,7 @@ def test_a_backup_and_restore_bring_back_rows_history_and_files(
     assert {"manifest.json", "data.jsonl", f"media/{evidence_name}"} <= set(names)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_update(update=portfolio, user=User.objects.get(username="aspem-editor"))
+        services.delete_update(update=portfolio, by=User.objects.get(username="aspem-editor"))
     ProjectFactory(title="Made after the backup")
     assert not default_storage.exists(evidence_name)
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.files import FORMULA_STARTS, csv_safe
 from indicators import services
 from indicators.models import Dimension, IndicatorDimension
 from indicators.services import snapshots
-from portfolio.files import FORMULA_STARTS, csv_safe
 from projects.models import Result
 from tests.factories import (
     CategoryFactory,
@@ -60,11 +60,11 @@ def hostile(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         update = services.create_update(
             indicator=indicator,
-            author=people["editor"],
+            by=people["editor"],
             figures=services.Figures(period=period, value=Decimal(7), narrative="=2+5"),
             submit=True,
         )
-        services.approve_update(update=update, reviewer=people["manager"])
+        services.approve_update(update=update, by=people["manager"])
     snapshots.recompute()
     return {"project": project, "funder_org": funder, **people}
 

@@ -36,13 +36,13 @@ def test_the_funder_reads_50_of_96_women_on_every_page_and_file(live_server, pag
     women = workers.indicator_dimensions.get().dimension.categories.get(slug="women")
     update = services.create_update(
         indicator=workers,
-        author=User.objects.get(username="aspem-editor"),
+        by=User.objects.get(username="aspem-editor"),
         figures=services.Figures(
             as_of=date(2025, 12, 31), value=Decimal(80), parts={women: Decimal(50)}
         ),
         submit=True,
     )
-    services.approve_update(update=update, reviewer=User.objects.get(username="aspem-manager"))
+    services.approve_update(update=update, by=User.objects.get(username="aspem-manager"))
     base = live_server.url
     eu = Organisation.objects.get(short_name="EU")
 

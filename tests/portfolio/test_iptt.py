@@ -74,11 +74,11 @@ def test_categories_sit_under_their_indicator_with_target_and_achieved_shares(
     with django_capture_on_commit_callbacks(execute=True):
         update = services.create_update(
             indicator=associates,
-            author=User.objects.get(username="aspem-editor"),
+            by=User.objects.get(username="aspem-editor"),
             figures=services.Figures(as_of=associates.project.start_date, parts=parts),
             submit=True,
         )
-        services.approve_update(update=update, reviewer=User.objects.get(username="aspem-manager"))
+        services.approve_update(update=update, by=User.objects.get(username="aspem-manager"))
     book = workbook(
         as_user(client, "eu-viewer").get(f"/projects/{associates.project_id}/report.xlsx")
     )
@@ -106,7 +106,7 @@ def test_funders_see_approved_figures_only(client, demo):
     associates = Indicator.objects.get(code="CE-5")
     services.create_update(
         indicator=associates,
-        author=User.objects.get(username="aspem-editor"),
+        by=User.objects.get(username="aspem-editor"),
         figures=services.Figures(
             as_of=associates.project.start_date,
             parts={c: Decimal(v) for c, v in zip(categories(associates), (5, 5), strict=True)},

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.sheets import number_format
 from indicators import services
 from indicators.models import Indicator, Period, ProgressUpdate
 from partners.models import User
 from portfolio.iptt import FIXED_SHEETS
-from portfolio.sheets import number_format
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +96,13 @@ def test_a_share_target_gets_its_share_of_each_periods_target_and_a_percentage_m
     with django_capture_on_commit_callbacks(execute=True):
         update = services.create_update(
             indicator=associates,
-            author=User.objects.get(username="aspem-editor"),
+            by=User.objects.get(username="aspem-editor"),
             figures=services.Figures(
                 as_of=period.start, parts={women: Decimal(18), men: Decimal(12)}
             ),
             submit=True,
         )
-        services.approve_update(update=update, reviewer=User.objects.get(username="aspem-manager"))
+        services.approve_update(update=update, by=User.objects.get(username="aspem-manager"))
     client.force_login(User.objects.get(username="eu-viewer"))
     response = client.get(reverse("projects:report-xlsx", args=[associates.project_id]))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

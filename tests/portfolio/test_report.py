@@ -31,7 +31,7 @@ def as_user(client, username):
 def report(indicator, narrative, *, approve, period=None):
     update = services.create_update(
         indicator=indicator,
-        author=User.objects.get(username="mam-editor"),
+        by=User.objects.get(username="mam-editor"),
         figures=services.Figures(
             as_of=period.end if period else indicator.project.start_date,
             value=Decimal(1),
@@ -40,7 +40,7 @@ def report(indicator, narrative, *, approve, period=None):
         submit=True,
     )
     if approve:
-        services.approve_update(update=update, reviewer=User.objects.get(username="mam-manager"))
+        services.approve_update(update=update, by=User.objects.get(username="mam-manager"))
     return update
 
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.services import create_token
+from core.translations import clean_translations
 from indicators.models import Category, Dimension, Indicator
 from indicators.services import define_indicator
 from partners.models import Organisation, User
-from portfolio.translations import clean_translations
 from projects.models import Project
 from tests.factories import register_for_iati
 
@@ -26,7 +26,7 @@ def api_client_for_demo(demo) -> APIClient:
         organisation=Organisation.objects.get(short_name="ASPEm"),
         name="translations",
         scope="read",
-        created_by=User.objects.get(username="admin"),
+        by=User.objects.get(username="admin"),
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -45,14 +45,14 @@ def approve_an_update():
     )
     update = indicator_services.create_update(
         indicator=associates,
-        author=User.objects.get(username="aspem-editor"),
+        by=User.objects.get(username="aspem-editor"),
         figures=indicator_services.Figures(
             as_of=associates.project.start_date, parts={women: Decimal(6), men: Decimal(4)}
         ),
         submit=True,
     )
     return indicator_services.approve_update(
-        update=update, reviewer=User.objects.get(username="aspem-manager")
+        update=update, by=User.objects.get(username="aspem-manager")
     )
 
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 scope=options["scope"],
                 can_approve=options["can_approve"],
-                created_by=creator,
+                by=creator,
             )
         except (PermissionDenied, ValidationError) as refused:
             raise CommandError("; ".join(getattr(refused, "messages", [str(refused)]))) from None

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         checked = import_progress(
             project=project,
-            author=editor,
+            by=editor,
             upload=io.BytesIO(data),
             name="b.csv",
             submit=True,
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         done = import_progress(
             project=project,
-            author=editor,
+            by=editor,
             upload=io.BytesIO(data),
             name="b.csv",
             submit=True,

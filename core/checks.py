@@ -1,4 +1,6 @@
-"""Checks of free text shared by every app's services."""
+"""Checks of free text, currencies and shares shared by every app's services."""
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -25,3 +27,14 @@ def currency_refusal(code: str) -> str:
         "%(code)s is not an ISO 4217 currency code: choose one from the list, such as PEN, "
         "USD or EUR."
     ) % {"code": code or "—"}
+
+
+def share_out_of_range() -> str:
+    """What is said of a share (a fraction of a group, 0 to 1) outside 0 % to 100 %."""
+    return _("A share must be between 0 % and 100 %.")
+
+
+def share_refusal(share: Decimal | None) -> str | None:
+    if share is not None and not Decimal(0) <= share <= 1:
+        return share_out_of_range()
+    return None
