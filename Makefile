@@ -44,6 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 test: lint $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portfolio.settings.test

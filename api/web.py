@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.forms import attach, check_anyway, given_or_blank
-from portfolio.http import signed_in
+from partners.http import signed_in
 
 from . import services
 from .models import ApiToken

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import SpreadsheetField
+from partners.http import signed_in
 from partners.models import User
-from portfolio.http import signed_in
 from projects.models import Project
 from projects.selectors import may_report, project_for_page
 

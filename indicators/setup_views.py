@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import attach, check_anyway, given_or_blank
+from core.http import safe_next
+from partners.http import signed_in
 from partners.models import User
 from partners.selectors import managed_organisations
-from portfolio.http import safe_next, signed_in
 from projects import services as project_services
 from projects.forms import CopyForm, ImportForm, ResultEditForm, ResultForm
 from projects.models import Result

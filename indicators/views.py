@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from portfolio.http import signed_in
+from partners.http import signed_in
 from projects.selectors import (
     may_lock,
     may_report,

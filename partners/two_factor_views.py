@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from core.forms import attach
-from portfolio.http import safe_next, signed_in
+from core.http import safe_next
 
 from . import two_factor
+from .http import signed_in
 
 
 class CodeForm(forms.Form):

@@ -20,11 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.forms import attach, check_anyway, given_or_blank
-from portfolio.http import signed_in
 
 from . import services
 from .emails import send_invitation
 from .forms import AcceptForm, InviteForm, OrganisationForm, ProfileForm, RoleForm
+from .http import signed_in
 from .models import Invitation, Membership
 from .selectors import (
     administered_organisation,

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from partners.http import signed_in
+
 from .exports import export_for, request_export
-from .http import signed_in
 from .models import Export
 from .tasks import schedule_export
 

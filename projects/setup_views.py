@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import attach, check_anyway, given_or_blank
+from core.http import safe_next
+from partners.http import signed_in
 from partners.selectors import managed_organisations
-from portfolio.http import safe_next, signed_in
 
 from . import services
 from .forms import FundingForm, GroupForm, NewProjectForm, PartnerForm, PlaceForm, ProjectForm

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.selectors import figures_for, indicators_of_projects
-from portfolio.http import signed_in
+from partners.http import signed_in
 from portfolio.iptt import write_iptt
 from portfolio.views import xlsx_response
 

@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.forms import attach
+from partners.http import signed_in
 from partners.models import Organisation
 from partners.selectors import administered_organisation
-from portfolio.http import signed_in
 
 from . import services
 from .models import EVENTS, Delivery, Webhook

@@ -3,14 +3,6 @@
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from partners.models import User
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The user of a view behind @login_required."""
-    assert isinstance(request.user, User)
-    return request.user
-
 
 def safe_next(request: HttpRequest) -> str:
     """Where to go back to after a form, if it is an address of this site; else empty."""
