@@ -45,6 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(BIN)/python -m devtools.import_circles
 
 test: lint $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portfolio.settings.test

@@ -1,6 +1,8 @@
 """Refusals from the services, in the API's terms: 400 with field messages for what was sent,
 409 when the update's state stands in the way (a stale version, its status, a locked period)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -38,7 +40,7 @@ def _codes_of(error: DjangoValidationError) -> list[str]:
     return [item.code or "invalid" for item in error.error_list]
 
 
-def handler(exc, context):
+def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleUpdate):
         response = Response(
             {

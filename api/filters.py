@@ -1,11 +1,12 @@
 """The allow-listed filters of each list. Invalid values answer 400, never a silent full list."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
@@ -30,7 +31,7 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", BIGGEST_ID)
         super().__init__(**kwargs)
@@ -62,7 +63,7 @@ class CountryFilter(django_filters.CharFilter):
 
     field_class = forms.RegexField
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("regex", r"^[A-Za-z]{2}$")
         kwargs.setdefault("label", "ISO 3166-1 alpha-2 code of a country")
         super().__init__(**kwargs)
@@ -72,7 +73,7 @@ class CountryFilter(django_filters.CharFilter):
 class SearchFilter(django_filters.CharFilter):
     """Free text without NUL characters, which no database column holds."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 
@@ -81,7 +82,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time; one without a zone is UTC, as the API writes them, never the
     portal's local time (a partner sending "04:30" meant 04:30 UTC)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         with timezone.override(UTC):
             return super().to_python(value)
 
@@ -91,7 +92,7 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class UpdatedSince(UtcIsoDateTimeFilter):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("field_name", "updated_at")
         kwargs.setdefault("lookup_expr", "gte")
         kwargs.setdefault(
@@ -99,7 +100,7 @@ class UpdatedSince(UtcIsoDateTimeFilter):
         )
         super().__init__(**kwargs)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         return super().filter(qs, in_utc(value) if value is not None else None)
 
 
@@ -132,7 +133,7 @@ class ProjectFilter(StrictFilterSet):
         model = Project
         fields = ["status", "country", "funder", "partner", "search", "updated_since"]
 
-    def in_country(self, queryset, name, value):
+    def in_country(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         code = value.upper()
         # A project's places hang under their country, at most four levels deep.
         return queryset.filter(
@@ -142,11 +143,11 @@ class ProjectFilter(StrictFilterSet):
             | Q(locations__parent__parent__parent__code=code)
         ).distinct()
 
-    def changed_since(self, queryset, name, value):
+    def changed_since(self, queryset: QuerySet[Any], name: str, value: datetime) -> QuerySet[Any]:
         value = in_utc(value)
         return queryset.filter(Q(updated_at__gte=value) | Q(snapshot__computed_at__gte=value))
 
-    def matching(self, queryset, name, value):
+    def matching(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(
             Q(title__icontains=value) | Q(code__icontains=value) | Q(summary__icontains=value)
         )
@@ -170,12 +171,12 @@ class IndicatorFilter(StrictFilterSet):
         model = Indicator
         fields = ["project", "result", "measure", "status", "beneficiary_group", "updated_since"]
 
-    def with_status(self, queryset, name, value):
+    def with_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == "not_started":
             return queryset.filter(Q(snapshot__status=value) | Q(snapshot__isnull=True))
         return queryset.filter(snapshot__status=value)
 
-    def changed_since(self, queryset, name, value):
+    def changed_since(self, queryset: QuerySet[Any], name: str, value: datetime) -> QuerySet[Any]:
         value = in_utc(value)
         return queryset.filter(Q(updated_at__gte=value) | Q(snapshot__computed_at__gte=value))
 
@@ -195,7 +196,7 @@ class StrictOrderingFilter(OrderingFilter):
     """`?ordering=` takes the view's listed fields, each optionally with a leading minus, comma
     separated; anything else is a 400, and the schema lists what is accepted."""
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(self, request: Any, queryset: QuerySet[Any], view: Any) -> Any:
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
             return self.get_default_ordering(view)
@@ -214,7 +215,7 @@ class StrictOrderingFilter(OrderingFilter):
         # Ties broken by id, so that pages never overlap.
         return fields if "id" in {f.lstrip("-") for f in fields} else [*fields, "id"]
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         choices = [f"{sign}{field}" for field in view.ordering_fields for sign in ("", "-")]
         return [
             {

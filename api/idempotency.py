@@ -10,6 +10,7 @@ server errors) are not kept, so the retry runs. Without the header, nothing chan
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import RequestDataTooBig
@@ -66,7 +67,7 @@ def _replay(earlier: IdempotentRequest) -> HttpResponse:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -1,15 +1,17 @@
 import base64
 import binascii
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 
-def _positive_whole_number(request, name: str) -> int | None:
+def _positive_whole_number(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
@@ -26,15 +28,17 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int:
         size = _positive_whole_number(request, self.page_size_query_param)
         return self.page_size if size is None else min(size, self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
         _positive_whole_number(request, self.page_query_param)
         return super().paginate_queryset(queryset, request, view)
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
             {
                 "name": self.page_query_param,
@@ -63,7 +67,9 @@ class SyncPagination(Pagination):
     cursor_query_param = "cursor"
     ordering = ("updated_at", "id")
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
         self.walking = self.cursor_query_param in request.query_params
         if not self.walking:
             return super().paginate_queryset(queryset, request, view)
@@ -97,11 +103,11 @@ class SyncPagination(Pagination):
                 {self.cursor_query_param: [_("This cursor was not given out by the API.")]}
             ) from None
 
-    def _cursor(self, row) -> str:
+    def _cursor(self, row: Any) -> str:
         text = f"{row.updated_at.isoformat()}|{row.pk}"
         return base64.urlsafe_b64encode(text.encode()).decode("ascii")
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         if not self.walking:
             return super().get_paginated_response(data)
         following = None
@@ -113,7 +119,7 @@ class SyncPagination(Pagination):
             )
         return Response({"count": None, "next": following, "previous": None, "results": data})
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count"] = {
             "type": "integer",
@@ -122,7 +128,7 @@ class SyncPagination(Pagination):
         }
         return response
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
             *super().get_schema_operation_parameters(view),
             {

@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:ngo-portfolio:problem:"
@@ -144,7 +145,7 @@ class ProblemAwareNegotiation(DefaultContentNegotiation):
     """A client that accepts problem details for its errors gets JSON for its answers, rather
     than 406."""
 
-    def get_accept_list(self, request):
+    def get_accept_list(self, request: Request) -> list[str]:
         accepted = super().get_accept_list(request)
         if any(item.split(";")[0].strip() == PROBLEM_JSON for item in accepted):
             accepted = [*accepted, "application/json"]

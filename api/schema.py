@@ -1,6 +1,7 @@
 """How the OpenAPI schema describes the token authentication."""
 
 import re
+from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -11,7 +12,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {
             "type": "apiKey",
             "in": "header",
@@ -207,7 +208,9 @@ def _declare_files(responses: dict) -> None:
             contents["text/xml"] = {"schema": {"type": "string"}}
 
 
-def document_errors(result, generator, request, public):
+def document_errors(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     """Every status each operation can answer, with its body, and request bodies that refuse
     fields they do not know."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})

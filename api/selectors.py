@@ -7,13 +7,9 @@ from django.db.models import Prefetch, QuerySet
 from indicators.models import Indicator, ProgressUpdate
 from indicators.selectors import update_values, visible_updates
 from partners.models import Organisation, User
-from partners.selectors import (
-    administered_organisation,
-    administered_organisations,
-    visible_organisations,
-)
+from partners.selectors import administered_organisation, administered_organisations
 from projects.models import Funding, Partnership, Project
-from projects.selectors import visible_projects
+from projects.selectors import visible_organisations, visible_projects
 
 from .models import ApiToken
 

@@ -1,6 +1,6 @@
 """The JSON of API v1. Field names follow API.md: extend, never rename."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,7 +37,7 @@ serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = Utc
 BIGGEST_ID = 2**63 - 1
 
 
-def number(value) -> Decimal | None:
+def number(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
@@ -252,26 +252,26 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(serializers.DateField())
-    def get_target_date(self, indicator: Indicator):
+    def get_target_date(self, indicator: Indicator) -> date | None:
         return indicator.target_date or indicator.project.end_date
 
     @extend_schema_field(serializers.DecimalField(**QUANTITY, allow_null=True))
-    def get_achieved_value(self, indicator: Indicator):
+    def get_achieved_value(self, indicator: Indicator) -> Decimal | None:
         snapshot = snapshot_of(indicator)
         return snapshot.achieved if snapshot else None
 
     @extend_schema_field(serializers.DecimalField(**QUANTITY, allow_null=True))
-    def get_achieved_numerator(self, indicator: Indicator):
+    def get_achieved_numerator(self, indicator: Indicator) -> Decimal | None:
         snapshot = snapshot_of(indicator)
         return snapshot.numerator if snapshot else None
 
     @extend_schema_field(serializers.DecimalField(**QUANTITY, allow_null=True))
-    def get_achieved_denominator(self, indicator: Indicator):
+    def get_achieved_denominator(self, indicator: Indicator) -> Decimal | None:
         snapshot = snapshot_of(indicator)
         return snapshot.denominator if snapshot else None
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
-    def get_percent_of_target(self, indicator: Indicator):
+    def get_percent_of_target(self, indicator: Indicator) -> Decimal | None:
         snapshot = snapshot_of(indicator)
         return snapshot.percent_of_target if snapshot else None
 
@@ -281,7 +281,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return snapshot.status if snapshot else "not_started"
 
     @extend_schema_field(UtcDateTimeField(allow_null=True))
-    def get_computed_at(self, indicator: Indicator):
+    def get_computed_at(self, indicator: Indicator) -> datetime | None:
         snapshot = snapshot_of(indicator)
         return snapshot.computed_at if snapshot else None
 
@@ -327,7 +327,7 @@ class CountedUpdateSerializer(serializers.Serializer):
     )
 
     @extend_schema_field(serializers.URLField())
-    def get_url(self, row) -> str:
+    def get_url(self, row: Any) -> str:
         path = reverse("update-detail", args=[row.update.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
@@ -391,7 +391,7 @@ class Quantity(serializers.DecimalField):
     """A count or amount: from 0 to what the database holds, rounded to 4 decimal places
     (the schema says so; more decimals are rounded, never refused)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal(0))
         kwargs.setdefault("max_value", LARGEST_QUANTITY)
         super().__init__(**QUANTITY, rounding=ROUND_HALF_UP, **kwargs)
@@ -408,7 +408,7 @@ class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know (a misspelt field would otherwise be dropped silently);
     the schema says so with additionalProperties: false."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:

@@ -3,8 +3,10 @@ headers that tell a client where it stands (IETF draft "RateLimit header fields 
 
 from collections.abc import Callable
 from math import ceil
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
 POLICY = "default"
@@ -15,7 +17,7 @@ class TokenRateThrottle(UserRateThrottle):
     """DRF's per-user throttle (each token acts as its own user), remembering what is left of
     the quota for the headers."""
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: Any) -> bool:
         allowed = super().allow_request(request, view)
         if self.rate is None:
             return allowed

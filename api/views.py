@@ -24,10 +24,14 @@ from indicators.selectors import authority_of
 from indicators.services import workflow
 from indicators.working import working_of
 from partners.models import Organisation, User
-from partners.selectors import visible_organisations
 from projects import services as project_services
 from projects.models import Partnership, Project
-from projects.selectors import may_report, reporting_organisation, visible_projects
+from projects.selectors import (
+    may_report,
+    reporting_organisation,
+    visible_organisations,
+    visible_projects,
+)
 
 from . import filters, hxl, selectors, serializers
 from .iati import activities_as_iati, organisation_as_iati, project_as_iati
@@ -85,7 +89,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "name", "short_name", "updated_at"]
     ordering = ["id"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.listed_organisations(self.request.user)
 
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
@@ -134,7 +138,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
             organisation_as_iati(organisation), content_type=xml_media_type(request)
         )
 
-    def perform_content_negotiation(self, request, force=False):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(
             request, force=force or self.action in ("iati", "iati_organisation")
         )
@@ -158,7 +162,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "code", "title", "planned_start", "planned_end", "updated_at"]
     ordering = ["id"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.listed_projects(self.request.user)
 
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
@@ -185,7 +189,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             )
         return HttpResponse(project_as_iati(project), content_type=xml_media_type(request))
 
-    def perform_content_negotiation(self, request, force=False):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(request, force=force or self.action == "iati")
 
 
@@ -196,12 +200,12 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "code", "project", "updated_at"]
     ordering = ["id"]
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> Any:
         if self.action == "retrieve":
             return serializers.IndicatorDetailSerializer
         return serializers.IndicatorSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.listed_indicators(self.request.user)
 
     @extend_schema(
@@ -325,7 +329,7 @@ class UpdateViewSet(
     ordering = ["id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.listed_updates(self.request.user, many=self.action == "list")
 
     @extend_schema(

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.forms import attach, check_anyway, given_or_blank
+from core.forms import save_with
 from partners.http import signed_in
 
 from . import services
@@ -54,16 +53,9 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
             by=signed_in(request),
         )
 
-    if request.method == "POST" and not form.is_valid():
-        given = given_or_blank(form)
-        check_anyway(form, lambda: create(given), writes=True)
-    elif request.method == "POST":
-        try:
-            _token, new_key = create(form.cleaned_data)
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            form = TokenForm()
+    if request.method == "POST" and (created := save_with(form, create)) is not None:
+        _token, new_key = created
+        form = TokenForm()
     return render(
         request,
         "api/tokens.html",

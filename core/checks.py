@@ -38,3 +38,9 @@ def share_refusal(share: Decimal | None) -> str | None:
     if share is not None and not Decimal(0) <= share <= 1:
         return share_out_of_range()
     return None
+
+
+def share_problems(**shares: Decimal | None) -> dict[str, str]:
+    """The refusal of each share that is not a fraction of one, by its field's name."""
+    refusals = {name: share_refusal(share) for name, share in shares.items()}
+    return {name: refusal for name, refusal in refusals.items() if refusal is not None}

@@ -3,7 +3,7 @@ the fields of texts in other languages."""
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -17,6 +17,8 @@ from .currencies import currency_choices, is_currency
 from .numbers import as_written
 from .translations import Translated
 from .workbooks import MAX_UPLOAD_BYTES, too_large
+
+T = TypeVar("T")
 
 
 def attach(form: forms.Form, error: ValidationError) -> None:
@@ -65,6 +67,20 @@ def check_anyway(form: forms.Form, check: Callable[[], object], *, writes: bool 
         pass
     except ValidationError as error:
         attach(form, error)
+
+
+def save_with(form: forms.Form, save: Callable[[dict[str, Any]], T]) -> T | None:
+    """Save a posted form through its service: what the service returned, or None with every
+    problem on the form. Where the form's own checks fail, the service still checks what did
+    parse (in a transaction that is undone), so that a person corrects everything in one round."""
+    if not form.is_valid():
+        check_anyway(form, lambda: save(given_or_blank(form)), writes=True)
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        attach(form, error)
+        return None
 
 
 class WrittenDecimalField(forms.DecimalField):

@@ -1,5 +1,9 @@
 """Small things every app's views need from a request."""
 
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -12,3 +16,15 @@ def safe_next(request: HttpRequest) -> str:
     ):
         return target
     return ""
+
+
+def act(request: HttpRequest, action: Callable[[], object], done: str | Callable[[], str]) -> bool:
+    """Run a one-button action through its service and say how it went on the next page: `done`
+    (worded after the action, when it is a function), or the service's refusal."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, done() if callable(done) else done)
+    return True

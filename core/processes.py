@@ -40,7 +40,7 @@ class CeleryProcess:
 
     def start(self) -> "CeleryProcess":
         self.log.write_text("")
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 (this interpreter, our own arguments)
             [sys.executable, "-m", "celery", "-A", "portfolio", *self.args],
             cwd=Path(settings.BASE_DIR),
             env=self.env,

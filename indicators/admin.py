@@ -3,7 +3,10 @@ them: definitions, figures and the workflow change only through the services, wh
 may act, keep the history and mark dashboards stale."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from core.admin import ReadOnly
+from projects.admin import ProjectAdmin
+from projects.models import Project
 
 from .models import (
     Category,
@@ -42,19 +45,6 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     list_select_related = ["dimension"]
     exclude = ["translations"]
-
-
-class ReadOnly:
-    """Shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class IndicatorDimensionInline(ReadOnly, admin.TabularInline):
@@ -109,3 +99,31 @@ class ProgressUpdateAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["indicator__code", "indicator__name", "narrative"]
     list_select_related = ["indicator", "organisation"]
     inlines = [UpdateValueInline]
+
+
+class IndicatorInline(ReadOnly, admin.TabularInline):
+    """Listed with a link; indicators change only through the services."""
+
+    model = Indicator
+    extra = 0
+    fields = [
+        "code",
+        "name",
+        "measure",
+        "unit",
+        "aggregation",
+        "target_kind",
+        "target_value",
+        "result",
+    ]
+    show_change_link = True
+
+
+# The project's page in the admin lists its indicators too; projects knows nothing of
+# indicators, so the indicators app adds them to the page projects registered.
+class ProjectWithIndicatorsAdmin(ProjectAdmin):
+    inlines = [*ProjectAdmin.inlines, IndicatorInline]
+
+
+admin.site.unregister(Project)
+admin.site.register(Project, ProjectWithIndicatorsAdmin)

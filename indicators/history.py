@@ -1,5 +1,6 @@
 """The audit trail of updates and indicators, read from django-simple-history's tables."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from core.numbers import formatted, percent
+from partners.models import User
 
 from .models import CategoryTarget, Indicator, ProgressUpdate, UpdateValue
 
@@ -155,8 +157,6 @@ def _values_of(row: Any) -> list[Change]:
 
 
 def _user_names(records: list[Any]) -> dict[int, str]:
-    from partners.models import User
-
     ids = {record.history_user_id for record in records if record.history_user_id}
     return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)}
 
@@ -172,7 +172,9 @@ def _author(row: Any, names: dict[int, str]) -> str:
     return who
 
 
-def _entries(records: list[Any], subject_of, names: dict[int, str]) -> list[AuditEntry]:
+def _entries(
+    records: list[Any], subject_of: Callable[[Any], str], names: dict[int, str]
+) -> list[AuditEntry]:
     """Turn history rows (any model, any order) into entries with field-by-field changes."""
     by_object: dict[Any, list[Any]] = {}
     for record in records:
@@ -227,7 +229,12 @@ def newest_first(*histories: list[AuditEntry]) -> list[AuditEntry]:
     return sorted((e for history in histories for e in history), key=lambda e: e.when, reverse=True)
 
 
-def _with_parts(own: list[Any], parts: list[Any], own_subject, part_subject) -> list[AuditEntry]:
+def _with_parts(
+    own: list[Any],
+    parts: list[Any],
+    own_subject: Callable[[Any], str],
+    part_subject: Callable[[Any], str],
+) -> list[AuditEntry]:
     """History rows of an object and of its parts (values or targets per category)."""
     names = _user_names(own + parts)
     return newest_first(_entries(own, own_subject, names), _entries(parts, part_subject, names))

@@ -121,7 +121,7 @@ def _commit(request: HttpRequest, project: Project, token: str) -> HttpResponse:
         request,
         _("%(count)s updates recorded.") % {"count": f"{outcome.created:,}"},
     )
-    return redirect("projects:detail", pk=project.pk)
+    return redirect("project", pk=project.pk)
 
 
 @login_required

@@ -24,7 +24,8 @@ from partners.models import Organisation
 from projects.models import Project
 
 from .models import Category, Indicator, IndicatorDimension, Period
-from .services import Figures, NewUpdate
+from .services.figures import Figures
+from .services.updates import NewUpdate
 
 FIXED = [
     "Indicator code",
@@ -223,7 +224,7 @@ def _day(value: Any) -> date:
     text = _text(value)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date, no time)
         except ValueError:
             continue
     raise ValueError(text)

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import attach, check_anyway, given_or_blank
-from core.http import safe_next
+from core.forms import attach, check_anyway, given_or_blank, save_with
+from core.http import act, safe_next
 from partners.http import signed_in
 from partners.models import User
 from partners.selectors import managed_organisations
@@ -81,21 +81,13 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
             translations=result_form.translations(),
         )
 
-    if action == "result" and not result_form.is_valid():
-        given = given_or_blank(result_form)
-        check_anyway(result_form, lambda: add_result(given), writes=True)
-    elif action == "result":
-        try:
-            result = add_result(result_form.cleaned_data)
-        except ValidationError as error:
-            attach(result_form, error)
-        else:
-            messages.success(
-                request,
-                _("%(level)s %(number)s is added.")
-                % {"level": result.get_level_display(), "number": result.number},
-            )
-            return redirect("indicators:framework", pk=project.pk)
+    if action == "result" and (result := save_with(result_form, add_result)) is not None:
+        messages.success(
+            request,
+            _("%(level)s %(number)s is added.")
+            % {"level": result.get_level_display(), "number": result.number},
+        )
+        return redirect("indicators:framework", pk=project.pk)
     if action == "copy" and copy_form.is_valid():
         try:
             copied = services.copy_framework(
@@ -171,21 +163,13 @@ def edit_result(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
             translations=form.translations(),
         )
 
-    if request.method == "POST" and not form.is_valid():
-        given = given_or_blank(form)
-        check_anyway(form, lambda: save(given), writes=True)
-    elif request.method == "POST":
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(level)s %(number)s is saved.")
-                % {"level": result.get_level_display(), "number": result.number},
-            )
-            return redirect("indicators:framework", pk=pk)
+    if request.method == "POST" and save_with(form, save) is not None:
+        messages.success(
+            request,
+            _("%(level)s %(number)s is saved.")
+            % {"level": result.get_level_display(), "number": result.number},
+        )
+        return redirect("indicators:framework", pk=pk)
     return render(
         request,
         "indicators/result_form.html",
@@ -507,10 +491,9 @@ def remove_period(request: HttpRequest, pk: int) -> HttpResponse:
         Period.objects.select_related("project"), pk=pk, project__in=visible_projects(user)
     )
     project_for_setup(user, period.project_id)
-    try:
-        services.remove_period(period=period, by=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The period %(name)s is removed.") % {"name": period.name})
+    act(
+        request,
+        lambda: services.remove_period(period=period, by=user),
+        _("The period %(name)s is removed.") % {"name": period.name},
+    )
     return redirect("indicators:periods", project_pk=period.project_id)

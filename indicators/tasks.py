@@ -15,6 +15,7 @@ seconds of its worker's return.
 import logging
 import math
 import threading
+from typing import Any
 
 from celery import chord, shared_task
 from celery.signals import worker_ready
@@ -22,8 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 
-from webhooks import services as webhook_services
-
+from . import events
 from .services import reminders, snapshots
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def recompute_indicator(indicator_id: int) -> None:
     # Cleared first: an approval committing from now on schedules its own job.
     cache_delete_quietly(pending_key(indicator_id))
     project_ids = snapshots.recompute_for_indicator(indicator_id)
-    webhook_services.snapshots_computed(project_ids=project_ids)
+    events.snapshots_computed.send(recompute_indicator, project_ids=project_ids)
 
 
 def schedule_batch(indicator_ids: list[int]) -> None:
@@ -125,7 +125,7 @@ def recompute_portfolio_snapshots() -> int:
 
 
 @worker_ready.connect
-def repair_on_start(**_kwargs) -> None:
+def repair_on_start(**_kwargs: Any) -> None:
     """A worker that starts (again) repairs what a lost job left stale, at once and again once
     any "pending" key of a lost job has expired (an approval it held back is stale too)."""
     repair_stale_snapshots.delay()

@@ -97,7 +97,9 @@ def indicator_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_kwargs(request: HttpRequest, indicator: Indicator, update: ProgressUpdate | None):
+def _form_kwargs(
+    request: HttpRequest, indicator: Indicator, update: ProgressUpdate | None
+) -> dict[str, Any]:
     today = timezone.localdate()
     organisations = (
         [update.organisation]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from indicators.admin import ReadOnly
+from core.admin import ReadOnly
 
 from .models import Invitation, Membership, Organisation, User
 

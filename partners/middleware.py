@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from . import two_factor
@@ -40,8 +40,6 @@ class TwoFactorMiddleware:
     def _open(self, request: HttpRequest, step: str) -> bool:
         match = request.resolver_match
         if match is None:
-            from django.urls import Resolver404, resolve
-
             try:
                 match = resolve(request.path_info)
             except Resolver404:

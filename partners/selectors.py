@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -91,25 +91,6 @@ def ancestors(
             current = parents.get(current)
         result[organisation_id] = found
     return result
-
-
-def visible_organisations(user: User | AnonymousUser) -> "QuerySet[Organisation]":
-    """Organisations a user may look up: their own (and those above them), and every partner or
-    funder of a project they may see."""
-    from projects.selectors import visible_projects
-
-    if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    own = set(acting_organisations(user))
-    above = ancestors(own)
-    projects = visible_projects(user)
-    return Organisation.objects.filter(
-        Q(pk__in=own.union(*above.values()) if above else own)
-        | Q(partnerships__project__in=projects)
-        | Q(fundings__project__in=projects)
-    ).distinct()
 
 
 def administered_organisations(user: User) -> "QuerySet[Organisation]":

@@ -75,7 +75,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "required": two_factor.must_set_up(user),
             "setup": setup,
             # Markup drawn by segno from the key's address: paths only, no text of anyone's.
-            "qr": mark_safe(segno.make(setup.url).svg_inline(scale=4)) if setup else "",
+            "qr": mark_safe(segno.make(setup.url).svg_inline(scale=4)) if setup else "",  # noqa: S308
             "confirm": confirm,
             "off": off,
             "codes": codes,

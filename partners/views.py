@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.forms import attach, check_anyway, given_or_blank
+from core.forms import attach, check_anyway, given_or_blank, save_with
+from core.http import act
 
 from . import services
 from .emails import send_invitation
 from .forms import AcceptForm, InviteForm, OrganisationForm, ProfileForm, RoleForm
 from .http import signed_in
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Organisation, User
 from .selectors import (
     administered_organisation,
     administered_organisations,
@@ -66,21 +67,17 @@ def profile(request: HttpRequest) -> HttpResponse:
             "receives_reminders": user.receives_reminders,
         },
     )
-    if request.method == "POST" and not form.is_valid():
-        given = given_or_blank(form)
-        check_anyway(form, lambda: services.update_profile(user=user, **given), writes=True)
-    elif request.method == "POST":
-        try:
-            services.update_profile(user=user, **form.cleaned_data)
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            if user.preferred_language:
-                translation.activate(user.preferred_language)
-            messages.success(request, _("Your profile is saved."))
-            response = redirect("profile")
-            _speak(response, user.preferred_language)
-            return response
+
+    def save(data: dict[str, Any]) -> User:
+        return services.update_profile(user=user, **data)
+
+    if request.method == "POST" and save_with(form, save) is not None:
+        if user.preferred_language:
+            translation.activate(user.preferred_language)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("profile")
+        _speak(response, user.preferred_language)
+        return response
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     return render(request, "partners/profile.html", {"form": form, "memberships": memberships})
 
@@ -121,42 +118,27 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     invite = InviteForm(request.POST if action == "invite" else None)
-    if action == "details" and not details.is_valid():
-        given = given_or_blank(details)
-        check_anyway(
+    if action == "details" and (
+        save_with(
             details,
-            lambda: services.update_organisation(organisation=organisation, by=user, **given),
-            writes=True,
+            lambda data: services.update_organisation(organisation=organisation, by=user, **data),
         )
-    elif action == "details":
-        try:
-            services.update_organisation(organisation=organisation, by=user, **details.cleaned_data)
-        except ValidationError as error:
-            attach(details, error)
-        else:
-            messages.success(request, _("The organisation's details are saved."))
-            return redirect("organisation", pk=organisation.pk)
-    if action == "invite" and not invite.is_valid():
-        asked = given_or_blank(invite)
-        check_anyway(
-            invite,
-            lambda: services.invite(organisation=organisation, by=user, **asked),
-            writes=True,
+        is not None
+    ):
+        messages.success(request, _("The organisation's details are saved."))
+        return redirect("organisation", pk=organisation.pk)
+    if action == "invite" and (
+        sent := save_with(
+            invite, lambda data: services.invite(organisation=organisation, by=user, **data)
         )
-    elif action == "invite":
-        try:
-            invitation, key = services.invite(
-                organisation=organisation, by=user, **invite.cleaned_data
-            )
-        except ValidationError as error:
-            attach(invite, error)
-        else:
-            _send_invitation(request, invitation, key)
-            messages.success(
-                request,
-                _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
-            )
-            return redirect("organisation", pk=organisation.pk)
+    ):
+        invitation, key = sent
+        _send_invitation(request, invitation, key)
+        messages.success(
+            request,
+            _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+        )
+        return redirect("organisation", pk=organisation.pk)
     organisation.refresh_from_db()
     people = list(people_of(organisation))
     return render(
@@ -176,51 +158,49 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def _membership(
+    request: HttpRequest, pk: int, membership_pk: int
+) -> tuple[Organisation, Membership]:
+    """A membership of an organisation the user administers; 404 for anyone else's."""
     organisation = administered_organisation(signed_in(request), pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organisation"),
         pk=membership_pk,
         organisation=organisation,
     )
+    return organisation, membership
+
+
+@login_required
+@require_POST
+def change_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation, membership = _membership(request, pk, membership_pk)
     form = RoleForm(request.POST, prefix=str(membership.pk))
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles offered."))
         return redirect("organisation", pk=organisation.pk)
-    try:
-        services.change_role(
+    act(
+        request,
+        lambda: services.change_role(
             membership=membership, by=signed_in(request), role=form.cleaned_data["role"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda: (
             _("%(person)s is now %(role)s.")
-            % {"person": membership.user, "role": membership.get_role_display().lower()},
-        )
+            % {"person": membership.user, "role": membership.get_role_display().lower()}
+        ),
+    )
     return redirect("organisation", pk=organisation.pk)
 
 
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = administered_organisation(signed_in(request), pk)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "organisation"),
-        pk=membership_pk,
-        organisation=organisation,
+    organisation, membership = _membership(request, pk, membership_pk)
+    act(
+        request,
+        lambda: services.remove_member(membership=membership, by=signed_in(request)),
+        _("%(person)s no longer has access.") % {"person": membership.user},
     )
-    try:
-        services.remove_member(membership=membership, by=signed_in(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("%(person)s no longer has access.") % {"person": membership.user}
-        )
     return redirect("organisation", pk=organisation.pk)
 
 
@@ -229,14 +209,11 @@ def remove_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 def withdraw_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     organisation = administered_organisation(signed_in(request), pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
-    try:
-        services.withdraw_invitation(invitation=invitation, by=signed_in(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
-        )
+    act(
+        request,
+        lambda: services.withdraw_invitation(invitation=invitation, by=signed_in(request)),
+        _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
+    )
     return redirect("organisation", pk=organisation.pk)
 
 

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from indicators.admin import ReadOnly
-from indicators.models import Indicator
+from core.admin import ReadOnly
 
 from .models import BeneficiaryGroup, Confirmation, Funding, Location, Partnership, Project, Result
 
@@ -45,24 +44,6 @@ class ResultInline(ReadOnly, admin.TabularInline):
     fields = ["number", "level", "title", "parent", "order"]
 
 
-class IndicatorInline(ReadOnly, admin.TabularInline):
-    """Listed with a link; indicators change only through the services."""
-
-    model = Indicator
-    extra = 0
-    fields = [
-        "code",
-        "name",
-        "measure",
-        "unit",
-        "aggregation",
-        "target_kind",
-        "target_value",
-        "result",
-    ]
-    show_change_link = True
-
-
 @admin.register(Project)
 class ProjectAdmin(ReadOnly, admin.ModelAdmin):
     """Shown only: projects are set up, archived and restored in the portal's own pages, whose
@@ -78,7 +59,6 @@ class ProjectAdmin(ReadOnly, admin.ModelAdmin):
         ConfirmationInline,
         BeneficiaryGroupInline,
         ResultInline,
-        IndicatorInline,
     ]
 
 

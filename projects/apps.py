@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ class ProjectsConfig(AppConfig):
 
         from .selectors import site_links
 
-        def remember_site_links(sender, request, user, **kwargs) -> None:
+        def remember_site_links(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
             # Kept in the session, so that no page pays a query for its header.
             if request is not None and hasattr(request, "session"):
                 request.session["site_links"] = site_links(user)

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -191,11 +192,11 @@ class Project(Translated):
         return self.translated("title")
 
     @property
-    def start_date(self):
+    def start_date(self) -> date:
         return self.actual_start or self.planned_start
 
     @property
-    def end_date(self):
+    def end_date(self) -> date:
         return self.actual_end or self.planned_end
 
     @property

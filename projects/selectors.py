@@ -402,3 +402,20 @@ def reporting_organisation(project: Project) -> Organisation | None:
     ).select_related("organisation")
     ordered = sorted(partnerships, key=lambda p: (p.role != Partnership.Role.ACCOUNTABLE, p.pk))
     return ordered[0].organisation if ordered else None
+
+
+def visible_organisations(user: User | AnonymousUser) -> "QuerySet[Organisation]":
+    """Organisations a user may look up: their own (and those above them), and every partner or
+    funder of a project they may see."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    own = set(acting_organisations(user))
+    above = ancestors(own)
+    projects = visible_projects(user)
+    return Organisation.objects.filter(
+        Q(pk__in=own.union(*above.values()) if above else own)
+        | Q(partnerships__project__in=projects)
+        | Q(fundings__project__in=projects)
+    ).distinct()

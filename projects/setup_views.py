@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import attach, check_anyway, given_or_blank
-from core.http import safe_next
+from core.forms import attach, check_anyway, save_with
+from core.http import act, safe_next
 from partners.http import signed_in
 from partners.selectors import managed_organisations
 
@@ -166,16 +166,9 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if action in forms:
         form, save, done = forms[action]
-        if not form.is_valid():
-            check_anyway(form, lambda: save(given_or_blank(form)), writes=True)
-        else:
-            try:
-                save(form.cleaned_data)
-            except ValidationError as error:
-                attach(form, error)
-            else:
-                messages.success(request, done)
-                return redirect("projects:setup", pk=project.pk)
+        if save_with(form, save) is not None:
+            messages.success(request, done)
+            return redirect("projects:setup", pk=project.pk)
     fundings, partnerships = links_for_setup(project)
     return render(
         request,
@@ -237,17 +230,9 @@ def edit_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
             **_group_data(data),
         )
 
-    if request.method == "POST" and not form.is_valid():
-        given = given_or_blank(form)
-        check_anyway(form, lambda: save(given), writes=True)
-    elif request.method == "POST":
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            messages.success(request, _("The beneficiary group is saved."))
-            return redirect("projects:setup", pk=project.pk)
+    if request.method == "POST" and save_with(form, save) is not None:
+        messages.success(request, _("The beneficiary group is saved."))
+        return redirect("projects:setup", pk=project.pk)
     return render(
         request,
         "projects/group_form.html",
@@ -257,12 +242,7 @@ def edit_group(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
 
 
 def _removal(request: HttpRequest, project: Project, remove: Any, done: str) -> HttpResponse:
-    try:
-        remove()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
+    act(request, remove, done)
     return redirect("projects:setup", pk=project.pk)
 
 
@@ -318,7 +298,7 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The project is archived: it has left the portfolio list, and all of it is kept."),
         )
-    return redirect("projects:detail", pk=project.pk)
+    return redirect("project", pk=project.pk)
 
 
 @login_required
@@ -339,21 +319,12 @@ def new_place(request: HttpRequest) -> HttpResponse:
             longitude=data["longitude"],
         )
 
-    if request.method == "POST" and not form.is_valid():
-        given = given_or_blank(form)
-        check_anyway(form, lambda: add(given), writes=True)
-    elif request.method == "POST":
-        try:
-            place = add(form.cleaned_data)
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(place)s is listed: choose it among the project's places.")
-                % {"place": place.name},
-            )
-            return redirect(back or reverse("portfolio-home"))
+    if request.method == "POST" and (place := save_with(form, add)) is not None:
+        messages.success(
+            request,
+            _("%(place)s is listed: choose it among the project's places.") % {"place": place.name},
+        )
+        return redirect(back or reverse("portfolio-home"))
     return render(
         request,
         "projects/place_form.html",

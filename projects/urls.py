@@ -1,7 +1,5 @@
 from django.urls import path
 
-from portfolio import reports
-
 from . import setup_views, views
 
 app_name = "projects"
@@ -15,10 +13,6 @@ urlpatterns = [
         views.confirmation_action,
         name="confirmation-action",
     ),
-    path("<int:pk>/", views.project_detail, name="detail"),
-    path("<int:pk>/report.xlsx", views.project_report, name="report-xlsx"),
-    path("<int:pk>/report/", reports.project_report, name="report"),
-    path("<int:pk>/report.pdf", reports.project_report_pdf, name="report-pdf"),
     path("<int:pk>/edit/", setup_views.edit_project, name="edit"),
     path("<int:pk>/setup/", setup_views.setup, name="setup"),
     path("<int:pk>/archive/", setup_views.archive, name="archive"),

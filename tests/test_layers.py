@@ -1,5 +1,6 @@
-"""The import contract of `make lint` (import-linter, pyproject.toml) holds for the code as it
-is, and fails on an import that runs up the layers."""
+"""The import checks of `make lint` hold for the code as it is: import-linter's layers contract
+(pyproject.toml) fails on an import that runs up the layers, and `devtools.import_circles` on
+modules that import each other."""
 
 import subprocess
 import sys
@@ -15,8 +16,18 @@ def lint_imports() -> subprocess.CompletedProcess:
     )
 
 
-def test_imports_go_down_the_layers_and_an_upward_import_breaks_the_contract():
-    # One test, so that no other worker checks the tree while the probe stands in it.
+def import_circles() -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "devtools.import_circles"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_imports_go_down_the_layers_and_an_upward_import_or_a_circle_breaks_the_check():
+    # One test, so that no other worker checks the tree while a probe stands in it.
     kept = lint_imports()
     assert kept.returncode == 0, kept.stdout
     probe = ROOT / "core" / "_upward_probe.py"
@@ -27,3 +38,18 @@ def test_imports_go_down_the_layers_and_an_upward_import_breaks_the_contract():
         probe.unlink()
     assert broken.returncode == 1
     assert "core._upward_probe -> partners.models" in broken.stdout
+
+    no_circle = import_circles()
+    assert no_circle.returncode == 0, no_circle.stdout
+    assert "0 import circles" in no_circle.stdout
+    first, second = ROOT / "core" / "_circle_probe_a.py", ROOT / "core" / "_circle_probe_b.py"
+    first.write_text("from core import _circle_probe_b  # noqa: F401\n")
+    second.write_text("def later():\n    from core import _circle_probe_a  # noqa: F401\n")
+    try:
+        circle = import_circles()
+    finally:
+        first.unlink()
+        second.unlink()
+    assert circle.returncode == 1
+    assert "core._circle_probe_a, core._circle_probe_b" in circle.stdout
+    assert "1 import circles" in circle.stdout

@@ -6,3 +6,9 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported once the models are loaded, as Django asks of anything that uses them.
+        from . import receivers
+
+        receivers.connect()

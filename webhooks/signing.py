@@ -23,7 +23,7 @@ from core.moments import utc_iso
 
 from .models import Delivery, Webhook
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of every secret, not a secret)
 SIGNATURE_HEADER = "X-Portal-Signature"
 EVENT_HEADER = "X-Portal-Event"
 # Payload version 1 was deprecated when version 2 came, and ends on this day.

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.forms import attach
+from core.http import act
 from partners.http import signed_in
 from partners.models import Organisation
 from partners.selectors import administered_organisation
@@ -111,14 +112,11 @@ def _webhook(request: HttpRequest, pk: int, webhook_pk: int) -> Webhook:
 @require_POST
 def test_event(request: HttpRequest, pk: int, webhook_pk: int) -> HttpResponse:
     webhook = _webhook(request, pk, webhook_pk)
-    try:
-        services.send_test_event(webhook=webhook, by=signed_in(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("A test event is on its way to %(url)s.") % {"url": webhook.url}
-        )
+    act(
+        request,
+        lambda: services.send_test_event(webhook=webhook, by=signed_in(request)),
+        _("A test event is on its way to %(url)s.") % {"url": webhook.url},
+    )
     return redirect("webhooks", pk=pk)
 
 
@@ -128,19 +126,16 @@ def change(request: HttpRequest, pk: int, webhook_pk: int) -> HttpResponse:
     webhook = _webhook(request, pk, webhook_pk)
     form = ChoiceForm(request.POST, prefix=f"hook{webhook.pk}")
     if form.is_valid():
-        try:
-            services.change_webhook(
+        act(
+            request,
+            lambda: services.change_webhook(
                 webhook=webhook,
                 by=signed_in(request),
                 events=form.cleaned_data["events"],
                 payload_version=form.cleaned_data["payload_version"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("The webhook to %(url)s is changed.") % {"url": webhook.url}
-            )
+            ),
+            _("The webhook to %(url)s is changed.") % {"url": webhook.url},
+        )
     else:
         messages.error(request, _("Choose the events and a payload version."))
     return redirect("webhooks", pk=pk)
@@ -160,12 +155,11 @@ def rotate(request: HttpRequest, pk: int, webhook_pk: int) -> HttpResponse:
 def redeliver(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     organisation = administered_organisation(signed_in(request), pk)
     delivery = get_object_or_404(Delivery, pk=delivery_pk, webhook__organisation=organisation)
-    try:
-        services.redeliver(delivery=delivery, by=signed_in(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The event is sent again."))
+    act(
+        request,
+        lambda: services.redeliver(delivery=delivery, by=signed_in(request)),
+        _("The event is sent again."),
+    )
     return redirect("webhooks", pk=pk)
 
 

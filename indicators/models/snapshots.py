@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators import progress
 from partners.models import Organisation
 from projects.models import Project
 
-from .. import progress
 from .core import Indicator
 
 # The statuses of indicators.progress, with the words pages show for them.

@@ -14,11 +14,8 @@ from core.authorship import set_author
 from core.checks import currency_refusal
 from core.currencies import is_currency
 from core.translations import clean_translations
-from partners.models import Organisation, User
-from projects.models import BeneficiaryGroup, Project, Result
-
-from .. import progress
-from ..models import (
+from indicators import progress
+from indicators.models import (
     Category,
     CategoryTarget,
     Dimension,
@@ -26,8 +23,11 @@ from ..models import (
     IndicatorDimension,
     UpdateValue,
 )
+from partners.models import Organisation, User
+from projects.models import BeneficiaryGroup, Project, Result
+
 from .checks import Problems, fraction_refusal, problem_message, refuse_nul_and_oversize
-from .snapshots import approved_figures_changed
+from .recomputes import approved_figures_changed
 
 
 @transaction.atomic

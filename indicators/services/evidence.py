@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import ProgressUpdate
+from indicators.models import ProgressUpdate
 
 EVIDENCE_FOLDER = "evidence"
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from indicators import progress
+from indicators.models import Category, Indicator, IndicatorDimension, Period
 from projects.models import Project
 
-from .. import progress
-from ..models import Category, Indicator, IndicatorDimension, Period
 from . import workflow
 from .checks import Problems, fraction_refusal, problem_message, refuse_nul_and_oversize
 

@@ -10,14 +10,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.authorship import set_author
+from indicators import spreadsheet
+from indicators.models import Indicator
+from indicators.selectors import dimensions_for
 from partners.models import User
 from projects.models import Project, Result
 from projects.selectors import visible_projects
 from projects.services import level_problem, renumber_results, require_setup
 
-from .. import spreadsheet
-from ..models import Indicator
-from ..selectors import dimensions_for
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
 
 

@@ -6,6 +6,7 @@ from typing import IO
 
 from django.db import transaction
 
+from indicators import progress_import
 from partners.models import User
 from projects.models import Project
 
@@ -28,8 +29,6 @@ def import_progress(
 ) -> ImportOutcome:
     """Check every row of the file against the services (and, with `commit`, store them all)
     or store nothing; the outcome lists each problem by row and column."""
-    from .. import progress_import
-
     sheet = progress_import.read(project, upload, name)
     numbers = [number for number, _row in sheet.rows]
     outcome = ImportOutcome(checked=len(sheet.rows), problems=list(sheet.problems))

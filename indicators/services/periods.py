@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.authorship import set_author
+from indicators.models import Period
 from partners.models import User
 from projects.models import Project
 from projects.selectors import may_lock, may_unlock
-
-from ..models import Period
 
 
 @transaction.atomic

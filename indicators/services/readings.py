@@ -29,8 +29,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from .. import progress
-from ..models import (
+from indicators import progress
+from indicators.models import (
     Category,
     Dimension,
     Indicator,

@@ -20,12 +20,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from indicators.models import Indicator, Period, ProgressUpdate, Reminder
+from indicators.selectors import REPORTING_STATUSES, periods_due, review_queue
 from partners.models import Membership, Organisation, User
 from projects.models import Partnership
 from projects.selectors import WORKING_ROLES, roles_at_least
-
-from ..models import Indicator, Period, ProgressUpdate, Reminder
-from ..selectors import REPORTING_STATUSES, periods_due, review_queue
 
 
 @dataclass

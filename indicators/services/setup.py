@@ -13,22 +13,22 @@ from django.utils.translation import gettext as _
 
 from core.authorship import set_author
 from core.translations import clean_translations
-from partners.models import Organisation, User
-from partners.selectors import managed_organisations
-from projects.models import Project
-from projects.services import require_setup
-
-from .. import progress
-from ..models import Category, Dimension, Indicator, Period, PeriodTarget
-from ..selectors import (
+from indicators import progress
+from indicators.models import Category, Dimension, Indicator, Period, PeriodTarget
+from indicators.selectors import (
     dimensions_for,
     has_approved_progress,
     may_change_dimensions,
     may_translate_dimension,
 )
+from partners.models import Organisation, User
+from partners.selectors import managed_organisations
+from projects.models import Project
+from projects.services import require_setup
+
 from .checks import Problems, fraction_refusal, refuse_nul_and_oversize
 from .definitions import CategoryTargetInput, DimensionUse, define_indicator
-from .snapshots import approved_figures_changed
+from .recomputes import approved_figures_changed
 
 # What approved figures were reported in: changing any of these would change their meaning.
 MEANING_FIELDS = ("measure", "unit", "currency", "aggregation", "direction", "whole_numbers")

@@ -9,9 +9,7 @@ lock on the indicator for its foreign key, and must not deadlock with the job.
 
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
@@ -22,13 +20,8 @@ from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, Sum, Value
 from django.utils import timezone
 
-from partners.models import Organisation
-from partners.selectors import ancestors, descendants, descendants_by_root
-from projects.models import Funding, Partnership, Project
-from projects.selectors import WORKING_ROLES
-
-from .. import progress
-from ..models import (
+from indicators import progress
+from indicators.models import (
     CategoryTarget,
     Indicator,
     IndicatorSnapshot,
@@ -37,7 +30,12 @@ from ..models import (
     PortfolioSnapshot,
     ProjectSnapshot,
 )
-from ..selectors import spec_for
+from indicators.selectors import spec_for
+from partners.models import Organisation
+from partners.selectors import ancestors, descendants, descendants_by_root
+from projects.models import Funding, Partnership, Project
+from projects.selectors import WORKING_ROLES
+
 from .readings import approved_readings
 
 STATUSES = tuple(str(status) for status in progress.Status)
@@ -610,42 +608,3 @@ def recompute_all_portfolios() -> int:
     for start in range(0, len(organisations), BATCH):
         recompute_portfolios(organisations[start : start + BATCH])
     return len(organisations)
-
-
-_deferred: ContextVar[set[int] | None] = ContextVar("deferred_recomputes", default=None)
-
-
-def approved_figures_changed(indicator_id: int) -> None:
-    """Call inside the transaction that changed what counts: the snapshot is marked stale now,
-    and a recompute is scheduled once (and only if) the transaction commits."""
-    mark_stale([indicator_id])
-    batch = _deferred.get()
-    if batch is not None:
-        batch.add(indicator_id)
-        return
-    transaction.on_commit(lambda: _schedule([indicator_id]))
-
-
-@contextmanager
-def deferred_recomputes() -> Iterator[None]:
-    """Gather the recomputes of a bulk operation (loading data, an import) into one batch,
-    scheduled when the surrounding transaction commits."""
-    batch: set[int] = set()
-    token = _deferred.set(batch)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    if batch:
-        ids = sorted(batch)
-        transaction.on_commit(lambda: _schedule(ids))
-
-
-def _schedule(indicator_ids: list[int]) -> None:
-    # Imported here: the tasks module imports these services.
-    from ..tasks import schedule_batch, schedule_recompute
-
-    if len(indicator_ids) == 1:
-        schedule_recompute(indicator_ids[0])
-    else:
-        schedule_batch(indicator_ids)

@@ -21,18 +21,25 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.authorship import set_author
+from indicators import events
+from indicators.history import IMPORT_REASON
+from indicators.models import (
+    Category,
+    Indicator,
+    IndicatorDimension,
+    Period,
+    ProgressUpdate,
+    UpdateValue,
+)
 from partners.models import Organisation, User
 from projects.models import Project
 from projects.selectors import may_report, reporting_organisations
-from webhooks.services import update_reviewed
 
-from ..history import IMPORT_REASON
-from ..models import Category, Indicator, IndicatorDimension, Period, ProgressUpdate, UpdateValue
 from . import workflow
 from .checks import Problems, refuse_nul_and_oversize
 from .evidence import check_evidence_file, forget_evidence_file
 from .figures import Checked, Figures, check_figures, lock_period_row, refuse_locked
-from .snapshots import approved_figures_changed
+from .recomputes import approved_figures_changed
 
 Status = ProgressUpdate.Status
 
@@ -293,7 +300,7 @@ def approve_update(
     current.review_note = ""
     _save(current, by)
     approved_figures_changed(current.indicator_id)
-    update_reviewed(update_id=current.pk, event="update.approved")
+    events.update_reviewed.send(ProgressUpdate, update_id=current.pk, event="update.approved")
     return current
 
 
@@ -351,7 +358,7 @@ def reopen_update(
     current.review_note = _("Reopened: %(reason)s") % {"reason": reason}
     _save(current, by)
     approved_figures_changed(current.indicator_id)
-    update_reviewed(update_id=current.pk, event="update.reopened")
+    events.update_reviewed.send(ProgressUpdate, update_id=current.pk, event="update.reopened")
     return current
 
 

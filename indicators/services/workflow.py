@@ -7,11 +7,11 @@ buttons and operations to offer, so what is offered and what is allowed cannot d
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from indicators.models import ProgressUpdate
+from indicators.selectors import Authority, authority_of
 from partners.models import Membership, User
 from projects.selectors import ROLE_RANK
 
-from ..models import ProgressUpdate
-from ..selectors import Authority, authority_of
 from .checks import Conflict as Conflict  # raised here for the transitions
 
 Status = ProgressUpdate.Status

@@ -36,7 +36,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "portfolio",
+    "core",
+    "dashboards",
     "webhooks",
     "partners",
     "projects",
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
 ]
+# The demo portfolio, synthetic portfolios and the benchmark (devtools/) are not part of a
+# production site unless it is a demonstration one; development and tests always have them.
+if env.bool("DEVTOOLS", default=False):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     # First: health checks are answered whatever Host they were sent to (portfolio/health.py).
@@ -246,11 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SNAPSHOT_FULL_RECOMPUTE_SECONDS,
     },
     "build-waiting-portfolio-files": {
-        "task": "portfolio.tasks.build_waiting_exports",
+        "task": "dashboards.tasks.build_waiting_exports",
         "schedule": 60.0,
     },
     "delete-old-portfolio-files": {
-        "task": "portfolio.tasks.delete_old_exports",
+        "task": "dashboards.tasks.delete_old_exports",
         "schedule": crontab(hour=3, minute=30),
     },
 }

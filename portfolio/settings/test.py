@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, env
+from .base import CACHES, DATABASES, INSTALLED_APPS, env
 
 
 def _remove_when_done(prefix: Path) -> None:
@@ -21,6 +21,9 @@ def _remove_when_done(prefix: Path) -> None:
 
     atexit.register(remove)
 
+
+if "devtools" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("devtools")
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
@@ -47,7 +50,7 @@ WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
 # an in-memory database shared between threads fails at once with "table is locked". In shared
 # memory where the machine has it, so that it costs no more than one in memory.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    _shared_memory = Path("/dev/shm")
+    _shared_memory = Path("/dev/shm")  # noqa: S108 (a test database of this process only)
     _test_database = (
         _shared_memory if _shared_memory.is_dir() else Path(tempfile.gettempdir())
     ) / f"portfolio-test-{os.getpid()}.sqlite3"

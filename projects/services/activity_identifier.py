@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from ..models import Project
-from ..selectors import reporting_organisation
+from projects.models import Project
+from projects.selectors import reporting_organisation
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from core.authorship import set_author
 from partners.models import Membership, Organisation, User
+from projects.models import Confirmation, Funding, Partnership, Project
 
-from ..models import Confirmation, Funding, Partnership, Project
 from .activity_identifier import fix_activity_identifier
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Project
+from projects.models import Project
 
 # The statuses that say the project has begun (IATI's activity status 2, 3, 4 and 6): its
 # actual start is then known, and a closed project's actual end too.

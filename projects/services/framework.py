@@ -11,8 +11,8 @@ from core.authorship import set_author
 from core.checks import refuse_nul_and_oversize
 from core.translations import clean_translations
 from partners.models import User
+from projects.models import Project, Result
 
-from ..models import Project, Result
 from .setup import require_setup
 
 PARENT_LEVELS: dict[str, tuple[str, ...]] = {

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.checks import share_refusal
+from core.checks import share_problems
 from core.translations import Translated, clean_translations
 from partners.models import Organisation
+from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
 
-from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project, Result
 from .activity_identifier import fix_activity_identifier
 from .consent import record_consent
 from .dates import actual_date_problems
@@ -161,10 +161,9 @@ def save_beneficiary_group(
     minors_share: Decimal | None = None,
     translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> BeneficiaryGroup:
-    for key, share in (("women_share", women_share), ("minors_share", minors_share)):
-        refusal = share_refusal(share)
-        if refusal is not None:
-            raise ValidationError({key: refusal})
+    problems = share_problems(women_share=women_share, minors_share=minors_share)
+    if problems:
+        raise ValidationError(problems)
     group, _created = BeneficiaryGroup.objects.update_or_create(
         project=project,
         name=name,

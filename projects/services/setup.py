@@ -16,15 +16,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.authorship import set_author
-from core.checks import currency_refusal, refuse_nul_and_oversize, share_refusal
+from core.checks import currency_refusal, refuse_nul_and_oversize, share_problems
 from core.currencies import is_currency
 from core.translations import clean_translations
 from partners.models import Membership, Organisation, User
 from partners.selectors import acting_organisations, managed_organisations
+from projects.emails import ask_for_confirmation
+from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
+from projects.selectors import WORKING_ROLES, may_set_up
 
-from ..emails import ask_for_confirmation
-from ..models import BeneficiaryGroup, Funding, Location, Partnership, Project
-from ..selectors import WORKING_ROLES, may_set_up
 from .consent import confirm_if_own, record_consent
 from .dates import actual_date_problems
 from .loading import set_funding
@@ -374,10 +374,7 @@ def save_group(
         errors["name"] = _("The project already has a group with this name.")
     if estimated_size is not None and estimated_size < 0:
         errors["estimated_size"] = _("A size cannot be negative.")
-    for key, share in (("women_share", women_share), ("minors_share", minors_share)):
-        refusal = share_refusal(share)
-        if refusal is not None:
-            errors[key] = refusal
+    errors.update(share_problems(women_share=women_share, minors_share=minors_share))
     if errors:
         raise ValidationError(errors)
     group = group or BeneficiaryGroup(project=project)

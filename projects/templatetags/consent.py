@@ -4,8 +4,7 @@ organisation's app needs nothing of the projects'."""
 from django import template
 
 from partners.models import Organisation, User
-
-from ..selectors import Awaiting, awaiting_confirmation
+from projects.selectors import Awaiting, awaiting_confirmation
 
 register = template.Library()
 

@@ -296,7 +296,7 @@ def test_a_network_that_does_not_oversee_its_members_has_no_network_dashboard(cl
     viewer = MembershipFactory(organisation=pucp, role="viewer").user
     client.force_login(viewer)
     lid = Project.objects.get(partnerships__organisation__short_name="IDEHPUCP")
-    assert client.get(reverse("projects:detail", args=[lid.pk])).status_code == 404
+    assert client.get(reverse("project", args=[lid.pk])).status_code == 404
     network = reverse("dashboard", args=[pucp.pk, "network"])
     assert client.get(network).status_code == 404
     drill = reverse("dashboard-project", args=[pucp.pk, "network", lid.pk])
@@ -312,7 +312,7 @@ def test_a_milestone_reads_done_or_not_by_period_without_a_value_axis(client, de
     partner = milestone.project.partnerships.select_related("organisation").first()
     member = partner.organisation.memberships.select_related("user").first()
     client.force_login(member.user)
-    text = client.get(reverse("projects:report", args=[milestone.project_id])).text
+    text = client.get(reverse("project-report", args=[milestone.project_id])).text
     section = text.split(f'id="indicator-{milestone.pk}"')[1].split("</article>")[0]
     assert "chart timeline" not in section and ">0.5<" not in section
     assert "<td>S2 2023</td><td>not done</td>" in section
@@ -334,7 +334,7 @@ def test_a_told_indicator_reads_reported_and_a_share_so_many_of_so_many(client, 
     snapshots.recompute([told.pk, share.pk])
     member = project.partnerships.select_related("organisation").first().organisation
     client.force_login(member.memberships.select_related("user").first().user)
-    text = client.get(reverse("projects:report", args=[project.pk])).text
+    text = client.get(reverse("project-report", args=[project.pk])).text
 
     def achieved(indicator):
         section = text.split(f'id="indicator-{indicator.pk}"')[1].split("</article>")[0]

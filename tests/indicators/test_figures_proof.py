@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from dashboards.iptt import FIXED_SHEETS, write_iptt
 from indicators import services
 from indicators.models import (
     Category,
@@ -38,7 +39,6 @@ from indicators.models import (
 )
 from indicators.selectors import figures_for
 from indicators.services import snapshots
-from portfolio.iptt import FIXED_SHEETS, write_iptt
 from tests.factories import (
     FundingFactory,
     MembershipFactory,

@@ -22,7 +22,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2024, 6, 26)  # the first half of 2024 ends in four days
-NOW = timezone.make_aware(datetime(2024, 6, 26, 7, 0))
+NOW = timezone.make_aware(datetime(2024, 6, 26, 7, 0))  # noqa: DTZ001 (made aware here)
 
 
 @pytest.fixture

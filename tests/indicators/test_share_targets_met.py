@@ -26,9 +26,9 @@ def test_the_project_page_and_the_drill_down_say_how_many_are_still_to_come(clie
     project = ce1.project
     eu = Organisation.objects.get(short_name="EU")
     for url in (
-        reverse("projects:detail", args=[project.pk]),
+        reverse("project", args=[project.pk]),
         reverse("dashboard-project", args=[eu.pk, "funder", project.pk]),
-        reverse("projects:report", args=[project.pk]),  # what the PDF prints
+        reverse("project-report", args=[project.pk]),  # what the PDF prints
     ):
         page = client.get(url).text
         assert escape(WORDS) in page, url
@@ -37,7 +37,7 @@ def test_the_project_page_and_the_drill_down_say_how_many_are_still_to_come(clie
 
 
 def test_the_iptt_and_the_api_say_it_too(client, ce1):
-    response = client.get(reverse("projects:report-xlsx", args=[ce1.project.pk]))
+    response = client.get(reverse("project-report-xlsx", args=[ce1.project.pk]))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     texts = {cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row}
     assert WORDS in texts
@@ -48,5 +48,5 @@ def test_the_iptt_and_the_api_say_it_too(client, ce1):
 
 def test_in_spanish(client, ce1):
     client.cookies["django_language"] = "es"
-    page = client.get(reverse("projects:detail", args=[ce1.project.pk])).text
+    page = client.get(reverse("project", args=[ce1.project.pk])).text
     assert escape("13 de 30, faltan 17 — proporción 43,3 %, en camino al 40 %") in page

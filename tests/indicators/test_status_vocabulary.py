@@ -1,9 +1,9 @@
 """One vocabulary of indicator statuses: the pure module's enum, the order pages list them in,
 the model's choices (and the words shown for them) and the API's enum agree."""
 
+from dashboards.templatetags.portal import status_label
 from indicators import progress
 from indicators.models import IndicatorSnapshot
-from portfolio.templatetags.portal import status_label
 
 
 def test_the_enum_the_order_and_the_model_choices_hold_the_same_statuses():

@@ -103,7 +103,7 @@ def test_a_manager_translates_a_projects_title_and_each_reader_sees_their_own(cl
     assert response.status_code == 302, response.context["form"].errors
     project.refresh_from_db()
     assert project.translations == {"fr": {"title": "Les femmes bâtissent La Ensenada"}}
-    detail = reverse("projects:detail", args=[project.pk])
+    detail = reverse("project", args=[project.pk])
     assert "Les femmes bâtissent La Ensenada" in page(client, "mam-manager", detail, "fr")
     # The Spanish translation was emptied: a Spanish reader gets the title as written.
     assert "Supporting women&#x27;s emancipation" in page(client, "mam-manager", detail, "es")

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(project):
-    return reverse("projects:detail", args=[project.pk])
+    return reverse("project", args=[project.pk])
 
 
 def test_partner_staff_see_their_project_and_not_another(client, world):

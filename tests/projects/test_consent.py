@@ -66,8 +66,8 @@ def test_a_named_funder_sees_nothing_until_its_administrator_confirms(
 
     assert project not in visible_projects(naming["funder_viewer"])
     client.force_login(naming["funder_viewer"])
-    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 404
-    assert client.get(reverse("projects:report-xlsx", args=[project.pk])).status_code == 404
+    assert client.get(reverse("project", args=[project.pk])).status_code == 404
+    assert client.get(reverse("project-report-xlsx", args=[project.pk])).status_code == 404
     assert client.get("/api/v1/projects/").json()["results"] == []
     assert client.get(f"/api/v1/projects/{project.pk}/").status_code == 404
     assert not project.fundings.exists()  # not in any figure, file or roll-up
@@ -95,7 +95,7 @@ def test_a_named_funder_sees_nothing_until_its_administrator_confirms(
     funded = PortfolioSnapshot.objects.get(organisation=naming["funder"], kind="funder")
     assert funded.projects == 1
     client.force_login(naming["funder_viewer"])
-    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200
+    assert client.get(reverse("project", args=[project.pk])).status_code == 200
     assert [p["id"] for p in client.get("/api/v1/projects/").json()["results"]] == [project.pk]
     confirmation = Confirmation.objects.get(project=project, organisation=naming["funder"])
     assert confirmation.confirmed_by == naming["funder_admin"]

@@ -63,7 +63,7 @@ def test_project_page_costs_the_same_queries_for_2_or_20_indicators(client, worl
     client.force_login(world["editor_a"])
     project = world["project_a"]
     add_indicators(project, 2)
-    url = reverse("projects:detail", args=[project.pk])
+    url = reverse("project", args=[project.pk])
     few = queries_for(client, url)
     add_indicators(project, 18)
     many = queries_for(client, url)
@@ -75,7 +75,7 @@ def test_project_page_shows_funders_share_of_the_budget(client, world):
     project = ProjectFactory(budget=Decimal("69966"), currency="EUR")
     FundingFactory(project=project, funder=world["funder"], amount=Decimal("16322"))
     client.force_login(world["funder_viewer"])
-    text = client.get(reverse("projects:detail", args=[project.pk])).text
+    text = client.get(reverse("project", args=[project.pk])).text
     assert "69,966 EUR" in text
     assert "16,322 EUR" in text
     assert "23.3 %" in text
@@ -92,7 +92,7 @@ def test_project_page_shows_share_targets_and_achieved_shares(client, world):
     update = ProgressUpdateFactory(indicator=indicator, value=Decimal(80))
     update.values.create(category=women, value=Decimal(50))
     client.force_login(world["editor_a"])
-    text = client.get(reverse("projects:detail", args=[project.pk])).text
+    text = client.get(reverse("project", args=[project.pk])).text
     assert "at least 160 associates" in text
     assert "60 % (96)" in text
     assert "80 associates" in text
@@ -112,7 +112,7 @@ def test_funder_never_sees_submitted_figures_but_partner_staff_see_them_as_provi
         status=ProgressUpdate.Status.SUBMITTED,
         reviewed_at=None,
     )
-    url = reverse("projects:detail", args=[project.pk])
+    url = reverse("project", args=[project.pk])
     client.force_login(world["funder_viewer"])
     funder_text = client.get(url).text
     assert "10 people" in funder_text

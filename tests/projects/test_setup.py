@@ -283,7 +283,7 @@ def test_archiving_keeps_everything_and_takes_the_project_off_the_list(client, t
     assert project.archived_at is not None
     assert "Project of A" not in client.get(reverse("portfolio-home")).text
     assert "Project of A" in client.get(reverse("projects:archived")).text
-    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200
+    assert client.get(reverse("project", args=[project.pk])).status_code == 200
     client.post(reverse("projects:archive", args=[project.pk]), {"restore": "1"})
     assert "Project of A" in client.get(reverse("portfolio-home")).text
 

@@ -13,7 +13,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from partners.models import Organisation, User
 from tests.webhooks.test_webhooks import approve_an_update, event_type, register
-from webhooks import services, signing
+from webhooks import attempts, services, signing
 from webhooks.models import Delivery, Webhook
 from webhooks.tasks import deliver
 
@@ -164,7 +164,7 @@ def test_a_day_of_failures_disables_the_webhook_and_a_success_resets_the_count(d
     webhook.refresh_from_db()
     assert webhook.failing_since is not None and webhook.disabled_at is None
     Webhook.objects.filter(pk=webhook.pk).update(
-        failing_since=timezone.now() - services.FAILING_FOR
+        failing_since=timezone.now() - attempts.FAILING_FOR
     )
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     deliver.apply(args=[delivery.pk])

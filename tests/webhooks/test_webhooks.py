@@ -16,7 +16,7 @@ from indicators import services as indicator_services
 from indicators.models import Indicator
 from partners.models import Organisation, User
 from portfolio.celery import app as celery_app
-from webhooks import services, signing
+from webhooks import attempts, services, signing, tasks
 from webhooks.models import Delivery
 from webhooks.tasks import deliver, retry_due_deliveries
 
@@ -120,7 +120,7 @@ def test_a_failing_receiver_is_retried_after_each_wait_then_marked_failed(demo, 
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None, attempts=0)
     broken.received.clear()
     waits = []
-    for attempt in range(1, services.MAX_ATTEMPTS + 1):
+    for attempt in range(1, attempts.MAX_ATTEMPTS + 1):
         before = timezone.now()
         assert deliver.apply(args=[delivery.pk]).get() in ("pending", "failed")
         delivery.refresh_from_db()
@@ -129,17 +129,17 @@ def test_a_failing_receiver_is_retried_after_each_wait_then_marked_failed(demo, 
             waits.append(round((delivery.next_attempt_at - before).total_seconds()))
             # Not due yet: neither the worker nor beat sends it again.
             assert deliver.apply(args=[delivery.pk]).get() == "nothing to do"
-            assert services.retry_due() == 0
+            assert tasks.retry_due() == 0
             _make_due(delivery)
     assert waits == [30, 60, 120, 300, 900, 1800]
     assert (delivery.status, delivery.attempts, delivery.response_status) == (
         "failed",
-        services.MAX_ATTEMPTS,
+        attempts.MAX_ATTEMPTS,
         500,
     )
-    assert len(broken.received) == services.MAX_ATTEMPTS
+    assert len(broken.received) == attempts.MAX_ATTEMPTS
     deliver.apply(args=[delivery.pk])  # idempotent: a failed delivery is not sent again
-    assert len(broken.received) == services.MAX_ATTEMPTS
+    assert len(broken.received) == attempts.MAX_ATTEMPTS
 
 
 def test_beat_sends_what_is_due_and_a_first_attempt_that_was_lost(demo, receiver):
@@ -152,9 +152,9 @@ def test_beat_sends_what_is_due_and_a_first_attempt_that_was_lost(demo, receiver
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.control.purge()
-    assert services.retry_due() == 0  # a first attempt may still be on its way
+    assert tasks.retry_due() == 0  # a first attempt may still be on its way
     Delivery.objects.filter(pk=lost.pk).update(
-        created_at=timezone.now() - services.FIRST_ATTEMPT_LOST_AFTER
+        created_at=timezone.now() - attempts.FIRST_ATTEMPT_LOST_AFTER
     )
     assert retry_due_deliveries.apply().get() == 1  # what beat runs every 30 s
     lost.refresh_from_db()
@@ -171,10 +171,10 @@ def test_a_delivery_being_sent_is_not_sent_twice(demo, receiver):
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.control.purge()
-    held = services.claim(delivery.pk, lease=timedelta(seconds=65))  # a worker is posting it
+    held = attempts.claim(delivery.pk, lease=timedelta(seconds=65))  # a worker is posting it
     assert held is not None
     assert deliver.apply(args=[delivery.pk]).get() == "nothing to do"
-    assert services.retry_due() == 0
+    assert tasks.retry_due() == 0
     assert working.received == []
 
 

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.services import create_token
 from partners.models import Organisation, User
@@ -8,7 +10,7 @@ from partners.models import Organisation, User
 class Command(BaseCommand):
     help = "Create an API token for an organisation and print its key (shown this once)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organisation", required=True, help="the organisation's short name")
         parser.add_argument("--name", required=True, help="which system will use it")
         parser.add_argument("--scope", choices=["read", "write"], default="read")
@@ -17,7 +19,7 @@ class Command(BaseCommand):
             "--by", default="admin", help="username of an administrator of the organisation"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             organisation = Organisation.objects.get(short_name=options["organisation"])
             creator = User.objects.get(username=options["by"])

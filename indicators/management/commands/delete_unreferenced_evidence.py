@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from indicators.services.evidence import unreferenced_evidence_files
 
@@ -10,10 +12,10 @@ class Command(BaseCommand):
         "for example). Files of existing updates are never touched."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="List them; delete nothing.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         names = unreferenced_evidence_files()
         for name in names:
             self.stdout.write(f"  {name}")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from indicators.models import Indicator
@@ -8,12 +10,12 @@ from indicators.services import snapshots
 class Command(BaseCommand):
     help = "Recompute every dashboard snapshot from approved updates (or only the stale ones)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--stale", action="store_true", help="only snapshots marked stale or missing"
         )
 
-    def handle(self, *args, stale: bool, **options):
+    def handle(self, *args: Any, stale: bool, **options: Any) -> None:
         ids = (
             snapshots.stale_indicator_ids()
             if stale

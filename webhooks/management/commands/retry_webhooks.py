@@ -3,7 +3,7 @@ machine without a worker), run it from cron every few minutes."""
 
 from django.core.management.base import BaseCommand
 
-from webhooks.services import retry_due
+from webhooks.tasks import retry_due
 
 
 class Command(BaseCommand):

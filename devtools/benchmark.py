@@ -1,0 +1,544 @@
+"""How the recompute, the API lists and the dashboards hold up on a synthetic portfolio, measured
+against the database's own speed in the same run.
+
+Each figure is printed as soon as it is measured. Timings are wall-clock on this machine; the
+ratio to raw SQL is what carries from one machine to another.
+"""
+
+import logging
+import os
+import random
+import secrets
+import statistics
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from celery import chord
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from api.services import create_token, revoke_token
+from core.processes import CeleryProcess, database_url, wait_until
+from devtools.benchmark_files import FileCost, portfolio_files
+from devtools.synthetic import PREFIX, generate_portfolio
+from indicators import services as indicator_services
+from indicators.models import (
+    Category,
+    CategoryTarget,
+    Indicator,
+    IndicatorDimension,
+    IndicatorSnapshot,
+    Period,
+    ProgressUpdate,
+    UpdateValue,
+)
+from indicators.services import snapshots
+from indicators.tasks import recompute_portfolio_snapshots, recompute_snapshot_chunk
+from partners import services as partner_services
+from partners.models import Organisation, User
+from portfolio.celery import app as celery_app
+from projects.models import Confirmation, Funding, Partnership, Project, Result
+
+PROBE_CODE = "benchmark-probe"
+PROBE_SIZES = (10, 10_000)
+Output = Callable[[str], object]
+
+
+class BenchmarkError(Exception):
+    """The benchmark cannot run on this database as asked."""
+
+
+@dataclass
+class Timing:
+    samples: list[float] = field(default_factory=list)
+    queries: int = 0
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@dataclass
+class Results:
+    """The figures of one run, in seconds, keyed by what was measured."""
+
+    raw_sql: float = 0.0
+    full_recompute: float = 0.0
+    one_indicator: dict[int, Timing] = field(default_factory=dict)
+    pages: dict[str, Timing] = field(default_factory=dict)
+    approval_latency: Timing | None = None
+    workers: dict[int, float] = field(default_factory=dict)
+    files: dict[str, FileCost] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.full_recompute / self.raw_sql if self.raw_sql else 0.0
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _median_of(action: Callable[[], object], times: int) -> float:
+    return statistics.median(_timed(action) for _ in range(times))
+
+
+# The portfolio
+
+
+def synthetic_projects() -> int:
+    return Project.objects.filter(code__startswith=f"{PREFIX}-").count()
+
+
+def synthetic_updates() -> int:
+    return ProgressUpdate.objects.filter(indicator__project__code__startswith=f"{PREFIX}-").count()
+
+
+def ensure_portfolio(*, projects: int, updates: int, out: Output) -> None:
+    """Generate the synthetic portfolio, or reuse the one of the same size already here."""
+    existing = synthetic_projects()
+    if existing == 0:
+        out(f"Generating {projects:,} projects and {updates:,} updates…")
+        started = time.perf_counter()
+        generate_portfolio(projects=projects, updates=updates)
+        out(f"  generated in {time.perf_counter() - started:.0f} s")
+        return
+    existing_updates = synthetic_updates()
+    if (existing, existing_updates) != (projects, updates):
+        raise BenchmarkError(
+            f"This database holds a synthetic portfolio of {existing:,} projects and "
+            f"{existing_updates:,} updates, not the {projects:,} and {updates:,} asked for. "
+            "Ask for that size, or run on an empty database."
+        )
+    out("Reusing the synthetic portfolio already in the database.")
+
+
+@dataclass
+class Cast:
+    """Who the pages are requested as, and the indicators timed one by one."""
+
+    funder: Organisation
+    ngo: Organisation
+    funder_user: User
+    ngo_user: User
+    manager: User
+    probes: dict[int, int]  # updates on the indicator -> indicator id
+
+
+def _member(username: str, organisation: Organisation, role: str) -> User:
+    user = partner_services.save_user(username=username, password=secrets.token_urlsafe(24))
+    partner_services.set_membership(user=user, organisation=organisation, role=role)
+    return user
+
+
+def _probe_indicators(ngo: Organisation, funder: Organisation) -> dict[int, int]:
+    """A project of two indicators with exactly 10 and 10,000 approved updates, added once."""
+    existing = dict(Indicator.objects.filter(project__code=PROBE_CODE).values_list("code", "pk"))
+    if existing:
+        return {size: existing[f"P-{size}"] for size in PROBE_SIZES}
+    today = timezone.localdate()
+    start = today - timedelta(days=730)
+    project = Project.objects.create(
+        code=PROBE_CODE,
+        title="Benchmark probe",
+        planned_start=start,
+        planned_end=today + timedelta(days=365),
+        status=Project.Status.ACTIVE,
+    )
+    Partnership.objects.create(
+        project=project, organisation=ngo, role=Partnership.Role.IMPLEMENTING
+    )
+    Partnership.objects.create(project=project, organisation=funder, role=Partnership.Role.FUNDING)
+    Funding.objects.create(project=project, funder=funder, amount=Decimal(1000), currency="EUR")
+    for organisation in (ngo, funder):
+        Confirmation.objects.create(project=project, organisation=organisation)
+    period = Period.objects.create(project=project, name="Probe", start=start, end=today)
+    objective = Result.objects.create(
+        project=project, level=Result.Level.OBJECTIVE, number="1", title="Objective"
+    )
+    sex = indicator_services.save_dimension(
+        slug="sex", name="Sex", kind="sex", categories=[("women", "Women"), ("men", "Men")]
+    )
+    women, men = (Category.objects.get(dimension=sex, slug=slug) for slug in ("women", "men"))
+    rng = random.Random(PROBE_CODE)
+    probes = {}
+    for order, size in enumerate(PROBE_SIZES):
+        indicator = Indicator.objects.create(
+            project=project,
+            result=objective,
+            code=f"P-{size}",
+            name=f"People reached, {size:,} updates",
+            unit="people",
+            target_value=Decimal(size),
+            order=order,
+        )
+        IndicatorDimension.objects.create(indicator=indicator, dimension=sex, exhaustive=True)
+        CategoryTarget.objects.create(
+            indicator=indicator, category=women, target_share=Decimal("0.6")
+        )
+        now = timezone.now()
+        updates = ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                indicator=indicator,
+                period=period,
+                organisation=ngo,
+                as_of=start + timedelta(days=rng.randint(0, 730)),
+                value=Decimal(2),
+                status=ProgressUpdate.Status.APPROVED,
+                submitted_at=now,
+                reviewed_at=now,
+                version=1,
+            )
+            for _ in range(size)
+        )
+        UpdateValue.objects.bulk_create(
+            value
+            for update in updates
+            for value in (
+                UpdateValue(update=update, category=women, value=Decimal(1)),
+                UpdateValue(update=update, category=men, value=Decimal(1)),
+            )
+        )
+        probes[size] = indicator.pk
+    return probes
+
+
+def cast() -> Cast:
+    funder = (
+        Organisation.objects.filter(short_name__startswith=f"{PREFIX}-funder-")
+        .annotate(funded=Count("fundings"))
+        .order_by("-funded", "pk")
+        .first()
+    )
+    ngo = (
+        Organisation.objects.filter(short_name__startswith=f"{PREFIX}-ngo-")
+        .annotate(projects=Count("partnerships"))
+        .order_by("-projects", "pk")
+        .first()
+    )
+    if funder is None or ngo is None:
+        raise BenchmarkError("The synthetic portfolio has no funder or no implementer.")
+    return Cast(
+        funder=funder,
+        ngo=ngo,
+        funder_user=_member("benchmark-funder", funder, "admin"),
+        ngo_user=_member("benchmark-editor", ngo, "editor"),
+        manager=_member("benchmark-manager", ngo, "manager"),
+        probes=_probe_indicators(ngo, funder),
+    )
+
+
+def analyse() -> None:
+    """Fresh planner statistics, so every run starts from the same plans."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+
+# The measurements
+
+
+def raw_group_by() -> None:
+    """The floor: the approved rows and their category values summed by plain GROUP BYs."""
+    updates = connection.ops.quote_name(ProgressUpdate._meta.db_table)
+    values = connection.ops.quote_name(UpdateValue._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT indicator_id, SUM(value), SUM(numerator), SUM(denominator), COUNT(*), "
+            f"MAX(as_of) FROM {updates} WHERE status = %s GROUP BY indicator_id",
+            [ProgressUpdate.Status.APPROVED],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            f"SELECT u.indicator_id, v.category_id, SUM(v.value) FROM {values} v "
+            f"JOIN {updates} u ON u.id = v.update_id WHERE u.status = %s "
+            "GROUP BY u.indicator_id, v.category_id",
+            [ProgressUpdate.Status.APPROVED],
+        )
+        cursor.fetchall()
+
+
+def full_recompute() -> None:
+    """Everything, in one process: every chunk of projects, then every portfolio."""
+    for chunk in snapshots.project_chunks():
+        snapshots.recompute_chunk(chunk)
+    snapshots.recompute_all_portfolios()
+
+
+def one_indicator(action: Callable[[], object], repeats: int) -> Timing:
+    timing = Timing()
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    timing.queries = len(queries)
+    timing.samples = [_timed(action) for _ in range(repeats)]
+    return timing
+
+
+def pages(people: Cast) -> list[tuple[str, Client]]:
+    """The requests timed: the API lists a partner pulls, and the two dashboards."""
+    funder_key = create_token(
+        organisation=people.funder,
+        name="benchmark",
+        scope="read",
+        by=people.funder_user,
+    )[1]
+    api = Client(HTTP_AUTHORIZATION=f"Token {funder_key}")
+    funder_pages = Client()
+    funder_pages.force_login(people.funder_user)
+    ngo_pages = Client()
+    ngo_pages.force_login(people.ngo_user)
+    return [
+        ("/api/v1/updates/?page_size=100", api),
+        ("/api/v1/updates/", api),
+        ("/api/v1/updates/?cursor=", api),
+        ("/api/v1/indicators/", api),
+        ("/api/v1/projects/", api),
+        # After the first reading, which numbers everything, each one compares and finds no
+        # change: what a partner polling its feed costs.
+        ("/api/v1/changes/?limit=1000", api),
+        (f"/dashboards/{people.funder.pk}/funder/", funder_pages),
+        (f"/dashboards/{people.ngo.pk}/implementer/", ngo_pages),
+    ]
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Without the sign-in records and the missing static files warning of every request."""
+    sign_in_log = logging.getLogger("axes")
+    level = sign_in_log.level
+    sign_in_log.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "No directory at", UserWarning)
+            yield
+    finally:
+        sign_in_log.setLevel(level)
+
+
+def time_request(url: str, client: Client, repeats: int) -> Timing:
+    first = client.get(url)
+    if first.status_code != 200:
+        raise BenchmarkError(f"GET {url} answered {first.status_code}.")
+    timing = Timing()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timing.queries = len(queries)
+    timing.samples = [_timed(lambda: client.get(url)) for _ in range(repeats)]
+    return timing
+
+
+# Real workers
+
+
+@contextmanager
+def workers_on(queue: str) -> Iterator[Callable[[], CeleryProcess]]:
+    """Tasks of this process go to `queue` on the broker; the callable starts one more worker
+    on that queue, sharing this process's database. Every worker is stopped on the way out."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get(
+            "DJANGO_SETTINGS_MODULE", "portfolio.settings.dev"
+        ),
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    started: list[CeleryProcess] = []
+
+    def start() -> CeleryProcess:
+        process = CeleryProcess(
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            f"--queues={queue}",
+            f"--hostname=benchmark{len(started) + 1}@%h",
+            env=environment,
+            ready="ready.",
+        )
+        started.append(process)
+        return process.start()
+
+    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield start
+    finally:
+        celery_app.conf.task_always_eager = eager
+        celery_app.conf.task_default_queue = default_queue
+        for process in started:
+            process.stop()
+
+
+def _is_fresh(indicator_id: int) -> bool:
+    return IndicatorSnapshot.objects.filter(pk=indicator_id, stale_since__isnull=True).exists()
+
+
+def approval_latency(people: Cast, samples: int) -> Timing:
+    """Seconds from an approval's commit to its indicator's snapshot being fresh again."""
+    candidates = ProgressUpdate.objects.filter(
+        status=ProgressUpdate.Status.SUBMITTED,
+        organisation=people.ngo,
+        indicator__project__code__startswith=f"{PREFIX}-",
+    ).order_by("pk")[: samples * 20]
+    # One update per indicator: a second approval on the same one would join the first's job.
+    by_indicator = {update.indicator_id: update for update in candidates}
+    submitted = list(by_indicator.values())[:samples]
+    if not submitted:
+        raise BenchmarkError(f"{people.ngo} has no submitted update left to approve.")
+    timing = Timing()
+    for update in submitted:
+        indicator_services.approve_update(update=update, by=people.manager)
+        timing.samples.append(
+            wait_until(partial(_is_fresh, update.indicator_id), timeout=60, step=0.02)
+        )
+    return timing
+
+
+def recompute_on_workers(timeout: float) -> float:
+    chunks = snapshots.project_chunks()
+    started = time.perf_counter()
+    result = chord(recompute_snapshot_chunk.si(chunk) for chunk in chunks)(
+        recompute_portfolio_snapshots.si()
+    )
+    result.get(timeout=timeout, disable_sync_subtasks=False)
+    return time.perf_counter() - started
+
+
+# The run
+
+
+def run(**options: Any) -> Results:
+    """Measure with DEBUG off, as in production: DEBUG keeps a log of every query."""
+    with override_settings(DEBUG=False):
+        return _run(**options)
+
+
+def _run(
+    *,
+    projects: int,
+    updates: int,
+    repeats: int = 21,
+    with_workers: bool = True,
+    out: Output = print,
+) -> Results:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            engine = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        engine = f"{connection.vendor} (figures at scale need PostgreSQL)"
+    out(f"Database: {engine}; {os.cpu_count()} CPU cores")
+    ensure_portfolio(projects=projects, updates=updates, out=out)
+    people = cast()
+    analyse()
+    approved = ProgressUpdate.objects.filter(status=ProgressUpdate.Status.APPROVED).count()
+    out(
+        f"Portfolio: {Project.objects.count():,} projects, {Indicator.objects.count():,} "
+        f"indicators, {ProgressUpdate.objects.count():,} updates ({approved:,} approved), "
+        f"{UpdateValue.objects.count():,} category values"
+    )
+    results = Results()
+
+    runs = 3
+    results.raw_sql = _median_of(raw_group_by, runs)
+    out(f"Raw SQL, two GROUP BYs over the approved rows:  {results.raw_sql:7.2f} s")
+    results.full_recompute = _median_of(full_recompute, runs)
+    out(
+        f"Full recompute, one process:                    {results.full_recompute:7.2f} s"
+        f"   = {results.ratio:.1f} × raw SQL (median of {runs})"
+    )
+
+    # The full recompute rewrote every snapshot; vacuumed now, so that the database's own
+    # clean-up does not run during the short measurements that follow.
+    analyse()
+    # Each run is short and easily disturbed by the machine: five times the samples.
+    samples = repeats * 5
+    out(f"One indicator recomputed after an approval (p50 / p95 of {samples}, queries):")
+    for size, indicator_id in sorted(people.probes.items()):
+        # What an approval sets off, and the indicator's own part of it.
+        timing = one_indicator(partial(snapshots.recompute_for_indicator, indicator_id), samples)
+        alone = one_indicator(partial(snapshots.recompute_indicators, [indicator_id]), samples)
+        results.one_indicator[size] = timing
+        out(
+            f"  {size:>6,} updates, with project and portfolios "
+            f"{_ms(timing.p50)} {_ms(timing.p95)} {timing.queries:4d}"
+        )
+        out(
+            f"  {size:>6,} updates, the indicator's snapshot    "
+            f"{_ms(alone.p50)} {_ms(alone.p95)} {alone.queries:4d}"
+        )
+
+    out(f"Pages (p50 / p95 of {repeats}, queries):")
+    with override_settings(ALLOWED_HOSTS=["testserver"]), _quiet():
+        for url, client in pages(people):
+            timing = time_request(url, client, repeats)
+            results.pages[url] = timing
+            out(f"  GET {url:46} {_ms(timing.p50)} {_ms(timing.p95)} {timing.queries:4d}")
+    for token in people.funder.api_tokens.filter(name="benchmark", revoked_at__isnull=True):
+        revoke_token(token=token, by=people.funder_user)
+    results.files = portfolio_files(people.funder, people.funder_user, out)
+
+    if not with_workers:
+        return results
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        out("Workers: skipped; they need REDIS_URL and PostgreSQL.")
+        return results
+    _measure_workers(results, people, out=out)
+    return results
+
+
+def _measure_workers(results: Results, people: Cast, *, out: Output) -> None:
+    queue = f"benchmark-{os.getpid()}"
+    timeout = max(600.0, results.full_recompute * 20)
+    with workers_on(queue) as start_worker:
+        start_worker()
+        # The worker repairs what it finds stale when it starts; let that pass.
+        wait_until(lambda: not snapshots.stale_indicator_ids(), timeout=timeout, step=0.5)
+        latency = approval_latency(people, samples=5)
+        results.approval_latency = latency
+        out(
+            f"Approval → fresh snapshot, 1 worker (p50 / p95 of {len(latency.samples)}, with the "
+            f"{settings.SNAPSHOT_COALESCE_SECONDS:g} s coalescing wait): "
+            f"{_ms(latency.p50)} {_ms(latency.p95)}"
+        )
+        chunks = len(snapshots.project_chunks())
+        for count in (1, 2):
+            if count == 2:
+                start_worker()
+            seconds = recompute_on_workers(timeout)
+            results.workers[count] = seconds
+            out(
+                f"Full recompute, {chunks} chunk{'s' if chunks > 1 else ''} on {count} "
+                f"worker{'s' if count > 1 else ''}:"
+                f"{'':13}{seconds:7.2f} s"
+            )
+    if 1 in results.workers and 2 in results.workers:
+        out(f"  2 workers against 1: {results.workers[1] / results.workers[2]:.2f} × as fast")
