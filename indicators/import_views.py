@@ -20,7 +20,8 @@ from partners.models import User
 from projects.models import Project
 from projects.selectors import may_report, project_for_page
 
-from . import progress_import, services
+from . import services
+from .spreadsheets import progress as progress_sheet
 
 FOLDER = "progress-imports"
 SESSION_KEY = "progress_imports"
@@ -86,7 +87,7 @@ def _check(
         )
     except ValidationError as error:
         return services.ImportOutcome(
-            problems=[progress_import.Problem(0, "", message) for message in error.messages]
+            problems=[progress_sheet.Problem(0, "", message) for message in error.messages]
         )
 
 
@@ -131,11 +132,11 @@ def template(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     if kind == "csv":
         response = HttpResponse(
-            progress_import.template_csv(project), content_type="text/csv; charset=utf-8"
+            progress_sheet.template_csv(project), content_type="text/csv; charset=utf-8"
         )
     else:
         response = HttpResponse(
-            progress_import.template_xlsx(project),
+            progress_sheet.template_xlsx(project),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="progress-{project.code}.{kind}"'

@@ -22,7 +22,7 @@ from projects.forms import CopyForm, ImportForm, ResultEditForm, ResultForm
 from projects.models import Result
 from projects.selectors import project_for_setup, visible_projects
 
-from . import services, spreadsheet
+from . import services
 from .models import Dimension, Indicator, Period
 from .selectors import (
     dimensions_for,
@@ -39,6 +39,7 @@ from .setup_forms import (
     TargetsForm,
     initial_for,
 )
+from .spreadsheets import framework as framework_sheet
 
 
 def _status(request: HttpRequest) -> int:
@@ -200,7 +201,7 @@ def result_action(request: HttpRequest, pk: int, result_pk: int, action: str) ->
 def framework_template(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_setup(signed_in(request), pk)
     response = HttpResponse(
-        spreadsheet.template(dimensions_for(project)),
+        framework_sheet.template(dimensions_for(project)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="results-framework-template.xlsx"'

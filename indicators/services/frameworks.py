@@ -10,9 +10,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.authorship import set_author
-from indicators import spreadsheet
 from indicators.models import Indicator
 from indicators.selectors import dimensions_for
+from indicators.spreadsheets import framework as framework_sheet
 from partners.models import User
 from projects.models import Project, Result
 from projects.selectors import visible_projects
@@ -97,7 +97,7 @@ def import_framework(*, project: Project, by: User, upload: BinaryIO) -> tuple[i
     """Add the results and indicators of a filled-in template to the project. Every row is
     checked; any problem stores nothing and is reported with its sheet and row."""
     require_setup(by, project)
-    sheet = spreadsheet.read_framework(upload, dimensions_for(project))
+    sheet = framework_sheet.read_framework(upload, dimensions_for(project))
     errors = list(sheet.errors)
     existing_numbers = set(project.results.values_list("number", flat=True))
     existing_codes = {code.lower() for code in project.indicators.values_list("code", flat=True)}

@@ -6,7 +6,7 @@ from typing import IO
 
 from django.db import transaction
 
-from indicators import progress_import
+from indicators.spreadsheets import progress as progress_sheet
 from partners.models import User
 from projects.models import Project
 
@@ -29,7 +29,7 @@ def import_progress(
 ) -> ImportOutcome:
     """Check every row of the file against the services (and, with `commit`, store them all)
     or store nothing; the outcome lists each problem by row and column."""
-    sheet = progress_import.read(project, upload, name)
+    sheet = progress_sheet.read(project, upload, name)
     numbers = [number for number, _row in sheet.rows]
     outcome = ImportOutcome(checked=len(sheet.rows), problems=list(sheet.problems))
     try:
@@ -41,12 +41,12 @@ def import_progress(
                 raise _CheckOnly
             outcome.created = len(created)
     except RowErrors as refused:
-        names = [name for name, _category in progress_import.category_columns(project)]
+        names = [name for name, _category in progress_sheet.category_columns(project)]
         unreadable = {(problem.row, problem.column) for problem in outcome.problems}
         for position, error in refused.problems.items():
             outcome.problems.extend(
                 problem
-                for problem in progress_import.row_problems(error, numbers[position], names)
+                for problem in progress_sheet.row_problems(error, numbers[position], names)
                 # A cell that did not read is named once, for what was wrong with it.
                 if (problem.row, problem.column) not in unreadable
             )

@@ -9,7 +9,7 @@ nothing.
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -165,9 +165,7 @@ def create_update(
     if evidence_file is not None:
         update.evidence_file = evidence_file
     if submit:
-        update.status = Status.SUBMITTED
-        update.submitted_by = by
-        update.submitted_at = timezone.now()
+        _mark_submitted(update, by)
     try:
         with transaction.atomic():
             _save(update, by)
@@ -243,9 +241,7 @@ def edit_update(
     current.narrative = figures.narrative
     current.evidence_url = figures.evidence_url
     if submit:
-        current.status = Status.SUBMITTED
-        current.submitted_by = by
-        current.submitted_at = timezone.now()
+        _mark_submitted(current, by)
     _save(current, by)
     _write_parts(current, figures.parts or {}, by)
     if replaced_file:
@@ -271,6 +267,14 @@ def _required_text(field: str, text: str, message: str) -> str:
     return text.strip()
 
 
+def _mark_submitted(update: ProgressUpdate, by: User, at: datetime | None = None) -> None:
+    """What submitting sets, whether a new update is submitted at once, an edited one with its
+    changes, an imported row, or a draft through its workflow action."""
+    update.status = Status.SUBMITTED
+    update.submitted_by = by
+    update.submitted_at = at or timezone.now()
+
+
 @transaction.atomic
 def submit_update(
     *, update: ProgressUpdate, by: User, expected_version: int | None = None
@@ -278,9 +282,7 @@ def submit_update(
     current = _begin_transition(
         update, by, action=workflow.SUBMIT, expected_version=expected_version
     )
-    current.status = Status.SUBMITTED
-    current.submitted_by = by
-    current.submitted_at = timezone.now()
+    _mark_submitted(current, by)
     _save(current, by)
     return current
 
@@ -490,9 +492,7 @@ def create_updates(
             version=1,
         )
         if submit:
-            update.status = Status.SUBMITTED
-            update.submitted_by = by
-            update.submitted_at = now
+            _mark_submitted(update, by, at=now)
         updates.append(update)
         parts.append(row.figures.parts or {})
     if problems:

@@ -16,8 +16,8 @@ from api.services import create_token
 from core import workbooks
 from indicators import import_views
 from indicators.models import ProgressUpdate
-from indicators.progress_import import FIXED, LAST, MAX_ROWS
-from indicators.spreadsheet import RESULT_COLUMNS
+from indicators.spreadsheets.framework import RESULT_COLUMNS
+from indicators.spreadsheets.progress import FIXED, LAST, MAX_ROWS
 from tests.factories import MembershipFactory, PartnershipFactory, ProjectFactory, UserFactory
 
 from . import spreadsheets

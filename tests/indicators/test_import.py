@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from api.services import create_token
 from indicators.models import ProgressUpdate
-from indicators.progress_import import header
+from indicators.spreadsheets.progress import header
 
 pytestmark = pytest.mark.django_db
 

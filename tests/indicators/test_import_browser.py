@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from indicators.models import Indicator, ProgressUpdate
-from indicators.progress_import import header
+from indicators.spreadsheets.progress import header
 from tests.browser import MARKS, fits_the_screen, sign_in
 
 pytestmark = MARKS

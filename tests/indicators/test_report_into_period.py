@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 from api.services import create_token
 from indicators import services
 from indicators.models import ProgressUpdate
-from indicators.progress_import import header
 from indicators.selectors import Due, periods_due
+from indicators.spreadsheets.progress import header
 from tests.factories import (
     IndicatorFactory,
     MembershipFactory,

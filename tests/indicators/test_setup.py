@@ -134,7 +134,7 @@ def test_copying_from_a_project_one_cannot_see_is_refused(team):
 
 
 def filled_template(results, indicators, targets=()) -> SimpleUploadedFile:
-    from indicators import spreadsheet
+    from indicators.spreadsheets import framework as spreadsheet
 
     book = load_workbook(io.BytesIO(spreadsheet.template(Dimension.objects.all())))
     for name, rows in (

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.models import Category, Dimension, Indicator, IndicatorDimension, Period
-from indicators.progress_import import header
 from indicators.services import ImportOutcome, import_progress
+from indicators.spreadsheets.progress import header
 from partners.models import Membership, Organisation, User
 from projects.models import Confirmation, Partnership, Project
 

@@ -20,12 +20,11 @@ from openpyxl.styles import Font
 
 from core import workbooks
 from core.files import csv_row, xlsx_row
+from indicators.models import Category, Indicator, IndicatorDimension, Period
+from indicators.services.figures import Figures
+from indicators.services.updates import NewUpdate
 from partners.models import Organisation
 from projects.models import Project
-
-from .models import Category, Indicator, IndicatorDimension, Period
-from .services.figures import Figures
-from .services.updates import NewUpdate
 
 FIXED = [
     "Indicator code",

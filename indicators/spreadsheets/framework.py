@@ -18,10 +18,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import workbooks
 from core.files import xlsx_row
+from indicators.models import Category, Dimension, Indicator
+from indicators.services.definitions import CategoryTargetInput, DimensionUse
 from projects.models import Result
-
-from .models import Category, Dimension, Indicator
-from .services.definitions import CategoryTargetInput, DimensionUse
 
 RESULT_COLUMNS = ["Number", "Level", "Title", "Description"]
 INDICATOR_COLUMNS = [
