@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
+
+from devtools.import_circles import circles
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -53,3 +57,23 @@ def test_imports_go_down_the_layers_and_an_upward_import_or_a_circle_breaks_the_
     assert circle.returncode == 1
     assert "core._circle_probe_a, core._circle_probe_b" in circle.stdout
     assert "1 import circles" in circle.stdout
+
+
+def test_the_circle_finder_names_each_group_of_modules_that_reach_each_other():
+    graph = grimp.ImportGraph()
+    for importer, imported in [
+        ("app.a", "app.b"),
+        ("app.b", "app.c"),
+        ("app.c", "app.a"),  # a, b and c round a circle
+        ("app.c", "app.d"),  # d only imported: outside it
+        ("app.e", "app.f"),
+        ("app.f", "app.e"),  # e and f import each other
+        ("app.g", "app.a"),
+    ]:
+        graph.add_import(importer=importer, imported=imported)
+
+    assert circles(graph, graph.modules) == [["app.a", "app.b", "app.c"], ["app.e", "app.f"]]
+
+    graph.remove_import(importer="app.f", imported="app.e")
+    graph.remove_import(importer="app.c", imported="app.a")
+    assert circles(graph, graph.modules) == []
