@@ -243,7 +243,7 @@ def mark_email_verified(*, user: User) -> None:
 def accept_invitation(
     *,
     key: str,
-    user: User | None = None,
+    by: User | None = None,
     username: str = "",
     password: str = "",
     first_name: str = "",
@@ -260,6 +260,7 @@ def accept_invitation(
     )
     if invitation is None:
         raise ValidationError(str(INVITATION_UNUSABLE))
+    user = by
     if user is not None and not invited(user, invitation):
         raise PermissionDenied(
             _(
@@ -383,13 +384,14 @@ def withdraw_invitation(*, invitation: Invitation, by: User) -> Invitation:
 @transaction.atomic
 def update_profile(
     *,
-    user: User,
+    by: User,
     first_name: str,
     last_name: str,
     email: str,
     preferred_language: str,
     receives_reminders: bool = True,
 ) -> User:
+    """The person signed in (`by`) changes their own name, address, language and reminders."""
     refuse_nul_and_oversize(first_name=first_name, last_name=last_name, email=email)
     email = email.strip().lower()
     if email:
@@ -397,18 +399,18 @@ def update_profile(
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
-        if User.objects.exclude(pk=user.pk).filter(email__iexact=email).exists():
+        if User.objects.exclude(pk=by.pk).filter(email__iexact=email).exists():
             raise ValidationError({"email": _("Another account uses this e-mail address.")})
     if preferred_language and preferred_language not in dict(settings.LANGUAGES):
         raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
-    user.first_name = first_name.strip()[:150]
-    user.last_name = last_name.strip()[:150]
-    if email != user.email.lower():
-        user.email_verified = False  # a new address has yet to be shown to be theirs
-    user.email = email
-    user.preferred_language = preferred_language
-    user.receives_reminders = receives_reminders
-    user.save(
+    by.first_name = first_name.strip()[:150]
+    by.last_name = last_name.strip()[:150]
+    if email != by.email.lower():
+        by.email_verified = False  # a new address has yet to be shown to be theirs
+    by.email = email
+    by.preferred_language = preferred_language
+    by.receives_reminders = receives_reminders
+    by.save(
         update_fields=[
             "first_name",
             "last_name",
@@ -418,4 +420,4 @@ def update_profile(
             "email_verified",
         ]
     )
-    return user
+    return by

@@ -69,7 +69,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> User:
-        return services.update_profile(user=user, **data)
+        return services.update_profile(by=user, **data)
 
     if request.method == "POST" and save_with(form, save) is not None:
         if user.preferred_language:
@@ -245,7 +245,7 @@ def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if member:
-                services.accept_invitation(key=key, user=signed_in(request))
+                services.accept_invitation(key=key, by=signed_in(request))
             elif form is not None and form.is_valid():
                 data = form.cleaned_data
                 membership = services.accept_invitation(

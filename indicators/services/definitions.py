@@ -202,7 +202,7 @@ def define_indicator(
     order: int = 0,
     dimensions: Sequence[DimensionUse] = (),
     category_targets: Sequence[CategoryTargetInput] = (),
-    user: User | None = None,
+    by: User | None = None,
     existing: Indicator | None = None,
     translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Indicator:
@@ -337,7 +337,7 @@ def define_indicator(
         setattr(indicator, field, value)
     if cleaned_translations is not None:
         indicator.translations = cleaned_translations
-    set_author(indicator, user)
+    set_author(indicator, by)
     indicator.save()
     removed = IndicatorDimension.objects.filter(indicator=indicator).exclude(
         dimension_id__in=dimension_ids
@@ -364,7 +364,7 @@ def define_indicator(
         IndicatorDimension.objects.update_or_create(
             indicator=indicator, dimension=use.dimension, defaults={"exhaustive": use.exhaustive}
         )
-    _save_category_targets(indicator, category_targets, user)
+    _save_category_targets(indicator, category_targets, by)
     approved_figures_changed(indicator.pk)  # targets changed: percentages and statuses too
     return indicator
 

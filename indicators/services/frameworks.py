@@ -87,7 +87,7 @@ def copy_framework(*, source: Project, target: Project, by: User) -> tuple[int, 
                 CategoryTargetInput(category=t.category, value=t.target_value, share=t.target_share)
                 for t in indicator.category_targets.all()
             ],
-            user=by,
+            by=by,
         )
     return len(copies), len(indicators)
 
@@ -174,7 +174,7 @@ def import_framework(*, project: Project, by: User, upload: BinaryIO) -> tuple[i
                     result=found,
                     order=indicator_order,
                     category_targets=sheet.category_targets.get(indicator_row.code, []),
-                    user=by,
+                    by=by,
                 )
         except ValidationError as error:
             errors.extend(indicator_row.problem(message) for message in _messages(error))

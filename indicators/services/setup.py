@@ -63,7 +63,7 @@ def create_indicator(*, project: Project, by: User, definition: Mapping[str, Any
     indicator = None
     with problems.collect():
         indicator = define_indicator(
-            project=project, **{**definition, "code": usable, "order": order}, user=by
+            project=project, **{**definition, "code": usable, "order": order}, by=by
         )
     problems.raise_any()  # the transaction then undoes what define_indicator stored
     assert indicator is not None
@@ -92,7 +92,7 @@ def change_indicator(*, indicator: Indicator, by: User, definition: Mapping[str,
         changed = define_indicator(
             project=indicator.project,
             **{**definition, "code": usable, "order": indicator.order},
-            user=by,
+            by=by,
             existing=indicator,
         )
     problems.raise_any()

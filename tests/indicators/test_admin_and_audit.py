@@ -80,7 +80,7 @@ def test_defining_category_targets_writes_their_history_with_who(team, gender_gr
             target_value=Decimal(160),
             dimensions=[services.DimensionUse(dimension=dimension)],
             category_targets=[services.CategoryTargetInput(category=women, share=share)],
-            user=admin,
+            by=admin,
         )
 
     indicator = define(Decimal("0.6"))

@@ -75,13 +75,13 @@ def test_an_expired_or_withdrawn_invitation_does_not_work(client, ngo):
         expires_at=timezone.now() - timedelta(minutes=1)
     )
     with pytest.raises(ValidationError, match="no longer works"):
-        services.accept_invitation(key=key, user=ngo["outsider"])
+        services.accept_invitation(key=key, by=ngo["outsider"])
     invitation, key = services.invite(
         organisation=ngo["organisation"], by=ngo["admin"], email="y@example.org", role="viewer"
     )
     services.withdraw_invitation(invitation=invitation, by=ngo["admin"])
     with pytest.raises(ValidationError):
-        services.accept_invitation(key=key, user=ngo["outsider"])
+        services.accept_invitation(key=key, by=ngo["outsider"])
     assert not Membership.objects.filter(user=ngo["outsider"]).exists()
 
 
@@ -374,7 +374,7 @@ def test_an_address_is_verified_by_a_link_mailed_to_it_and_unverified_by_changin
     rosa.refresh_from_db()
     assert rosa.email_verified
     services.update_profile(
-        user=rosa,
+        by=rosa,
         first_name="",
         last_name="",
         email="rosa@elsewhere.example",
