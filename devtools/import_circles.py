@@ -15,6 +15,7 @@ APPS = (
     "partners",
     "projects",
     "indicators",
+    "libraries",
     "webhooks",
     "api",
     "dashboards",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "indicators",
+    "libraries",
     "api",
     "rest_framework",
     "django_filters",

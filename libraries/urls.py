@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("organisations/<int:pk>/libraries/", views.libraries_page, name="libraries"),
+    path(
+        "organisations/<int:pk>/libraries/columns/<slug:token>/",
+        views.columns_page,
+        name="library-columns",
+    ),
+    path("libraries/template.xlsx", views.template, name="library-template"),
+    path("libraries/<int:pk>/", views.library_page, name="library"),
+]
