@@ -21,6 +21,7 @@ from projects.selectors import (
 )
 
 from .iptt import write_iptt
+from .logframe import write_logframe
 from .views import xlsx_response
 
 
@@ -70,3 +71,10 @@ def project_report(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404 from None
     output = write_iptt([project], title=f"{project.code} · {project.title}")
     return xlsx_response(output, f"iptt-{project.code}.xlsx")
+
+
+@login_required
+def project_logframe(request: HttpRequest, pk: int) -> FileResponse:
+    """The logframe table, approved figures only, for anyone who sees the project."""
+    project = project_for_page(request.user, pk)
+    return xlsx_response(write_logframe(project), f"logframe-{project.code}.xlsx")

@@ -24,5 +24,8 @@ urlpatterns = [
     path("projects/<int:pk>/", project_views.project_detail, name="project"),
     path("projects/<int:pk>/report.xlsx", project_views.project_report, name="project-report-xlsx"),
     path("projects/<int:pk>/report/", reports.project_report, name="project-report"),
+    path(
+        "projects/<int:pk>/logframe.xlsx", project_views.project_logframe, name="project-logframe"
+    ),
     path("projects/<int:pk>/report.pdf", reports.project_report_pdf, name="project-report-pdf"),
 ]

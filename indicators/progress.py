@@ -729,3 +729,71 @@ def reach_to_date(
             if known and known[-1] is not None:
                 totals[position] += known[-1]
     return totals
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one project's indicator, linked to a standard indicator, brings to the results
+    across projects: its approved figures (None where it has none yet)."""
+
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    parts: Mapping[str, Decimal] = field(default_factory=dict)  # "dimension/category" → value
+    by_year: Mapping[int, Decimal] = field(default_factory=dict)  # year a period ends → value
+
+
+@dataclass(frozen=True)
+class AcrossProjects:
+    value: Decimal | None  # counts and amounts: the sum; None where figures do not add up
+    share: Decimal | None  # percentages: summed numerators over summed denominators
+    parts: dict[str, Decimal]
+    by_year: dict[int, Decimal]
+    contributing: int  # projects with a figure
+
+
+def across_projects(measure: str, contributions: Sequence[Contribution]) -> AcrossProjects:
+    """The results of one standard indicator over the projects linked to it, each project once.
+    Counts and amounts add up (the links guarantee the same unit and way of combining, and a
+    project links one indicator per standard indicator); a percentage combines its counts,
+    and only when every project gave them; milestones and qualitative answers do not add up."""
+    given = [c for c in contributions if c.value is not None]
+    additive = measure in (Measure.COUNT, Measure.AMOUNT)
+    value = sum((c.value for c in given if c.value is not None), Decimal(0)) if additive else None
+    share = None
+    if measure == Measure.PERCENTAGE and given:
+        pairs = [(c.numerator, c.denominator) for c in given]
+        if all(n is not None and d for n, d in pairs):
+            share = _share(
+                sum((n for n, _d in pairs if n is not None), Decimal(0)),
+                sum((d for _n, d in pairs if d is not None), Decimal(0)),
+            )
+    parts: dict[str, Decimal] = {}
+    by_year: dict[int, Decimal] = {}
+    if additive:
+        for contribution in given:
+            for key, part in contribution.parts.items():
+                parts[key] = parts.get(key, Decimal(0)) + part
+            for year, part in contribution.by_year.items():
+                by_year[year] = by_year.get(year, Decimal(0)) + part
+    return AcrossProjects(
+        value=value if given else None,
+        share=share,
+        parts=dict(sorted(parts.items())),
+        by_year=dict(sorted(by_year.items())),
+        contributing=len(given),
+    )
+
+
+def by_year(aggregation: str, periods: Sequence[tuple[date, Decimal | None]]) -> dict[int, Decimal]:
+    """A project's figures by the year its periods end: the periods' sum for summed figures,
+    the last period's figure for a latest value (two periods of a year are not added up)."""
+    years: dict[int, Decimal] = {}
+    for end, value in sorted(periods, key=lambda period: period[0]):
+        if value is None:
+            continue
+        if aggregation == Aggregation.SUM:
+            years[end.year] = years.get(end.year, Decimal(0)) + value
+        else:
+            years[end.year] = value
+    return years

@@ -92,3 +92,33 @@ class Entry(Translated):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+
+class Link(models.Model):
+    """A project's indicator reported as a library's standard indicator: its approved figures
+    count in the library's results across projects."""
+
+    indicator = models.OneToOneField(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="library_link",
+    )
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("library indicator"), on_delete=models.PROTECT, related_name="links"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(_("linked"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("link to a library")
+        verbose_name_plural = _("links to libraries")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} → {self.entry}"

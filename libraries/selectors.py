@@ -1,14 +1,23 @@
-"""Who sees and who loads an organisation's indicator libraries."""
+"""Who sees and who loads an organisation's indicator libraries, what a project may link to
+them, and their results across projects."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from indicators.models import Dimension
+from indicators import progress
+from indicators.models import Category, Dimension, Indicator
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations, ancestors, managed_organisations
+from projects.models import Funding, Partnership, Project
+from projects.selectors import visible_projects
 
-from .models import Entry, Library
+from .models import Entry, Library, Link
 
 
 def _owners_seen_by(user: User | AnonymousUser) -> set[int] | None:
@@ -79,3 +88,213 @@ def usable_dimensions(organisation: Organisation) -> QuerySet[Dimension]:
     return Dimension.objects.filter(owner__isnull=True) | Dimension.objects.filter(
         owner=organisation
     )
+
+
+def linkable_libraries(project: Project) -> QuerySet[Library]:
+    """The current libraries a project's indicators may be linked to: those of an organisation
+    working on the project, of a funder that confirmed its funding, or of a network above
+    one of them."""
+    working = set(
+        Partnership.objects.filter(project=project).values_list("organisation_id", flat=True)
+    )
+    funders = set(Funding.objects.filter(project=project).values_list("funder_id", flat=True))
+    above = ancestors(working | funders)
+    owners = working | funders
+    owners = owners.union(*above.values())
+    return Library.objects.filter(organisation_id__in=owners, superseded_at=None).select_related(
+        "organisation"
+    )
+
+
+def link_problems(indicator: Indicator, entry: Entry) -> list[str]:
+    """Why the indicator may not be linked to the library indicator (none when it may): the
+    library must be one the project may use, and the two must count the same thing the same
+    way, so that their figures add up."""
+    problems = []
+    if not linkable_libraries(indicator.project).filter(pk=entry.library_id).exists():
+        problems.append(
+            _(
+                "%(organisation)s's library is not one this project may use: only those of "
+                "the organisations working on it, of its confirmed funders and of their networks."
+            )
+            % {"organisation": entry.library.organisation.name}
+        )
+    used = set(indicator.dimensions.values_list("pk", flat=True))
+    return problems + _mismatches(indicator, entry, used, _linked_elsewhere(indicator))
+
+
+def _linked_elsewhere(indicator: Indicator) -> dict[tuple[int, str, str], str]:
+    """(library owner, library name, entry code) → the code of the project's other indicator
+    linked to it."""
+    return {
+        (owner, name, code.casefold()): indicator_code
+        for owner, name, code, indicator_code in Link.objects.filter(
+            indicator__project_id=indicator.project_id
+        )
+        .exclude(indicator=indicator)
+        .values_list(
+            "entry__library__organisation_id",
+            "entry__library__name",
+            "entry__code",
+            "indicator__code",
+        )
+    }
+
+
+def _mismatches(
+    indicator: Indicator,
+    entry: Entry,
+    used: set[int],
+    elsewhere: dict[tuple[int, str, str], str],
+) -> list[str]:
+    problems = []
+    if indicator.measure != entry.measure:
+        problems.append(
+            _("The indicator is a %(given)s, the library's a %(wanted)s.")
+            % {
+                "given": indicator.get_measure_display().lower(),
+                "wanted": entry.get_measure_display().lower(),
+            }
+        )
+    if indicator.aggregation != entry.aggregation:
+        problems.append(
+            _("The indicator's figures combine as “%(given)s”, the library's as “%(wanted)s”.")
+            % {
+                "given": indicator.get_aggregation_display(),
+                "wanted": entry.get_aggregation_display(),
+            }
+        )
+    if entry.unit and not _same_unit(indicator, entry):
+        problems.append(
+            _("The indicator counts %(given)s, the library's %(wanted)s.")
+            % {"given": indicator.unit or "—", "wanted": entry.unit}
+        )
+    missing = [dimension for dimension in entry.dimensions.all() if dimension.pk not in used]
+    if missing:
+        problems.append(
+            _("The library asks for figures by %(dimensions)s, which the indicator lacks.")
+            % {"dimensions": ", ".join(dimension.translated("name") for dimension in missing)}
+        )
+    twin = elsewhere.get((entry.library.organisation_id, entry.library.name, entry.code.casefold()))
+    if twin is not None:
+        problems.append(
+            _(
+                "The project's indicator %(code)s is linked to it already: a project counts "
+                "once in the library's results."
+            )
+            % {"code": twin}
+        )
+    return problems
+
+
+def _same_unit(indicator: Indicator, entry: Entry) -> bool:
+    wanted = {entry.unit, *entry.translations_of("unit").values()}
+    given = {indicator.unit, *indicator.translations_of("unit").values()}
+    return bool({unit.casefold() for unit in wanted} & {unit.casefold() for unit in given})
+
+
+def linkable_entries(indicator: Indicator) -> list[Entry]:
+    """The library indicators this indicator may be linked to, in a fixed number of queries."""
+    used = set(indicator.dimensions.values_list("pk", flat=True))
+    elsewhere = _linked_elsewhere(indicator)
+    return [
+        entry
+        for entry in entries_for_project(indicator.project).prefetch_related("dimensions")
+        if not _mismatches(indicator, entry, used, elsewhere)
+    ]
+
+
+def entries_for_project(project: Project) -> QuerySet[Entry]:
+    """The library indicators a project may create its indicators from."""
+    return (
+        Entry.objects.filter(library__in=linkable_libraries(project))
+        .select_related("library__organisation")
+        .order_by("library__name", "order", "code")
+    )
+
+
+@dataclass(frozen=True)
+class ProjectFigure:
+    project: Project
+    indicator: Indicator
+    value: Decimal | None
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class EntryResults:
+    total: progress.AcrossProjects
+    projects: list[ProjectFigure]
+
+
+def results_across_projects(
+    user: User | AnonymousUser, library: Library
+) -> dict[str, EntryResults]:
+    """For each code of the library (whichever of its versions an indicator is linked to),
+    the approved figures of the linked indicators in the projects the user sees, and their
+    total. Read from the snapshots, in one query whatever the number of projects."""
+    links = (
+        Link.objects.filter(
+            entry__library__organisation_id=library.organisation_id,
+            entry__library__name=library.name,
+            indicator__project__in=visible_projects(user),
+        )
+        .select_related("entry", "indicator__project", "indicator__snapshot")
+        .order_by("indicator__project__title", "indicator__code")
+    )
+    found: dict[str, list[tuple[ProjectFigure, progress.Contribution]]] = {}
+    measures: dict[str, str] = {}
+    for link in links:
+        indicator = link.indicator
+        snapshot = getattr(indicator, "snapshot", None)
+        value = snapshot.achieved if snapshot is not None else None
+        periods = [
+            (date.fromisoformat(period["end"]), _decimal(period.get("achieved_value")))
+            for period in (snapshot.periods if snapshot is not None else [])
+        ]
+        contribution = progress.Contribution(
+            value=value,
+            numerator=snapshot.numerator if snapshot is not None else None,
+            denominator=snapshot.denominator if snapshot is not None else None,
+            parts={
+                key: Decimal(part) for key, part in (snapshot.parts if snapshot else {}).items()
+            },
+            by_year=progress.by_year(indicator.aggregation, periods),
+        )
+        share = (
+            progress.share_of(contribution.numerator, contribution.denominator)
+            if indicator.measure == progress.Measure.PERCENTAGE
+            else None
+        )
+        code = link.entry.code.casefold()
+        measures[code] = link.entry.measure
+        found.setdefault(code, []).append(
+            (ProjectFigure(indicator.project, indicator, value, share), contribution)
+        )
+    return {
+        code: EntryResults(
+            total=progress.across_projects(measures[code], [c for _f, c in rows]),
+            projects=[figure for figure, _c in rows],
+        )
+        for code, rows in found.items()
+    }
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text in (None, "") else Decimal(str(text))
+
+
+def category_names() -> dict[str, str]:
+    """ "dimension/category" → "Dimension: category", in the reader's language, the sex
+    categories first, for showing the parts of results."""
+    categories = Category.objects.select_related("dimension").order_by(
+        Case(When(dimension__kind=Dimension.Kind.SEX, then=0), default=1),
+        "dimension__name",
+        "order",
+    )
+    return {
+        f"{category.dimension.slug}/{category.slug}": (
+            f"{category.dimension.translated('name')}: {category.translated('name')}"
+        )
+        for category in categories
+    }

@@ -4,6 +4,7 @@ a library of the same name again makes its next version; the previous one is kep
 
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 
 from core.checks import refuse_nul_and_oversize
 from indicators.models import Dimension, Indicator
+from indicators.services import DimensionUse, create_indicator
 from partners.models import Organisation, User
+from projects.models import Project, Result
+from projects.services import require_setup
 
-from .models import Entry, Library
-from .selectors import may_load_library, usable_dimensions
+from .models import Entry, Library, Link
+from .selectors import link_problems, linkable_libraries, may_load_library, usable_dimensions
 from .sheet import KEYS
 
 Row = Mapping[str, str]
@@ -207,3 +211,77 @@ def load_library(
         ]
     )
     return library
+
+
+@transaction.atomic
+def link_indicator(*, indicator: Indicator, entry: Entry, by: User) -> Link:
+    """Report the project's indicator as the library's standard indicator, once the two are
+    shown to count the same thing the same way. Raises ValidationError naming every reason."""
+    require_setup(by, indicator.project)
+    problems = link_problems(indicator, entry)
+    if problems:
+        raise ValidationError(problems)
+    link, _created = Link.objects.update_or_create(
+        indicator=indicator, defaults={"entry": entry, "linked_by": by}
+    )
+    return link
+
+
+@transaction.atomic
+def unlink_indicator(*, indicator: Indicator, by: User) -> None:
+    require_setup(by, indicator.project)
+    Link.objects.filter(indicator=indicator).delete()
+
+
+@transaction.atomic
+def create_from_entry(
+    *,
+    project: Project,
+    entry: Entry,
+    by: User,
+    code: str,
+    result: Result | None = None,
+    target_value: Decimal | None = None,
+) -> Indicator:
+    """A new indicator of the project made from the library's: its name in every language it
+    has, measure, unit, how figures combine and required disaggregations, linked to it."""
+    require_setup(by, project)
+    if not linkable_libraries(project).filter(pk=entry.library_id).exists():
+        raise ValidationError(
+            {
+                "entry": _(
+                    "%(organisation)s's library is not one this project may use: only those of "
+                    "the organisations working on it, of its confirmed funders and of their "
+                    "networks."
+                )
+                % {"organisation": entry.library.organisation.name}
+            }
+        )
+    names = {entry.library.language: entry.name, **entry.translations_of("name")}
+    units = {entry.library.language: entry.unit, **entry.translations_of("unit")}
+    language = project.language if names.get(project.language) else entry.library.language
+    translations = {
+        other: {
+            field: text
+            for field, text in (("name", names.get(other, "")), ("unit", units.get(other, "")))
+            if text
+        }
+        for other in {*names, *units} - {language}
+    }
+    indicator = create_indicator(
+        project=project,
+        by=by,
+        definition={
+            "code": code,
+            "name": names[language],
+            "unit": units.get(language, "") or entry.unit,
+            "measure": entry.measure,
+            "aggregation": entry.aggregation,
+            "result": result,
+            "target_value": target_value,
+            "dimensions": [DimensionUse(dimension) for dimension in entry.dimensions.all()],
+            "translations": {lang: texts for lang, texts in translations.items() if texts},
+        },
+    )
+    link_indicator(indicator=indicator, entry=entry, by=by)
+    return indicator

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 urlpatterns = [
     path("organisations/<int:pk>/libraries/", views.libraries_page, name="libraries"),
@@ -11,4 +11,10 @@ urlpatterns = [
     ),
     path("libraries/template.xlsx", views.template, name="library-template"),
     path("libraries/<int:pk>/", views.library_page, name="library"),
+    path("indicators/<int:pk>/library/", link_views.indicator_link, name="library-link"),
+    path(
+        "projects/<int:pk>/indicators/from-library/",
+        link_views.from_library,
+        name="indicator-from-library",
+    ),
 ]

@@ -23,11 +23,14 @@ from partners.http import signed_in
 from partners.models import Organisation
 
 from . import services, sheet
+from .models import Library
 from .selectors import (
+    category_names,
     libraries_of,
     library_for_page,
     may_load_library,
     organisation_with_libraries,
+    results_across_projects,
 )
 
 FOLDER = "library-uploads"
@@ -202,8 +205,24 @@ def library_page(request: HttpRequest, pk: int) -> HttpResponse:
             "library": library,
             "versions": libraries_of(library.organisation).filter(name=library.name),
             "may_load": may_load_library(signed_in(request), library.organisation),
+            "results": _results_by_entry(request, library),
         },
     )
+
+
+def _results_by_entry(request: HttpRequest, library: Library) -> list[tuple[Any, ...]]:
+    """(entry, its results across projects or None, its parts as (category, value) with the
+    sex categories first) for each indicator of the library."""
+    results = results_across_projects(request.user, library)
+    names = category_names()
+    rows = []
+    for entry in library.entries.all():
+        result = results.get(entry.code.casefold())
+        parts = result.total.parts if result is not None else {}
+        named = [(name, parts[key]) for key, name in names.items() if key in parts]
+        named += [(key, value) for key, value in parts.items() if key not in names]
+        rows.append((entry, result, named))
+    return rows
 
 
 @login_required
