@@ -79,7 +79,12 @@ def indicator_link(request: HttpRequest, pk: int) -> HttpResponse:
             _("The indicator is no longer linked to a library."),
         )
         return redirect("library-link", pk=indicator.pk)
-    entries = linkable_entries(indicator)
+    current = Link.objects.filter(indicator=indicator).select_related("entry__library").first()
+    entries = [
+        entry
+        for entry in linkable_entries(indicator)
+        if current is None or entry.pk != current.entry_id
+    ]
     form = LinkForm(request.POST or None, entries=entries)
 
     def link(data: dict[str, Any]) -> Link:
@@ -96,7 +101,6 @@ def indicator_link(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
         return redirect("library-link", pk=indicator.pk)
-    current = Link.objects.filter(indicator=indicator).select_related("entry__library").first()
     return render(
         request,
         "libraries/link.html",

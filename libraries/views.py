@@ -198,6 +198,7 @@ def columns_page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 @login_required
 def library_page(request: HttpRequest, pk: int) -> HttpResponse:
     library = library_for_page(request.user, pk)
+    results = _results_by_entry(request, library)
     return render(
         request,
         "libraries/library.html",
@@ -205,7 +206,8 @@ def library_page(request: HttpRequest, pk: int) -> HttpResponse:
             "library": library,
             "versions": libraries_of(library.organisation).filter(name=library.name),
             "may_load": may_load_library(signed_in(request), library.organisation),
-            "results": _results_by_entry(request, library),
+            "results": results,
+            "results_shown": any(result for _entry, result, _parts in results),
         },
     )
 
