@@ -20,6 +20,7 @@ from projects.selectors import (
     ROLE_RANK,
     WORKING_ROLES,
     keep_highest,
+    project_for_setup,
     projects_by_access,
     projects_with_role,
     roles_at_least,
@@ -544,3 +545,17 @@ def may_change_dimensions(user: User | AnonymousUser) -> bool:
         user.is_superuser
         or user.memberships.filter(role__in=roles_at_least(Membership.Role.MANAGER)).exists()
     )
+
+
+def indicator_for_setup(user: User, pk: int) -> Indicator:
+    """An indicator whose project's set-up the user may change: 404 when they may not see the
+    project, 403 when they see it but may not change it."""
+    indicator = (
+        Indicator.objects.select_related("project")
+        .filter(pk=pk, project__in=visible_projects(user))
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    project_for_setup(user, indicator.project_id)
+    return indicator

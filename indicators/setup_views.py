@@ -27,6 +27,7 @@ from .models import Dimension, Indicator, Period
 from .selectors import (
     dimensions_for,
     has_approved_progress,
+    indicator_for_setup,
     may_translate_dimension,
     visible_dimension,
 )
@@ -264,18 +265,10 @@ def new_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _indicator(user: User, pk: int) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("project"), pk=pk, project__in=visible_projects(user)
-    )
-    project_for_setup(user, indicator.project_id)
-    return indicator
-
-
 @login_required
 def edit_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
-    indicator = _indicator(user, pk)
+    indicator = indicator_for_setup(user, pk)
     form = IndicatorForm(
         request.POST or None,
         project=indicator.project,
@@ -321,7 +314,7 @@ def _translatable(user: User, form: IndicatorForm) -> set[int]:
 @login_required
 def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
-    indicator = _indicator(user, pk)
+    indicator = indicator_for_setup(user, pk)
     periods = list(indicator.project.periods.order_by("start"))
     form = TargetsForm(request.POST or None, indicator=indicator, periods=periods)
 

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,10 +15,10 @@ from core.forms import save_with
 from core.http import act
 from indicators.forms import quantity_field
 from indicators.models import Indicator
+from indicators.selectors import indicator_for_setup
 from partners.http import signed_in
-from partners.models import User
 from projects.models import Project, Result
-from projects.selectors import project_for_setup, visible_projects
+from projects.selectors import project_for_setup
 
 from . import services
 from .models import Entry, Link
@@ -60,18 +60,10 @@ class FromEntryForm(forms.Form):
         result.queryset = project.results.all()
 
 
-def _indicator(user: User, pk: int) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("project"), pk=pk, project__in=visible_projects(user)
-    )
-    project_for_setup(user, indicator.project_id)
-    return indicator
-
-
 @login_required
 def indicator_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
-    indicator = _indicator(user, pk)
+    indicator = indicator_for_setup(user, pk)
     if request.method == "POST" and request.POST.get("action") == "unlink":
         act(
             request,

@@ -2,10 +2,10 @@
 that its projects' indicators can draw on. Loading a list again makes a new version; the old
 one stays, for whatever was linked to it."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import person_field
 from core.translations import Translated
 from indicators.models import Dimension, Indicator
 from partners.models import Organisation
@@ -31,13 +31,7 @@ class Library(models.Model):
         blank=True,
         help_text=_("Where the list is published, when it is someone else's."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("loaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    created_by = person_field(_("loaded by"))
     created_at = models.DateTimeField(_("loaded"), auto_now_add=True)
     superseded_at = models.DateTimeField(_("replaced by a new version"), null=True, blank=True)
 
@@ -107,13 +101,7 @@ class Link(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("library indicator"), on_delete=models.PROTECT, related_name="links"
     )
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("linked by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    linked_by = person_field(_("linked by"))
     linked_at = models.DateTimeField(_("linked"), auto_now=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import person_field
 from core.translations import Translated
 from partners.models import Membership, Organisation
 
@@ -224,14 +225,7 @@ class Confirmation(models.Model):
         related_name="confirmations",
     )
     confirmed_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = person_field(_("confirmed by"), blank=True)
 
     history = HistoricalRecords()
 

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import person_field
 from partners.models import Organisation
 
 # The events a webhook can subscribe to; a test event ("ping") is sent whatever it chose.
@@ -47,13 +47,7 @@ class Webhook(models.Model):
     # Since when every attempt has failed; a day of that disables the webhook.
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    created_by = person_field(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
 

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import person_field
 from core.translations import Translated
 from partners.models import Organisation
 from projects.models import BeneficiaryGroup, Project, Result
@@ -383,14 +384,7 @@ class Period(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("locked by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    locked_by = person_field(_("locked by"), blank=True)
 
     history = HistoricalRecords()
 
@@ -498,14 +492,7 @@ class ProgressUpdate(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     review_note = models.TextField(_("reviewer's note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_field(_("created by"), blank=True)
     figures_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("figures last changed by"),
@@ -515,23 +502,9 @@ class ProgressUpdate(models.Model):
         related_name="+",
         help_text=_("Who last changed the figures: they may not approve them."),
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = person_field(_("submitted by"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = person_field(_("reviewed by"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     request_key = models.UUIDField(
         _("request key"),

@@ -36,6 +36,21 @@ def person(username, organisation, role):
     return user
 
 
+def load_through_columns(page, url, path):
+    """The network's manager loads the file as "Network indicators", naming its columns."""
+    page.goto(url)
+    page.get_by_label("Name of the library").fill("Network indicators")
+    page.get_by_label("List of indicators (.xlsx or .csv)").set_input_files(path)
+    page.get_by_role("button", name="Next: the columns").click()
+    assert fits_the_screen(page)
+    page.get_by_label("Code", exact=True).select_option(label="Código")
+    page.get_by_label("Name in English").select_option(label="Indicator")
+    page.get_by_label("Name in Spanish").select_option(label="Indicador")
+    page.get_by_label("Measure", exact=True).select_option(label="Tipo")
+    page.get_by_label("Unit", exact=True).select_option(label="Unidad")
+    page.get_by_role("button", name="Check and load").click()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_network_library_from_spreadsheet_to_the_members_logframe(live_server, page, tmp_path):
     call_command("load_demo", "--reset-demo-accounts", verbosity=0)
@@ -48,61 +63,16 @@ def test_a_network_library_from_spreadsheet_to_the_members_logframe(live_server,
     header = ["Código", "Indicator", "Indicador", "Tipo", "Unidad"]
 
     sign_in(page, base, "conamovidi-manager")
-    page.goto(f"{base}/organisations/{network.pk}/libraries/")
-    page.get_by_label("Name of the library").fill("Network indicators")
-    page.get_by_label("List of indicators (.xlsx or .csv)").set_input_files(
-        spreadsheet(
-            tmp_path / "first.xlsx",
-            [
-                header,
-                [
-                    "NET-1",
-                    "Women trained as leaders",
-                    "Mujeres capacitadas como lideresas",
-                    "count",
-                    "women",
-                ],
-                ["NET-1", "Soup kitchens reporting", "Comedores que reportan", "portions", ""],
-            ],
-        )
-    )
-    page.get_by_role("button", name="Next: the columns").click()
-    assert fits_the_screen(page)
-    page.get_by_label("Code", exact=True).select_option(label="Código")
-    page.get_by_label("Name in English").select_option(label="Indicator")
-    page.get_by_label("Name in Spanish").select_option(label="Indicador")
-    page.get_by_label("Measure", exact=True).select_option(label="Tipo")
-    page.get_by_label("Unit", exact=True).select_option(label="Unidad")
-    page.get_by_role("button", name="Check and load").click()
+    trained = ["NET-1", "Women trained as leaders", "Mujeres capacitadas como lideresas", "count"]
+    libraries = f"{base}/organisations/{network.pk}/libraries/"
+    rows = [header, [*trained, "women"], ["NET-1", "Soup kitchens", "Comedores", "portions", ""]]
+    load_through_columns(page, libraries, spreadsheet(tmp_path / "first.xlsx", rows))
     page.get_by_text("Row 3: the code NET-1 is also on row 2.").wait_for()
     assert "Row 3: “portions” is not a measure" in page.content()
     assert not Library.objects.exists()
 
-    page.goto(f"{base}/organisations/{network.pk}/libraries/")
-    page.get_by_label("Name of the library").fill("Network indicators")
-    page.get_by_label("List of indicators (.xlsx or .csv)").set_input_files(
-        spreadsheet(
-            tmp_path / "second.xlsx",
-            [
-                header,
-                [
-                    "NET-1",
-                    "Women trained as leaders",
-                    "Mujeres capacitadas como lideresas",
-                    "count",
-                    "women",
-                ],
-                ["NET-2", "Soup kitchens reporting", "Comedores que reportan", "count", ""],
-            ],
-        )
-    )
-    page.get_by_role("button", name="Next: the columns").click()
-    page.get_by_label("Code", exact=True).select_option(label="Código")
-    page.get_by_label("Name in English").select_option(label="Indicator")
-    page.get_by_label("Name in Spanish").select_option(label="Indicador")
-    page.get_by_label("Measure", exact=True).select_option(label="Tipo")
-    page.get_by_label("Unit", exact=True).select_option(label="Unidad")
-    page.get_by_role("button", name="Check and load").click()
+    rows = [header, [*trained, "women"], ["NET-2", "Soup kitchens", "Comedores", "count", ""]]
+    load_through_columns(page, libraries, spreadsheet(tmp_path / "second.xlsx", rows))
     page.get_by_text("Network indicators version 1 is loaded with 2 indicators.").wait_for()
     library = Library.objects.get()
     page.get_by_role("button", name="Sign out").click()
