@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.translations import category_name
 from indicators.models import Indicator, PortfolioSnapshot
+from libraries.selectors import organisation_results
 from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
 
@@ -127,6 +128,7 @@ def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "rows": rows,
             "page": page,
             "people": people_reached(request.user, organisation, kind, today=timezone.localdate()),
+            "standard": organisation_results(request.user, organisation),
         },
     )
 

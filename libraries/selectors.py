@@ -225,6 +225,7 @@ class ProjectFigure:
 class EntryResults:
     total: progress.AcrossProjects
     projects: list[ProjectFigure]
+    entry: Entry  # the one an indicator is linked to
 
 
 def results_across_projects(
@@ -233,18 +234,56 @@ def results_across_projects(
     """For each code of the library (whichever of its versions an indicator is linked to),
     the approved figures of the linked indicators in the projects the user sees, and their
     total. Read from the snapshots, in one query whatever the number of projects."""
-    links = (
-        Link.objects.filter(
-            entry__library__organisation_id=library.organisation_id,
-            entry__library__name=library.name,
-            indicator__project__in=visible_projects(user),
-        )
-        .select_related("entry", "indicator__project", "indicator__snapshot")
-        .order_by("indicator__project__title", "indicator__code")
+    links = Link.objects.filter(
+        entry__library__organisation_id=library.organisation_id,
+        entry__library__name=library.name,
     )
-    found: dict[str, list[tuple[ProjectFigure, progress.Contribution]]] = {}
-    measures: dict[str, str] = {}
-    for link in links:
+    return {code: results for (_name, code), results in _results(user, links).items()}
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    library: Library
+    entry: Entry
+    results: EntryResults
+
+
+def organisation_results(
+    user: User | AnonymousUser, organisation: Organisation
+) -> list[StandardResult]:
+    """The results across projects of every standard indicator of the organisation's
+    libraries that a project the user sees is linked to, for its dashboard: in two queries,
+    whatever the number of libraries and projects."""
+    links = Link.objects.filter(
+        entry__library__organisation=organisation,
+        entry__library__in=visible_libraries(user),
+    )
+    found = _results(user, links)
+    if not found:
+        return []
+    current = {
+        (entry.library.name, entry.code.casefold()): entry
+        for entry in Entry.objects.filter(
+            library__organisation=organisation, library__superseded_at=None
+        ).select_related("library")
+    }
+    shown = []
+    for (name, code), results in found.items():
+        entry = current.get((name, code)) or results.entry
+        shown.append(StandardResult(entry.library, entry, results))
+    return sorted(shown, key=lambda row: (row.library.name, row.entry.order, row.entry.code))
+
+
+def _results(
+    user: User | AnonymousUser, links: QuerySet[Link]
+) -> dict[tuple[str, str], EntryResults]:
+    found: dict[tuple[str, str], list[tuple[ProjectFigure, progress.Contribution]]] = {}
+    entries: dict[tuple[str, str], Entry] = {}
+    for link in (
+        links.filter(indicator__project__in=visible_projects(user))
+        .select_related("entry__library", "indicator__project", "indicator__snapshot")
+        .order_by("indicator__project__title", "indicator__code")
+    ):
         indicator = link.indicator
         snapshot = getattr(indicator, "snapshot", None)
         value = snapshot.achieved if snapshot is not None else None
@@ -266,17 +305,18 @@ def results_across_projects(
             if indicator.measure == progress.Measure.PERCENTAGE
             else None
         )
-        code = link.entry.code.casefold()
-        measures[code] = link.entry.measure
-        found.setdefault(code, []).append(
+        key = (link.entry.library.name, link.entry.code.casefold())
+        entries[key] = link.entry
+        found.setdefault(key, []).append(
             (ProjectFigure(indicator.project, indicator, value, share), contribution)
         )
     return {
-        code: EntryResults(
-            total=progress.across_projects(measures[code], [c for _f, c in rows]),
+        key: EntryResults(
+            total=progress.across_projects(entries[key].measure, [c for _f, c in rows]),
             projects=[figure for figure, _c in rows],
+            entry=entries[key],
         )
-        for code, rows in found.items()
+        for key, rows in found.items()
     }
 
 

@@ -122,6 +122,10 @@ def test_a_network_library_from_spreadsheet_to_the_members_logframe(live_server,
     after.wait_for()
     assert "NET-1 Women trained as leaders: 25" in " ".join(after.inner_text().split())
     assert fits_the_screen(page)
+    page.goto(f"{base}/dashboards/{network.pk}/network/")
+    standard = page.locator("section", has_text="Standard indicators across projects")
+    assert "NET-1 Women trained as leaders 25" in " ".join(standard.inner_text().split())
+    assert fits_the_screen(page)
     page.goto(f"{base}/projects/{project.pk}/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Logframe (XLSX)").click()

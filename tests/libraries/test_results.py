@@ -186,3 +186,16 @@ def test_the_logframe_carries_the_library_code_and_the_approved_figure(client, n
     outsider = MembershipFactory(role=Membership.Role.ADMIN).user
     client.force_login(outsider)
     assert client.get(reverse("project-logframe", args=[project.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_networks_dashboard_shows_each_standard_indicators_total(client, network_results):
+    library, viewer = network_results
+    client.force_login(viewer)
+    page = client.get(reverse("dashboard", args=[library.organisation_id, "network"]))
+    assert page.status_code == 200
+    rows = page.context["standard"]
+    assert [
+        (row.entry.code, row.results.total.value, len(row.results.projects)) for row in rows
+    ] == [("NET-1", D(42), 3)]
+    assert "Standard indicators across projects" in page.text
