@@ -110,17 +110,20 @@ def link_problems(indicator: Indicator, entry: Entry) -> list[str]:
     """Why the indicator may not be linked to the library indicator (none when it may): the
     library must be one the project may use, and the two must count the same thing the same
     way, so that their figures add up."""
-    problems = []
-    if not linkable_libraries(indicator.project).filter(pk=entry.library_id).exists():
-        problems.append(
-            _(
-                "%(organisation)s's library is not one this project may use: only those of "
-                "the organisations working on it, of its confirmed funders and of their networks."
-            )
-            % {"organisation": entry.library.organisation.name}
-        )
+    refusal = library_refusal(indicator.project, entry)
+    problems = [refusal] if refusal else []
     used = set(indicator.dimensions.values_list("pk", flat=True))
     return problems + _mismatches(indicator, entry, used, _linked_elsewhere(indicator))
+
+
+def library_refusal(project: Project, entry: Entry) -> str | None:
+    """Why the project may not use the entry's library, or None when it may."""
+    if linkable_libraries(project).filter(pk=entry.library_id).exists():
+        return None
+    return _(
+        "%(organisation)s's library is not one this project may use: only those of "
+        "the organisations working on it, of its confirmed funders and of their networks."
+    ) % {"organisation": entry.library.organisation.name}
 
 
 def _linked_elsewhere(indicator: Indicator) -> dict[tuple[int, str, str], str]:

@@ -22,7 +22,7 @@ from projects.models import Project, Result
 from projects.services import require_setup
 
 from .models import Entry, Library, Link
-from .selectors import link_problems, linkable_libraries, may_load_library, usable_dimensions
+from .selectors import library_refusal, link_problems, may_load_library, usable_dimensions
 from .sheet import KEYS
 
 Row = Mapping[str, str]
@@ -246,17 +246,9 @@ def create_from_entry(
     """A new indicator of the project made from the library's: its name in every language it
     has, measure, unit, how figures combine and required disaggregations, linked to it."""
     require_setup(by, project)
-    if not linkable_libraries(project).filter(pk=entry.library_id).exists():
-        raise ValidationError(
-            {
-                "entry": _(
-                    "%(organisation)s's library is not one this project may use: only those of "
-                    "the organisations working on it, of its confirmed funders and of their "
-                    "networks."
-                )
-                % {"organisation": entry.library.organisation.name}
-            }
-        )
+    refusal = library_refusal(project, entry)
+    if refusal:
+        raise ValidationError({"entry": refusal})
     names = {entry.library.language: entry.name, **entry.translations_of("name")}
     units = {entry.library.language: entry.unit, **entry.translations_of("unit")}
     language = project.language if names.get(project.language) else entry.library.language
