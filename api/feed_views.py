@@ -17,11 +17,13 @@ from rest_framework.views import APIView
 
 from indicators.models import Indicator, ProgressUpdate
 from indicators.selectors import update_values, visible_updates
+from libraries.models import Library
 from partners.models import Organisation, User
 from projects.models import Project
 
 from . import feed, selectors
 from . import serializers as api
+from .library_serializers import LibrarySerializer
 from .models import FeedEntry
 from .views import principal
 
@@ -44,6 +46,7 @@ LISTS: dict[str, Listed] = {
     Kind.ORGANISATION: Listed(
         Organisation, selectors.listed_organisations, api.OrganisationSerializer
     ),
+    Kind.LIBRARY: Listed(Library, selectors.listed_libraries, LibrarySerializer),
     Kind.PROJECT: Listed(Project, selectors.listed_projects, api.ProjectSerializer),
     Kind.INDICATOR: Listed(Indicator, selectors.listed_indicators, api.IndicatorSerializer),
     Kind.UPDATE: Listed(
@@ -79,6 +82,7 @@ class ChangeSerializer(serializers.Serializer):
         component_name="ChangedObject",
         serializers=[
             api.OrganisationSerializer,
+            LibrarySerializer,
             api.ProjectSerializer,
             api.IndicatorSerializer,
             api.UpdateSerializer,
@@ -169,7 +173,7 @@ class Visible:
 
     def fingerprints(self) -> dict[str, dict[int, str]]:
         prints: dict[str, dict[int, str]] = {}
-        for kind in (Kind.ORGANISATION, Kind.PROJECT, Kind.INDICATOR):
+        for kind in (Kind.ORGANISATION, Kind.LIBRARY, Kind.PROJECT, Kind.INDICATOR):
             # Few beside the updates: written out whole, and kept for the page.
             self.written[kind] = self._write(kind, LISTS[kind].visible(self.user))
             prints[kind] = {pk: feed.fingerprint(row) for pk, row in self.written[kind].items()}
@@ -198,11 +202,12 @@ class ChangeFeedView(APIView):
         parameters=[ChangeQuerySerializer],
         responses=ChangePageSerializer,
         description=(
-            "Every change to the organisations, projects (details and progress), indicators "
-            "(definition and figures) and updates you may see, since `since`, oldest first; "
-            "and a removal for each you held and may no longer see. Replaying every page in "
-            "order into a copy keyed by type and id leaves it equal to the lists. An object "
-            "that changes again moves to the end of the feed: it is sent once, as it is now."
+            "Every change to the organisations, indicator libraries, projects (details and "
+            "progress), indicators (definition and figures) and updates you may see, since "
+            "`since`, oldest first; and a removal for each you held and may no longer see. "
+            "Replaying every page in order into a copy keyed by type and id leaves it equal to "
+            "the lists. An object that changes again moves to the end of the feed: it is sent "
+            "once, as it is now."
         ),
     )
     def get(self, request: Request) -> Response:

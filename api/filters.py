@@ -16,6 +16,7 @@ from rest_framework.filters import OrderingFilter
 
 from indicators import progress
 from indicators.models import Indicator, ProgressUpdate
+from libraries.models import Library
 from partners.models import Organisation
 from projects.models import Project
 
@@ -113,6 +114,19 @@ class OrganisationFilter(StrictFilterSet):
     class Meta:
         model = Organisation
         fields = ["kind", "country", "parent", "updated_since"]
+
+
+class LibraryFilter(StrictFilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+    current = django_filters.BooleanFilter(
+        field_name="superseded_at",
+        lookup_expr="isnull",
+        label="true: only the versions in use (none newer); false: only those replaced.",
+    )
+
+    class Meta:
+        model = Library
+        fields = ["organisation", "current"]
 
 
 class ProjectFilter(StrictFilterSet):

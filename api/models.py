@@ -113,6 +113,7 @@ class FeedEntry(models.Model):
 
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation")
+        LIBRARY = "library", _("indicator library")
         PROJECT = "project", _("project")
         INDICATOR = "indicator", _("indicator")
         UPDATE = "update", _("update")

@@ -4,8 +4,10 @@ feed so that both say the same."""
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from indicators.models import Indicator, ProgressUpdate
+from indicators.models import Dimension, Indicator, ProgressUpdate
 from indicators.selectors import update_values, visible_updates
+from libraries.models import Entry, Library
+from libraries.selectors import visible_libraries
 from partners.models import Organisation, User
 from partners.selectors import administered_organisation, administered_organisations
 from projects.models import Funding, Partnership, Project
@@ -17,6 +19,7 @@ __all__ = [
     "administered_organisation",
     "administered_organisations",
     "listed_indicators",
+    "listed_libraries",
     "listed_organisations",
     "listed_projects",
     "listed_updates",
@@ -53,7 +56,23 @@ def listed_projects(user: User | AnonymousUser) -> QuerySet[Project]:
 def listed_indicators(user: User | AnonymousUser) -> QuerySet[Indicator]:
     return (
         Indicator.objects.filter(project__in=visible_projects(user))
-        .select_related("project", "snapshot")
+        .select_related("project", "snapshot", "library_link__entry")
+        .order_by("id")
+    )
+
+
+def listed_libraries(user: User | AnonymousUser) -> QuerySet[Library]:
+    return (
+        visible_libraries(user)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=Entry.objects.prefetch_related(
+                    Prefetch("dimensions", queryset=Dimension.objects.order_by("slug"))
+                ),
+            )
+        )
         .order_by("id")
     )
 

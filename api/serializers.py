@@ -200,8 +200,17 @@ def snapshot_of(indicator: Indicator) -> IndicatorSnapshot | None:
     return getattr(indicator, "snapshot", None)
 
 
+class LibraryLinkSerializer(serializers.Serializer):
+    library = serializers.IntegerField(help_text="The version of the library it is linked to.")
+    code = serializers.CharField(help_text="The standard indicator's code in that library.")
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     translations = translations_field()
+    library_indicator = serializers.SerializerMethodField(
+        help_text="The standard indicator of a library it is reported as, so that its "
+        "figures count in that library's results across projects; null when none."
+    )
     target_date = serializers.SerializerMethodField()
     achieved_value = serializers.SerializerMethodField()
     achieved_numerator = serializers.SerializerMethodField()
@@ -249,7 +258,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "working_url",
             "updated_at",
             "translations",
+            "library_indicator",
         ]
+
+    @extend_schema_field(LibraryLinkSerializer(allow_null=True))
+    def get_library_indicator(self, indicator: Indicator) -> dict | None:
+        link = getattr(indicator, "library_link", None)
+        return None if link is None else {"library": link.entry.library_id, "code": link.entry.code}
 
     @extend_schema_field(serializers.DateField())
     def get_target_date(self, indicator: Indicator) -> date | None:

@@ -4,13 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import feed_views, views
+from . import feed_views, library_views, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("updates", views.UpdateViewSet, basename="update")
+router.register("libraries", library_views.LibraryViewSet, basename="library")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -173,3 +173,23 @@ def period_rule(measure: str, aggregation: str) -> str:
         "A period shows what the approved updates dated within it add up to; “to date” adds "
         "the periods before."
     )
+
+
+def across_projects_rule(measure: str, aggregation: str) -> str:
+    """What makes a standard indicator's total across projects legitimate, in a sentence."""
+    if measure in ("count", "amount"):
+        if aggregation == "sum":
+            return _(
+                "The approved figures of each project, added up: the same unit and the same "
+                "way of combining in every project, each project counted once."
+            )
+        return _(
+            "Each project's latest approved figure, added up: the same unit in every project, "
+            "each project counted once."
+        )
+    if measure == "percentage":
+        return _(
+            "The projects' counts behind their percentages, combined: there is a share across "
+            "projects only when every project gave them."
+        )
+    return _("Milestones and qualitative answers do not add up: each project's stands on its own.")

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from indicators import progress
+from indicators import progress, wording
 from indicators.models import Category, Dimension, Indicator
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations, ancestors, managed_organisations
@@ -321,6 +321,51 @@ def _results(
         )
         for key, rows in found.items()
     }
+
+
+@dataclass(frozen=True)
+class Part:
+    """One category's total across projects: "sex/women" as its slugs and its name."""
+
+    dimension: str
+    category: str
+    name: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One indicator of a library with its results across projects (None when no project the
+    reader sees is linked to it), their parts with the sex categories first, and the rule that
+    makes the total legitimate."""
+
+    entry: Entry
+    results: EntryResults | None
+    parts: list[Part]
+
+    @property
+    def rule(self) -> str:
+        return wording.across_projects_rule(self.entry.measure, self.entry.aggregation)
+
+
+def library_results(user: User | AnonymousUser, library: Library) -> list[EntryRow]:
+    """Every indicator of the library with its results across the projects the user sees, for
+    its page, its spreadsheet and the API: in a fixed number of queries once the library's
+    entries are prefetched."""
+    results = results_across_projects(user, library)
+    names = category_names()
+    rows = []
+    for entry in library.entries.all():
+        found = results.get(entry.code.casefold())
+        totals = found.total.parts if found is not None else {}
+        ordered = [key for key in names if key in totals]
+        ordered += sorted(key for key in totals if key not in names)
+        parts = []
+        for key in ordered:
+            dimension, _slash, category = key.partition("/")
+            parts.append(Part(dimension, category, names.get(key, key), totals[key]))
+        rows.append(EntryRow(entry, found, parts))
+    return rows
 
 
 def _decimal(text: str | None) -> Decimal | None:

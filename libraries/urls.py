@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("libraries/template.xlsx", views.template, name="library-template"),
     path("libraries/<int:pk>/", views.library_page, name="library"),
+    path("libraries/<int:pk>/results.xlsx", views.results_workbook, name="library-results-xlsx"),
     path("indicators/<int:pk>/library/", link_views.indicator_link, name="library-link"),
     path(
         "projects/<int:pk>/indicators/from-library/",

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -23,14 +24,13 @@ from partners.http import signed_in
 from partners.models import Organisation
 
 from . import services, sheet
-from .models import Library
+from .results_sheet import write_results
 from .selectors import (
-    category_names,
     libraries_of,
     library_for_page,
+    library_results,
     may_load_library,
     organisation_with_libraries,
-    results_across_projects,
 )
 
 FOLDER = "library-uploads"
@@ -198,7 +198,7 @@ def columns_page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 @login_required
 def library_page(request: HttpRequest, pk: int) -> HttpResponse:
     library = library_for_page(request.user, pk)
-    results = _results_by_entry(request, library)
+    results = library_results(request.user, library)
     return render(
         request,
         "libraries/library.html",
@@ -207,24 +207,20 @@ def library_page(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": libraries_of(library.organisation).filter(name=library.name),
             "may_load": may_load_library(signed_in(request), library.organisation),
             "results": results,
-            "results_shown": any(result for _entry, result, _parts in results),
+            "results_shown": any(row.results for row in results),
         },
     )
 
 
-def _results_by_entry(request: HttpRequest, library: Library) -> list[tuple[Any, ...]]:
-    """(entry, its results across projects or None, its parts as (category, value) with the
-    sex categories first) for each indicator of the library."""
-    results = results_across_projects(request.user, library)
-    names = category_names()
-    rows = []
-    for entry in library.entries.all():
-        result = results.get(entry.code.casefold())
-        parts = result.total.parts if result is not None else {}
-        named = [(name, parts[key]) for key, name in names.items() if key in parts]
-        named += [(key, value) for key, value in parts.items() if key not in names]
-        rows.append((entry, result, named))
-    return rows
+@login_required
+def results_workbook(request: HttpRequest, pk: int) -> FileResponse:
+    library = library_for_page(request.user, pk)
+    return FileResponse(
+        write_results(library, library_results(request.user, library)),
+        as_attachment=True,
+        filename=f"{slugify(library.name) or 'library'}-v{library.version}-results.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 LISTS = {
     "organisation": "/api/v1/organisations/",
+    "library": "/api/v1/libraries/",
     "project": "/api/v1/projects/",
     "indicator": "/api/v1/indicators/",
     "update": "/api/v1/updates/",

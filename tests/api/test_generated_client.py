@@ -88,6 +88,7 @@ def pull(generated, client) -> dict:
     copy = {}
     for kind, module in (
         ("organisation", "organisations.organisations_list"),
+        ("library", "libraries.libraries_list"),
         ("project", "projects.projects_list"),
         ("indicator", "indicators.indicators_list"),
         ("update", "updates.updates_list"),

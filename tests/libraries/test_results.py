@@ -14,20 +14,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from indicators import progress
-from indicators import services as indicator_services
 from indicators.models import Category
-from indicators.services import Figures
-from libraries import services
 from libraries.selectors import results_across_projects
 from partners.models import Membership
+from projects.models import Project
 from tests.factories import (
-    CategoryFactory,
-    DimensionFactory,
     MembershipFactory,
-    OrganisationFactory,
-    PartnershipFactory,
-    PeriodFactory,
-    ProjectFactory,
 )
 
 D = Decimal
@@ -93,53 +85,6 @@ def test_a_count_across_projects_is_the_plain_sum_of_what_was_approved(rows):
         assert total.parts.get(key, D(0)) == naive
 
 
-@pytest.fixture
-def network_results(db, django_capture_on_commit_callbacks):
-    sex = DimensionFactory()
-    women = CategoryFactory(dimension=sex, slug="women", name="Women")
-    network = OrganisationFactory(name="Network", oversees_members=True)
-    keeper = MembershipFactory(organisation=network, role=Membership.Role.MANAGER).user
-    viewer = MembershipFactory(organisation=network, role=Membership.Role.VIEWER).user
-    library = services.load_library(
-        organisation=network,
-        by=keeper,
-        name="Network indicators",
-        language="en",
-        rows=[(2, {"code": "NET-1", "name_en": "Women leaders trained", "measure": "count",
-                   "unit": "people", "disaggregations": "sex"})],
-    )  # fmt: skip
-    entry = library.entries.get()
-    approved = {}
-    for number, value in ((1, D(30)), (2, D(12))):
-        member = OrganisationFactory(name=f"Member {number}", parent=network)
-        project = ProjectFactory(title=f"Kitchens {number}")
-        PartnershipFactory(project=project, organisation=member)
-        manager = MembershipFactory(organisation=member, role=Membership.Role.MANAGER).user
-        editor = MembershipFactory(organisation=member, role=Membership.Role.EDITOR).user
-        PeriodFactory(project=project, name="2024", start=date(2024, 1, 1), end=date(2024, 12, 31))
-        indicator = services.create_from_entry(project=project, entry=entry, by=manager, code="1")
-        update = indicator_services.create_update(
-            indicator=indicator,
-            by=editor,
-            figures=Figures(as_of=date(2024, 6, 1), value=value, parts={women: value / 2}),
-            submit=True,
-        )
-        with django_capture_on_commit_callbacks(execute=True):  # the snapshots recompute
-            indicator_services.approve_update(update=update, by=manager)
-        approved[project.title] = value
-    draft_project = ProjectFactory(title="Not yet")
-    member = OrganisationFactory(parent=network)
-    PartnershipFactory(project=draft_project, organisation=member)
-    services.create_from_entry(
-        project=draft_project,
-        entry=entry,
-        by=MembershipFactory(organisation=member, role=Membership.Role.MANAGER).user,
-        code="1",
-    )
-
-    return library, viewer
-
-
 @pytest.mark.django_db
 def test_the_network_sees_its_members_approved_figures_added_up_and_an_outsider_nothing(
     client, network_results
@@ -199,3 +144,49 @@ def test_the_networks_dashboard_shows_each_standard_indicators_total(client, net
         (row.entry.code, row.results.total.value, len(row.results.projects)) for row in rows
     ] == [("NET-1", D(42), 3)]
     assert "Standard indicators across projects" in page.text
+
+
+@pytest.mark.django_db
+def test_the_results_workbook_holds_the_totals_and_each_projects_figure(client, network_results):
+    library, viewer = network_results
+    Project.objects.filter(title="Kitchens 2").update(title='=HYPERLINK("http://x","Kitchens 2")')
+    client.force_login(viewer)
+    download = client.get(reverse("library-results-xlsx", args=[library.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith('network-indicators-v1-results.xlsx"')
+    content = b"".join(download.streaming_content)
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Across projects", "By project"]
+    totals = list(book["Across projects"].iter_rows(values_only=True))
+    assert totals[0][:8] == (
+        "Code", "Indicator", "Measure", "Unit", "How figures combine", "Total across projects",
+        "Projects with figures", "Projects linked",
+    )  # fmt: skip
+    assert totals[0][8:10] == ("Year 2024", "Sex: Women")
+    assert totals[1][:10] == (
+        "NET-1", "Women leaders trained", "Count", "people", "Sum of the updates", 42, 2, 3, 42, 21,
+    )  # fmt: skip
+    assert "each project counted once" in totals[1][10]
+    projects = pd.read_excel(io.BytesIO(content), sheet_name="By project")
+    assert list(projects["Approved figure"].fillna(-1)) == [
+        12,
+        30,
+        -1,
+    ]  # by project title: "=HYPERLINK…" first
+    hostile = book["By project"]["D2"]
+    assert (hostile.value, hostile.data_type) == ('=HYPERLINK("http://x","Kitchens 2")', "s")
+
+    client.force_login(MembershipFactory(role=Membership.Role.ADMIN).user)
+    assert client.get(reverse("library-results-xlsx", args=[library.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_results_workbook_follows_the_readers_language(client, network_results):
+    library, viewer = network_results
+    client.force_login(viewer)
+    download = client.get(
+        reverse("library-results-xlsx", args=[library.pk]), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+    assert sheet.title == "Entre proyectos"
+    assert sheet["A1"].value == "Código" and sheet["F1"].value == "Total entre proyectos"
