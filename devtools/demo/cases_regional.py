@@ -265,6 +265,12 @@ DISPLACEMENT = {
         },
         {"indicator": "LID-1.6", "as_of": date(2026, 3, 31), "value": D(12)},
         {
+            "indicator": "LID-2.2",
+            "as_of": date(2026, 3, 31),
+            "value": D(180),
+            "parts": {("sex", "women"): D(96)},
+        },
+        {
             "indicator": "LID-3.4",
             "as_of": date(2026, 3, 31),
             "value": D(300),

@@ -27,6 +27,7 @@ from .common import (
     PLACES,
     USERS,
 )
+from .libraries import load_libraries
 
 CASES = [MANO_A_MANO, CIRCULAR_ECONOMY, DISPLACEMENT, SANTA_ANITA, SOUP_KITCHENS]
 
@@ -36,6 +37,7 @@ class DemoSummary:
     projects: int = 0
     indicators: int = 0
     updates: int = 0
+    library_links: int = 0
     password: str = DEMO_PASSWORD
     logins: list[tuple[str, str]] = field(default_factory=list)  # (username, who they are)
 
@@ -235,6 +237,7 @@ def _load_everything() -> DemoSummary:
         summary.projects += 1
         summary.indicators += indicators
         summary.updates += updates
+    summary.library_links = load_libraries(organisations, users)
     for username, (_first, _last, memberships) in USERS.items():
         roles = [f"{role} at {ORGANISATIONS[short]['name']}" for short, role in memberships]
         summary.logins.append((username, ", ".join(roles) or "member of no organisation"))

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.models import Indicator, ProgressUpdate
+from libraries.models import Library, Link
 from partners.models import User
 from projects.models import Project
 
@@ -185,6 +186,8 @@ def test_loading_twice_changes_nothing(demo):
         Indicator.objects.count(),
         ProgressUpdate.objects.count(),
         User.objects.count(),
+        Library.objects.count(),
+        Link.objects.count(),
     )
     call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     assert counts == (
@@ -192,6 +195,8 @@ def test_loading_twice_changes_nothing(demo):
         Indicator.objects.count(),
         ProgressUpdate.objects.count(),
         User.objects.count(),
+        Library.objects.count(),
+        Link.objects.count(),
     )
 
 

@@ -69,12 +69,12 @@ def test_a_network_library_from_spreadsheet_to_the_members_logframe(live_server,
     load_through_columns(page, libraries, spreadsheet(tmp_path / "first.xlsx", rows))
     page.get_by_text("Row 3: the code NET-1 is also on row 2.").wait_for()
     assert "Row 3: “portions” is not a measure" in page.content()
-    assert not Library.objects.exists()
+    assert not Library.objects.filter(name="Network indicators").exists()
 
     rows = [header, [*trained, "women"], ["NET-2", "Soup kitchens", "Comedores", "count", ""]]
     load_through_columns(page, libraries, spreadsheet(tmp_path / "second.xlsx", rows))
     page.get_by_text("Network indicators version 1 is loaded with 2 indicators.").wait_for()
-    library = Library.objects.get()
+    library = Library.objects.get(name="Network indicators")
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, base, "lim-manager")

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo portfolio loaded: {summary.projects} projects, {summary.indicators} "
-                f"indicators, {summary.updates} illustrative progress updates."
+                f"indicators, {summary.updates} illustrative progress updates, "
+                f"{summary.library_links} indicators linked to libraries."
             )
         )
         self.stdout.write(f"Demo logins (the password of each is {summary.password}):")
