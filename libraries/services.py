@@ -88,7 +88,12 @@ def _check_rows(
         if any(len(name) > 500 for name in names.values()):
             problems.add(number, _("a name has at most 500 characters."))
         measure = measures.get(texts["measure"].casefold())
-        if measure is None:
+        if not texts["measure"]:
+            problems.add(
+                number,
+                _("give the measure: count, percentage, amount, milestone or qualitative."),
+            )
+        elif measure is None:
             problems.add(
                 number,
                 _(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import link_views, views
+from . import edit_views, link_views, views
 
 urlpatterns = [
     path("organisations/<int:pk>/libraries/", views.libraries_page, name="libraries"),
@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("libraries/template.xlsx", views.template, name="library-template"),
     path("libraries/<int:pk>/", views.library_page, name="library"),
+    path("libraries/<int:pk>/edit/", edit_views.edit_library, name="library-edit"),
     path("libraries/<int:pk>/results.xlsx", views.results_workbook, name="library-results-xlsx"),
     path("indicators/<int:pk>/library/", link_views.indicator_link, name="library-link"),
     path(
