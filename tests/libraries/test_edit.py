@@ -12,7 +12,7 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def posted(page, **changes) -> dict[str, str]:
+def posted(page, **changes) -> dict[str, object]:
     """The edit form as the page fills it, with `changes` ({field name: value}) applied."""
     formset = page.context["formset"]
     data = {
