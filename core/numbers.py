@@ -23,6 +23,14 @@ def formatted(value: Decimal | int) -> str:
     return number_format(number, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
 
 
+def money(value: Decimal | int) -> str:
+    """An amount of money with the reader's locale: whole as 25,000, else to the cent —
+    12,000.50, never 12,000.5."""
+    number = Decimal(value)
+    places = 0 if number == number.to_integral_value() else 2
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
 def percent(value: Decimal) -> str:
     """A percentage given in percent, to a tenth: 23.33 → 23.3 %."""
     rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -16,6 +16,7 @@ APPS = (
     "projects",
     "indicators",
     "libraries",
+    "reporting",
     "webhooks",
     "api",
     "dashboards",

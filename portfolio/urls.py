@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("webhooks.urls")),
     path("", include("libraries.urls")),
+    path("", include("reporting.urls")),
     path("", include("api.web_urls")),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

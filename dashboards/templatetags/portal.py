@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.numbers import formatted, percent
+from core.numbers import formatted, money, percent
 from core.translations import Translated
 from dashboards.charts import Bar, progress_bar
 from indicators import wording
@@ -30,6 +30,11 @@ def translated(content: Translated | None, field: str) -> str:
 def qty(value: Decimal | int | None) -> str:
     """A quantity without needless decimals, with the locale's grouping: 69,966 or 0.5."""
     return "—" if value is None else formatted(value)
+
+
+@register.filter(name="money")
+def money_filter(value: Decimal | int | None) -> str:
+    return "" if value is None else money(value)
 
 
 @register.filter

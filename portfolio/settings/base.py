@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "projects",
     "indicators",
     "libraries",
+    "reporting",
     "api",
     "rest_framework",
     "django_filters",

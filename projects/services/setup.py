@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -272,7 +273,18 @@ def remove_funding(*, funding: Funding, by: User) -> None:
     project = funding.project
     require_setup(by, project)
     set_author(funding, by)
-    funding.delete()
+    try:
+        with transaction.atomic():
+            funding.delete()
+    except ProtectedError:
+        # Budget lines name the funding: they say what its money pays for.
+        raise ValidationError(
+            _(
+                "%(funder)s's funding has budget lines: remove them or give them another "
+                "funding first."
+            )
+            % {"funder": funding.funder.name}
+        ) from None
     if not Funding.every.filter(project=project, funder_id=funding.funder_id).exists():
         for partnership in Partnership.every.filter(
             project=project, organisation_id=funding.funder_id, role=Partnership.Role.FUNDING
