@@ -1,11 +1,16 @@
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import CurrencyField
+from partners.models import Organisation
 from projects.forms import money_field
 from projects.models import Funding, Project
+
+from .models import BudgetLine, PeriodReport
+from .prompts import PROMPTS
 
 
 class FundingChoice(forms.ModelChoiceField):
@@ -15,16 +20,16 @@ class FundingChoice(forms.ModelChoiceField):
 
 
 class BudgetLineForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    name = forms.CharField(label=_("Budget line"), max_length=200)
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    name = forms.CharField(label=gettext_lazy("Budget line"), max_length=200)
     funding = FundingChoice(
-        label=_("Funded by"),
+        label=gettext_lazy("Funded by"),
         queryset=Funding.objects.none(),
         required=False,
-        empty_label=_("Own funds, or a funder not recorded"),
+        empty_label=gettext_lazy("Own funds, or a funder not recorded"),
     )
-    amount = money_field(_("Amount"), required=True)
-    currency = CurrencyField(label=_("Currency"))
+    amount = money_field(gettext_lazy("Amount"), required=True)
+    currency = CurrencyField(label=gettext_lazy("Currency"))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"currency": project.currency})
@@ -36,3 +41,91 @@ class BudgetLineForm(forms.Form):
         funding_field = self.fields["funding"]
         assert isinstance(funding_field, forms.ModelChoiceField)
         funding_field.queryset = Funding.objects.filter(project=project).select_related("funder")
+
+
+class ReportForm(forms.Form):
+    """A period report: an answer to each prompt, the final beneficiaries by sex, and what was
+    spent on each budget line of the period's years, with its evidence."""
+
+    organisation = forms.TypedChoiceField(label=gettext_lazy("Reported by"), coerce=int)
+    women = forms.IntegerField(
+        label=gettext_lazy("Final beneficiaries: women"),
+        required=False,
+        min_value=0,
+        max_value=2_000_000_000,
+    )
+    men = forms.IntegerField(
+        label=gettext_lazy("Final beneficiaries: men"),
+        required=False,
+        min_value=0,
+        max_value=2_000_000_000,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        lines: list[BudgetLine],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.TypedChoiceField)
+        organisation.choices = [(o.pk, o.name) for o in organisations]
+        for key, prompt in PROMPTS.items():
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=prompt, required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
+        self.lines = lines
+        for line in lines:
+            funder = line.funding.funder.name if line.funding else _("own funds")
+            self.fields[f"spent_{line.pk}"] = money_field(
+                _("Spent on %(line)s (%(year)s, %(funder)s), in %(currency)s")
+                % {
+                    "line": line.name,
+                    "year": line.year,
+                    "funder": funder,
+                    "currency": line.currency,
+                }
+            )
+            self.fields[f"evidence_{line.pk}"] = forms.URLField(
+                label=_("Evidence of it (a link)"),
+                required=False,
+                max_length=1000,
+                assume_scheme="https",
+            )
+
+    def sections(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"section_{key}") or "" for key in PROMPTS}
+
+    def spending(self) -> list[tuple[BudgetLine, Any, str]]:
+        """(line, amount, evidence) for each line with an amount."""
+        return [
+            (
+                line,
+                self.cleaned_data[f"spent_{line.pk}"],
+                self.cleaned_data.get(f"evidence_{line.pk}") or "",
+            )
+            for line in self.lines
+            if self.cleaned_data.get(f"spent_{line.pk}") is not None
+        ]
+
+    def section_fields(self) -> list[forms.BoundField]:
+        return [self[f"section_{key}"] for key in PROMPTS]
+
+    def line_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"spent_{line.pk}"], self[f"evidence_{line.pk}"]) for line in self.lines]
+
+
+def report_initial(report: PeriodReport) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "organisation": report.organisation_id,
+        "women": report.women,
+        "men": report.men,
+    }
+    for key, text in report.sections.items():
+        initial[f"section_{key}"] = text
+    for spent in report.expenditures.all():
+        initial[f"spent_{spent.line_id}"] = spent.amount
+        initial[f"evidence_{spent.line_id}"] = spent.evidence_url
+    return initial

@@ -1,5 +1,6 @@
 """A project's budget as its lines, one year each: what a line pays for, who funds it and how
-much, in the line's own currency. Amounts are never converted: every total is per currency."""
+much, in the line's own currency; and its period reports, with the money spent on each line.
+Amounts are never converted: every total is per currency."""
 
 from django.db import models
 from django.db.models import Q
@@ -7,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import person_field
+from indicators.models import Period
+from partners.models import Organisation
 from projects.models import Funding, Project
+
+from .prompts import PROMPTS
 
 
 class BudgetLine(models.Model):
@@ -42,3 +47,98 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.name}"
+
+
+class PeriodReport(models.Model):
+    """What an organisation tells about a project's reporting period: its answers to the
+    report's prompts, the final beneficiaries by sex, and the money spent by budget line. It
+    goes through the same review as progress updates; funders see it once approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="period_reports"
+    )
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reports"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="period_reports",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # [{"prompt": the question as asked, "text": the answer}], in the prompts' order: the
+    # report keeps the questions it answered, whatever prompts the organisation sets later.
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    created_by = person_field(_("written by"))
+    changed_by = person_field(_("last changed by"), blank=True)
+    submitted_by = person_field(_("submitted by"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = person_field(_("reviewed by"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "period__start", "organisation__name"]
+        verbose_name = _("period report")
+        verbose_name_plural = _("period reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "organisation"], name="period_report_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.organisation}"
+
+    def answers(self) -> list[tuple[str, str]]:
+        """(question in the reader's language, answer), in the prompts' order."""
+        return [
+            (str(prompt), self.sections[key])
+            for key, prompt in PROMPTS.items()
+            if self.sections.get(key)
+        ]
+
+
+class Expenditure(models.Model):
+    """Money spent in the report's period on one budget line, in the line's currency."""
+
+    report = models.ForeignKey(
+        PeriodReport,
+        verbose_name=_("period report"),
+        on_delete=models.CASCADE,
+        related_name="expenditures",
+    )
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("budget line"),
+        on_delete=models.PROTECT,
+        related_name="expenditures",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    evidence_url = models.URLField(_("evidence"), max_length=1000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "line__year", "line__name"]
+        verbose_name = _("expenditure")
+        verbose_name_plural = _("expenditures")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="expenditure_not_negative"),
+            models.UniqueConstraint(fields=["report", "line"], name="expenditure_once_per_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.amount} {self.line.currency}"

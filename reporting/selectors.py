@@ -1,15 +1,20 @@
-"""Reading a project's budget: its lines by year, and the totals per currency, per year and
-per funding, each against what was promised."""
+"""Reading a project's budget (its lines by year, the totals per currency, per year and per
+funding, each against what was promised) and its period reports, with who may read which."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
+from indicators.models import Indicator, Period
+from partners.models import User
 from projects.models import Funding, Project
+from projects.selectors import sees_provisional
 
-from .models import BudgetLine
+from .models import BudgetLine, Expenditure, PeriodReport
 
 
 def budget_lines(project: Project) -> QuerySet[BudgetLine]:
@@ -61,3 +66,71 @@ def budget_of(project: Project) -> Budget:
         by_currency=dict(sorted(by_currency.items())),
         fundings=fundings,
     )
+
+
+def reports_of_period(
+    user: User | AnonymousUser, project: Project, period: Period
+) -> list[PeriodReport]:
+    """The reports on the period the user may read, with their expenditure: all of them for
+    the people working on the project, the approved ones for its funders."""
+    reports = (
+        PeriodReport.objects.filter(period=period)
+        .select_related("organisation", "period", "reviewed_by")
+        .prefetch_related(
+            Prefetch(
+                "expenditures",
+                queryset=Expenditure.objects.select_related("line__funding__funder"),
+            )
+        )
+        .order_by("organisation__name")
+    )
+    if not sees_provisional(user, project):
+        reports = reports.filter(status=PeriodReport.Status.APPROVED)
+    return list(reports)
+
+
+def period_of(project: Project, pk: int) -> Period:
+    try:
+        return Period.objects.get(project=project, pk=pk)
+    except Period.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class PeriodFigure:
+    indicator: Indicator
+    target: Decimal | None
+    achieved: Decimal | None  # approved figures dated in the period, or reported for it
+    to_date: Decimal | None
+
+
+def period_figures(project: Project, period: Period) -> list[PeriodFigure]:
+    """Each indicator's approved figure for the period, read from its snapshot."""
+    rows = []
+    for indicator in (
+        Indicator.objects.filter(project=project)
+        .select_related("snapshot")
+        .order_by("order", "code")
+    ):
+        snapshot = getattr(indicator, "snapshot", None)
+        found: dict = next(
+            (
+                row
+                for row in (snapshot.periods if snapshot is not None else [])
+                if row.get("start") == period.start.isoformat()
+            ),
+            {},
+        )
+        rows.append(
+            PeriodFigure(
+                indicator=indicator,
+                target=_number(found.get("target_value")),
+                achieved=_number(found.get("achieved_value")),
+                to_date=_number(found.get("cumulative_value")),
+            )
+        )
+    return rows
+
+
+def _number(value: object) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))

@@ -53,19 +53,34 @@ def _status_refusal(action: str) -> str:
 def role_on_update(authority: Authority, update: ProgressUpdate, *, with_lead: bool) -> str | None:
     """The role the user acts with on this update: their role for the organisation it was
     reported for and, for reviews, their role in the project's lead organisation."""
+    return role_for(
+        authority, update.indicator.project_id, update.organisation_id, with_lead=with_lead
+    )
+
+
+def role_for(
+    authority: Authority, project_id: int, organisation_id: int | None, *, with_lead: bool
+) -> str | None:
+    """The role the user acts with on what an organisation reported on a project (an update, a
+    period report): their role for that organisation and, for reviews, in the project's lead."""
     if authority.is_superuser:
         return Membership.Role.ADMIN
-    project_id = update.indicator.project_id
-    if update.organisation_id is None:
+    if organisation_id is None:
         # Only updates recorded before organisations were required lack one.
         own = authority.project_roles.get(project_id)
     elif project_id in authority.project_roles:
-        own = authority.organisation_roles.get(update.organisation_id)
+        own = authority.organisation_roles.get(organisation_id)
     else:
         own = None
     roles = [own, authority.lead_roles.get(project_id) if with_lead else None]
     held = [role for role in roles if role is not None]
     return max(held, key=ROLE_RANK.__getitem__) if held else None
+
+
+def approves_own_work(authority: Authority, organisation_id: int | None) -> bool:
+    """Whether the user may approve what they wrote for this organisation: only where they
+    are its single manager. Everywhere else a second manager approves (four eyes)."""
+    return organisation_id in authority.single_manager_organisations
 
 
 def typed_the_figures(authority: Authority, update: ProgressUpdate) -> bool:
@@ -101,7 +116,7 @@ def refusal(authority: Authority, update: ProgressUpdate, action: str) -> Except
     if (
         action == APPROVE
         and typed_the_figures(authority, update)
-        and update.organisation_id not in authority.single_manager_organisations
+        and not approves_own_work(authority, update.organisation_id)
     ):
         return PermissionDenied(
             _(

@@ -14,8 +14,7 @@ from core.numbers import money
 from partners.models import User
 from projects.models import Funding, Project
 from projects.services.setup import require_setup
-
-from .models import BudgetLine
+from reporting.models import BudgetLine
 
 MAX_AMOUNT = Decimal("99999999999999.99")  # what the column holds
 

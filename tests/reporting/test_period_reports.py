@@ -1,0 +1,199 @@
+"""Period reports: an editor writes the answers, the final beneficiaries by sex and what was
+spent by budget line; a second manager approves; funders read approved reports only. Bad input
+is named at once and nothing is stored; a locked period's report does not change; nobody
+approves a report they wrote; outsiders get 404."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.services.checks import Conflict
+from projects.models import Funding
+from reporting import services, workflow
+from reporting.models import BudgetLine, Expenditure, PeriodReport
+from tests.factories import MembershipFactory, PeriodFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reporting(world):
+    world["manager_a"] = MembershipFactory(organisation=world["ngo_a"], role="manager").user
+    world["second_manager_a"] = MembershipFactory(organisation=world["ngo_a"], role="manager").user
+    world["period"] = PeriodFactory(
+        project=world["project_a"], name="S1 2025", start=date(2025, 1, 1), end=date(2025, 6, 30)
+    )
+    world["line"] = services.save_budget_line(
+        project=world["project_a"],
+        by=world["manager_a"],
+        name="Training workshops",
+        year=2025,
+        amount=Decimal("10000"),
+        currency="EUR",
+        funding=Funding.objects.get(project=world["project_a"]),
+    )
+    return world
+
+
+def write(reporting, **changes) -> PeriodReport:
+    values = {
+        "project": reporting["project_a"],
+        "period": reporting["period"],
+        "organisation": reporting["ngo_a"],
+        "by": reporting["editor_a"],
+        "sections": {"achievements": "Forty women trained as leaders.", "difficulties": ""},
+        "women": 40,
+        "men": 12,
+        "expenditures": [
+            services.ExpenditureInput(
+                line=reporting["line"],
+                amount=Decimal("6200.50"),
+                evidence_url="https://example.org/receipts.pdf",
+            )
+        ],
+    }
+    values.update(changes)
+    return services.save_report(**values)
+
+
+def test_an_editor_writes_and_submits_and_another_manager_approves(reporting):
+    report = write(reporting, submit=True)
+    assert report.status == "submitted"
+    assert report.sections == {"achievements": "Forty women trained as leaders."}
+    assert report.answers() == [
+        (
+            "Achievements: what was done and reached in the period?",
+            "Forty women trained as leaders.",
+        )
+    ]
+    spent = Expenditure.objects.get()
+    assert (spent.amount, spent.line.currency) == (Decimal("6200.50"), "EUR")
+    approved = services.approve_report(report=report, by=reporting["manager_a"])
+    assert approved.status == "approved" and approved.reviewed_by == reporting["manager_a"]
+
+
+def test_a_manager_may_not_approve_a_report_they_wrote(reporting):
+    report = write(reporting, by=reporting["manager_a"], submit=True)
+    assert workflow.APPROVE not in workflow.allowed_transitions(reporting["manager_a"], report)
+    with pytest.raises(PermissionDenied, match="another manager must approve it"):
+        services.approve_report(report=report, by=reporting["manager_a"])
+    assert PeriodReport.objects.get().status == "submitted"
+    services.approve_report(report=report, by=reporting["second_manager_a"])
+
+
+def test_every_problem_of_a_report_is_named_and_nothing_is_stored(reporting):
+    other_year = BudgetLine.objects.create(
+        project=reporting["project_a"], year=2026, name="Rent", amount=Decimal(100), currency="EUR"
+    )
+    with pytest.raises(ValidationError) as refused:
+        write(
+            reporting,
+            women=Decimal("2.5"),
+            sections={"gossip": "x"},
+            expenditures=[
+                services.ExpenditureInput(
+                    line=reporting["line"], amount=Decimal(5), currency="XYZ"
+                ),
+                services.ExpenditureInput(line=other_year, amount=Decimal("-1")),
+            ],
+        )
+    problems = refused.value.message_dict
+    assert problems["women"] == ["People are counted in whole numbers."]
+    assert problems["sections"] == ["The report has no section gossip."]
+    assert problems["expenditures"] == [
+        "2025 · Training workshops: “XYZ” is not an ISO 4217 currency code.",
+        "2026 · Rent is budgeted for 2026, outside the period S1 2025 (2025-01-01 to 2025-06-30).",
+        "2026 · Rent: an amount cannot be negative.",
+    ]
+    with pytest.raises(ValidationError, match="is budgeted in EUR"):
+        write(
+            reporting,
+            expenditures=[
+                services.ExpenditureInput(line=reporting["line"], amount=Decimal(5), currency="USD")
+            ],
+        )
+    assert not PeriodReport.objects.exists() and not Expenditure.objects.exists()
+
+
+def test_a_locked_periods_report_is_neither_written_nor_approved(reporting):
+    report = write(reporting, submit=True)
+    period = reporting["period"]
+    period.locked_at = timezone.now()
+    period.save()
+    report.refresh_from_db()
+    with pytest.raises(Conflict, match="The period S1 2025 is locked"):
+        services.approve_report(report=report, by=reporting["manager_a"])
+    report.delete()
+    with pytest.raises(Conflict, match="The period S1 2025 is locked"):
+        write(reporting)
+    assert not PeriodReport.objects.exists()
+
+
+def test_funders_read_approved_reports_only_and_outsiders_get_404(client, reporting):
+    report = write(reporting, submit=True)
+    url = reverse(
+        "reporting:period-report", args=[reporting["project_a"].pk, reporting["period"].pk]
+    )
+    client.force_login(reporting["funder_viewer"])
+    page = client.get(url)
+    assert page.status_code == 200 and "Forty women" not in page.text
+    assert "No report on this period yet." in page.text
+    services.approve_report(report=report, by=reporting["manager_a"])
+    text = " ".join(client.get(url).text.split())
+    assert "Forty women trained as leaders." in text
+    assert "Women: 40 · men: 12" in text
+    assert "6,200.50 EUR" in text and "10,000 EUR" in text
+    assert "Write the report" not in text
+    approve = reverse("reporting:period-report-transition", args=[report.pk, "reopen"])
+    client.post(approve, {"text": "no"})
+    assert PeriodReport.objects.get().status == "approved"
+    for outsider in (reporting["outsider"], reporting["editor_b"]):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert client.post(approve, {"text": "no"}).status_code == 404
+
+
+def test_the_editor_writes_the_report_in_its_page_and_the_manager_approves_there(client, reporting):
+    url = reverse(
+        "reporting:period-report", args=[reporting["project_a"].pk, reporting["period"].pk]
+    )
+    client.force_login(reporting["editor_a"])
+    form = client.get(url).context["form"]
+    line = reporting["line"]
+    answer = client.post(
+        url,
+        {
+            "organisation": reporting["ngo_a"].pk,
+            "section_achievements": "Two green spaces built.",
+            "women": "31",
+            "men": "9.5",
+            f"spent_{line.pk}": "1200",
+            "action": "submit",
+        },
+    )
+    assert answer.status_code == 400 and "Enter a whole number." in answer.text
+    assert not PeriodReport.objects.exists()
+    assert f"spent_{line.pk}" in form.fields
+    client.post(
+        url,
+        {
+            "organisation": reporting["ngo_a"].pk,
+            "section_achievements": "Two green spaces built.",
+            "women": "31",
+            "men": "9",
+            f"spent_{line.pk}": "1200",
+            f"evidence_{line.pk}": "https://example.org/invoice",
+            "action": "submit",
+        },
+    )
+    report = PeriodReport.objects.get()
+    assert (report.status, report.women, report.men) == ("submitted", 31, 9)
+    client.force_login(reporting["manager_a"])
+    page = client.get(url)
+    assert "approve" in dict(page.context["reports"])[report]
+    client.post(reverse("reporting:period-report-transition", args=[report.pk, "approve"]))
+    assert PeriodReport.objects.get().status == "approved"
