@@ -19,6 +19,7 @@ from projects.selectors import (
     sees_provisional,
     visible_projects,
 )
+from reporting.selectors import burn_rates
 
 from .iptt import write_iptt
 from .logframe import write_logframe
@@ -58,6 +59,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sees_provisional": provisional,
             "may_set_up": may_set_up(request.user, project),
             "can_report": may_report(request.user, project),
+            "burn": burn_rates([project], today=timezone.localdate()).get(project.pk, []),
         },
     )
 

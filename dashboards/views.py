@@ -26,6 +26,7 @@ from indicators.models import Indicator, PortfolioSnapshot
 from libraries.selectors import organisation_results
 from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
+from reporting.selectors import burn_rates
 
 from .charts import (
     STATUS_ORDER,
@@ -95,6 +96,7 @@ def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         dashboard_projects(request.user, organisation, kind), PROJECTS_PER_PAGE
     ).get_page(request.GET.get("page"))
     rows = []
+    burn = burn_rates(list(page.object_list), today=timezone.localdate())
     for project in page.object_list:
         snapshot = getattr(project, "snapshot", None)
         counts = {s: getattr(snapshot, s, 0) for s in STATUS_ORDER} if snapshot else {}
@@ -105,6 +107,7 @@ def dashboard(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 "segments": status_segments(counts),
                 "counts": [(s, counts.get(s, 0)) for s in STATUS_ORDER],
                 "share": contribution_share(project, project.own_fundings),
+                "burn": burn.get(project.pk, []),
                 "bar": progress_bar(
                     snapshot.overall_percent if snapshot else None,
                     None,

@@ -797,3 +797,36 @@ def by_year(aggregation: str, periods: Sequence[tuple[date, Decimal | None]]) ->
         else:
             years[end.year] = value
     return years
+
+
+@dataclass(frozen=True)
+class Burn:
+    """Money spent against the budget, in one currency (amounts are never converted)."""
+
+    currency: str
+    budget: Decimal
+    spent: Decimal
+    spent_percent: Decimal | None  # None when nothing is budgeted in the currency
+
+
+def burn(budget: Mapping[str, Decimal], spent: Mapping[str, Decimal]) -> list[Burn]:
+    """Per currency, what was spent (approved) against what the budget lines hold; a currency
+    spent in but not budgeted has no percentage."""
+    return [
+        Burn(
+            currency=currency,
+            budget=budget.get(currency, ZERO),
+            spent=spent.get(currency, ZERO),
+            spent_percent=_percent(spent.get(currency, ZERO), budget.get(currency, ZERO)),
+        )
+        for currency in sorted(set(budget) | set(spent))
+    ]
+
+
+def time_elapsed_percent(start: date, end: date, today: date) -> Decimal:
+    """How much of a project's time has passed, 0 to 100 %."""
+    total = (end - start).days
+    if total <= 0:
+        return HUNDRED if today >= end else ZERO
+    fraction = min(Decimal(1), max(ZERO, Decimal((today - start).days) / Decimal(total)))
+    return (fraction * HUNDRED).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)

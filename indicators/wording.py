@@ -11,9 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.numbers import formatted, percent
+from core.numbers import formatted, money, percent
 
-from .progress import CategoryProgress
+from .progress import Burn, CategoryProgress
 
 
 def category_standing(
@@ -193,3 +193,30 @@ def across_projects_rule(measure: str, aggregation: str) -> str:
             "projects only when every project gave them."
         )
     return _("Milestones and qualitative answers do not add up: each project's stands on its own.")
+
+
+def burn_rate(burn: Burn, progress_percent: Decimal | None, elapsed_percent: Decimal) -> str:
+    """Money beside results and time: "62 % of the budget spent (31,000 of 50,000 EUR), 48 %
+    of the way to the targets, 55 % of the time elapsed"."""
+    if burn.spent_percent is None:
+        spent = _("%(spent)s %(currency)s spent, with no budget line in %(currency)s") % {
+            "spent": money(burn.spent),
+            "currency": burn.currency,
+        }
+    else:
+        spent = _("%(percent)s of the budget spent (%(spent)s of %(budget)s %(currency)s)") % {
+            "percent": percent(burn.spent_percent),
+            "spent": money(burn.spent),
+            "budget": money(burn.budget),
+            "currency": burn.currency,
+        }
+    progress_words = (
+        _("no progress measured against targets yet")
+        if progress_percent is None
+        else _("%(percent)s of the way to the targets") % {"percent": percent(progress_percent)}
+    )
+    return _("%(spent)s, %(progress)s, %(elapsed)s of the time elapsed") % {
+        "spent": spent,
+        "progress": progress_words,
+        "elapsed": percent(elapsed_percent),
+    }

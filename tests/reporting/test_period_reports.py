@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.numbers import percent
+from indicators import progress
 from indicators.services.checks import Conflict
 from projects.models import Funding
 from reporting import services, workflow
@@ -197,3 +199,43 @@ def test_the_editor_writes_the_report_in_its_page_and_the_manager_approves_there
     assert "approve" in dict(page.context["reports"])[report]
     client.post(reverse("reporting:period-report-transition", args=[report.pk, "approve"]))
     assert PeriodReport.objects.get().status == "approved"
+
+
+def test_money_results_and_time_stand_side_by_side_on_the_project_page_and_the_dashboard(
+    client, reporting, django_capture_on_commit_callbacks
+):
+    report = write(reporting, submit=True)
+    client.force_login(reporting["funder_viewer"])
+    page = client.get(reverse("project", args=[reporting["project_a"].pk]))
+    assert "0 % of the budget spent (0 of 10,000 EUR)" in page.text  # submitted: not counted
+    services.approve_report(report=report, by=reporting["manager_a"])
+    text = client.get(reverse("project", args=[reporting["project_a"].pk])).text
+    elapsed = progress.time_elapsed_percent(
+        date(2024, 1, 1), date(2026, 12, 31), timezone.localdate()
+    )
+    assert (
+        f"62 % of the budget spent (6,200.50 of 10,000 EUR), no progress measured against "
+        f"targets yet, {percent(elapsed)} of the time elapsed" in text.replace("&nbsp;", " ")
+    )
+    board = client.get(reverse("dashboard", args=[reporting["funder"].pk, "funder"]))
+    assert "62 % of the budget spent (6,200.50 of 10,000 EUR)" in board.text
+
+
+def test_burn_is_worked_out_per_currency_and_never_converted():
+    rows = progress.burn(
+        {"EUR": Decimal(10000), "PEN": Decimal(500)}, {"EUR": Decimal("6200.50"), "USD": Decimal(7)}
+    )
+    assert [(r.currency, r.budget, r.spent, r.spent_percent) for r in rows] == [
+        ("EUR", Decimal(10000), Decimal("6200.50"), Decimal("62.01")),
+        ("PEN", Decimal(500), Decimal(0), Decimal("0.00")),
+        ("USD", Decimal(0), Decimal(7), None),
+    ]
+    assert progress.time_elapsed_percent(
+        date(2025, 1, 1), date(2025, 12, 31), date(2025, 7, 2)
+    ) == Decimal("50.00")
+    assert (
+        progress.time_elapsed_percent(date(2025, 1, 1), date(2025, 12, 31), date(2027, 1, 1)) == 100
+    )
+    assert (
+        progress.time_elapsed_percent(date(2025, 1, 1), date(2025, 12, 31), date(2024, 1, 1)) == 0
+    )
