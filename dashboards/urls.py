@@ -1,9 +1,19 @@
 from django.urls import path
 
-from . import export_views, project_views, reports, views
+from . import export_views, funder_reports, project_views, reports, views
 
 # No namespace: these names were global before the pages had an app of their own.
 urlpatterns = [
+    path(
+        "projects/<int:pk>/periods/<int:period_pk>/funders/<int:funder_pk>/report.pdf",
+        funder_reports.funder_report_pdf,
+        name="funder-report-pdf",
+    ),
+    path(
+        "projects/<int:pk>/periods/<int:period_pk>/funders/<int:funder_pk>/report.docx",
+        funder_reports.funder_report_docx,
+        name="funder-report-docx",
+    ),
     path("", views.portfolio_home, name="portfolio-home"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("dashboards/", views.dashboards, name="dashboards"),

@@ -16,6 +16,7 @@ from projects.selectors import project_for_page, reporting_organisations
 
 from . import services, workflow
 from .forms import ReportForm, report_initial
+from .funder_reports import report_funders
 from .models import PeriodReport
 from .selectors import budget_lines, period_figures, period_of, reports_of_period
 
@@ -96,6 +97,7 @@ def period_report(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
             "figures": period_figures(project, period),
             "form": form,
             "editing": editing,
+            "funders": report_funders(request.user, project),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -14,52 +14,11 @@ from django.utils import timezone
 from core.numbers import percent
 from indicators import progress
 from indicators.services.checks import Conflict
-from projects.models import Funding
 from reporting import services, workflow
 from reporting.models import BudgetLine, Expenditure, PeriodReport
-from tests.factories import MembershipFactory, PeriodFactory
+from tests.reporting.conftest import write
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reporting(world):
-    world["manager_a"] = MembershipFactory(organisation=world["ngo_a"], role="manager").user
-    world["second_manager_a"] = MembershipFactory(organisation=world["ngo_a"], role="manager").user
-    world["period"] = PeriodFactory(
-        project=world["project_a"], name="S1 2025", start=date(2025, 1, 1), end=date(2025, 6, 30)
-    )
-    world["line"] = services.save_budget_line(
-        project=world["project_a"],
-        by=world["manager_a"],
-        name="Training workshops",
-        year=2025,
-        amount=Decimal("10000"),
-        currency="EUR",
-        funding=Funding.objects.get(project=world["project_a"]),
-    )
-    return world
-
-
-def write(reporting, **changes) -> PeriodReport:
-    values = {
-        "project": reporting["project_a"],
-        "period": reporting["period"],
-        "organisation": reporting["ngo_a"],
-        "by": reporting["editor_a"],
-        "sections": {"achievements": "Forty women trained as leaders.", "difficulties": ""},
-        "women": 40,
-        "men": 12,
-        "expenditures": [
-            services.ExpenditureInput(
-                line=reporting["line"],
-                amount=Decimal("6200.50"),
-                evidence_url="https://example.org/receipts.pdf",
-            )
-        ],
-    }
-    values.update(changes)
-    return services.save_report(**values)
 
 
 def test_an_editor_writes_and_submits_and_another_manager_approves(reporting):
