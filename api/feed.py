@@ -28,7 +28,15 @@ from .models import FeedEntry, FeedPosition
 Kind = FeedEntry.Kind
 # Parents before children when one reading numbers several objects, children before parents
 # among tombstones: a copy with foreign keys then applies a whole reading in order.
-KIND_ORDER = [Kind.ORGANISATION, Kind.LIBRARY, Kind.PROJECT, Kind.INDICATOR, Kind.UPDATE]
+KIND_ORDER = [
+    Kind.ORGANISATION,
+    Kind.LIBRARY,
+    Kind.PROJECT,
+    Kind.BUDGET_LINE,
+    Kind.INDICATOR,
+    Kind.UPDATE,
+    Kind.PERIOD_REPORT,
+]
 
 
 def fingerprint(data: Any) -> str:

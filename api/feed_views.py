@@ -20,11 +20,13 @@ from indicators.selectors import update_values, visible_updates
 from libraries.models import Library
 from partners.models import Organisation, User
 from projects.models import Project
+from reporting.models import BudgetLine, PeriodReport
 
 from . import feed, selectors
 from . import serializers as api
 from .library_serializers import LibrarySerializer
 from .models import FeedEntry
+from .reporting_serializers import BudgetLineSerializer, PeriodReportSerializer
 from .views import principal
 
 Kind = feed.Kind
@@ -48,6 +50,10 @@ LISTS: dict[str, Listed] = {
     ),
     Kind.LIBRARY: Listed(Library, selectors.listed_libraries, LibrarySerializer),
     Kind.PROJECT: Listed(Project, selectors.listed_projects, api.ProjectSerializer),
+    Kind.BUDGET_LINE: Listed(BudgetLine, selectors.listed_budget_lines, BudgetLineSerializer),
+    Kind.PERIOD_REPORT: Listed(
+        PeriodReport, selectors.listed_period_reports, PeriodReportSerializer
+    ),
     Kind.INDICATOR: Listed(Indicator, selectors.listed_indicators, api.IndicatorSerializer),
     Kind.UPDATE: Listed(
         ProgressUpdate,
@@ -84,8 +90,10 @@ class ChangeSerializer(serializers.Serializer):
             api.OrganisationSerializer,
             LibrarySerializer,
             api.ProjectSerializer,
+            BudgetLineSerializer,
             api.IndicatorSerializer,
             api.UpdateSerializer,
+            PeriodReportSerializer,
         ],
         resource_type_field_name=None,
         allow_null=True,
@@ -173,7 +181,14 @@ class Visible:
 
     def fingerprints(self) -> dict[str, dict[int, str]]:
         prints: dict[str, dict[int, str]] = {}
-        for kind in (Kind.ORGANISATION, Kind.LIBRARY, Kind.PROJECT, Kind.INDICATOR):
+        for kind in (
+            Kind.ORGANISATION,
+            Kind.LIBRARY,
+            Kind.PROJECT,
+            Kind.BUDGET_LINE,
+            Kind.INDICATOR,
+            Kind.PERIOD_REPORT,
+        ):
             # Few beside the updates: written out whole, and kept for the page.
             self.written[kind] = self._write(kind, LISTS[kind].visible(self.user))
             prints[kind] = {pk: feed.fingerprint(row) for pk, row in self.written[kind].items()}
@@ -203,7 +218,8 @@ class ChangeFeedView(APIView):
         responses=ChangePageSerializer,
         description=(
             "Every change to the organisations, indicator libraries, projects (details and "
-            "progress), indicators (definition and figures) and updates you may see, since "
+            "progress), budget lines, indicators (definition and figures), updates and period "
+            "reports you may see, since "
             "`since`, oldest first; and a removal for each you held and may no longer see. "
             "Replaying every page in order into a copy keyed by type and id leaves it equal to "
             "the lists. An object that changes again moves to the end of the feed: it is sent "

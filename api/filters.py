@@ -19,6 +19,7 @@ from indicators.models import Indicator, ProgressUpdate
 from libraries.models import Library
 from partners.models import Organisation
 from projects.models import Project
+from reporting.models import BudgetLine, PeriodReport
 
 STATUSES = [(str(status), str(status)) for status in progress.Status]
 
@@ -118,15 +119,52 @@ class OrganisationFilter(StrictFilterSet):
 
 class LibraryFilter(StrictFilterSet):
     organisation = IdFilter(field_name="organisation_id")
-    current = django_filters.BooleanFilter(
-        field_name="superseded_at",
-        lookup_expr="isnull",
+    current = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="in_use",
         label="true: only the versions in use (none newer); false: only those replaced.",
     )
 
     class Meta:
         model = Library
         fields = ["organisation", "current"]
+
+    def in_use(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(superseded_at__isnull=value == "true")
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2200})
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, else 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2200)
+        super().__init__(**kwargs)
+
+
+class BudgetLineFilter(StrictFilterSet):
+    project = IdFilter(field_name="project_id")
+    year = YearFilter(field_name="year")
+    funder = IdFilter(field_name="funding__funder_id")
+
+    class Meta:
+        model = BudgetLine
+        fields = ["project", "year", "funder"]
+
+
+class PeriodReportFilter(StrictFilterSet):
+    project = IdFilter(field_name="project_id")
+    period = IdFilter(field_name="period_id")
+    organisation = IdFilter(field_name="organisation_id")
+    status = django_filters.ChoiceFilter(choices=PeriodReport.Status.choices)
+    updated_since = UpdatedSince()
+
+    class Meta:
+        model = PeriodReport
+        fields = ["project", "period", "organisation", "status", "updated_since"]
 
 
 class ProjectFilter(StrictFilterSet):

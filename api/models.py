@@ -114,6 +114,8 @@ class FeedEntry(models.Model):
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation")
         LIBRARY = "library", _("indicator library")
+        BUDGET_LINE = "budget_line", _("budget line")
+        PERIOD_REPORT = "period_report", _("period report")
         PROJECT = "project", _("project")
         INDICATOR = "indicator", _("indicator")
         UPDATE = "update", _("update")
@@ -124,7 +126,7 @@ class FeedEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     object_id = models.BigIntegerField(_("object id"))
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     removed = models.BooleanField(_("removed"), default=False)

@@ -12,15 +12,19 @@ from partners.models import Organisation, User
 from partners.selectors import administered_organisation, administered_organisations
 from projects.models import Funding, Partnership, Project
 from projects.selectors import visible_organisations, visible_projects
+from reporting.models import BudgetLine, Expenditure, PeriodReport
+from reporting.selectors import visible_budget_lines, visible_reports
 
 from .models import ApiToken
 
 __all__ = [
     "administered_organisation",
     "administered_organisations",
+    "listed_budget_lines",
     "listed_indicators",
     "listed_libraries",
     "listed_organisations",
+    "listed_period_reports",
     "listed_projects",
     "listed_updates",
     "reported_to_iati",
@@ -72,6 +76,20 @@ def listed_libraries(user: User | AnonymousUser) -> QuerySet[Library]:
                     Prefetch("dimensions", queryset=Dimension.objects.order_by("slug"))
                 ),
             )
+        )
+        .order_by("id")
+    )
+
+
+def listed_budget_lines(user: User | AnonymousUser) -> QuerySet[BudgetLine]:
+    return visible_budget_lines(user).select_related("funding").order_by("id")
+
+
+def listed_period_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:
+    return (
+        visible_reports(user)
+        .prefetch_related(
+            Prefetch("expenditures", queryset=Expenditure.objects.select_related("line"))
         )
         .order_by("id")
     )

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import feed_views, library_views, views
+from . import feed_views, library_views, reporting_views, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -12,6 +12,8 @@ router.register("projects", views.ProjectViewSet, basename="project")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("updates", views.UpdateViewSet, basename="update")
 router.register("libraries", library_views.LibraryViewSet, basename="library")
+router.register("budget-lines", reporting_views.BudgetLineViewSet, basename="budget-line")
+router.register("period-reports", reporting_views.PeriodReportViewSet, basename="period-report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

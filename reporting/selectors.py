@@ -8,15 +8,16 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from indicators import progress, wording
 from indicators.models import Indicator, Period
 from indicators.models.snapshots import ProjectSnapshot
 from partners.models import User
+from partners.selectors import acting_organisations
 from projects.models import Funding, Project
-from projects.selectors import sees_provisional
+from projects.selectors import projects_by_access, sees_provisional, visible_projects
 
 from .models import BudgetLine, Expenditure, PeriodReport
 
@@ -178,3 +179,21 @@ def burn_rates(projects: Sequence[Project], *, today: date) -> dict[int, list[st
             for row in progress.burn(budget.get(project.pk, {}), spent.get(project.pk, {}))
         ]
     return sentences
+
+
+def visible_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:
+    """Period reports the user may read: all on projects they work on, approved ones on projects
+    they only see (as funders)."""
+    if not user.is_authenticated or not user.is_active:
+        return PeriodReport.objects.none()
+    if user.is_superuser:
+        return PeriodReport.objects.all()
+    working, seen = projects_by_access(acting_organisations(user))
+    return PeriodReport.objects.filter(
+        Q(project_id__in=working) | Q(project_id__in=seen, status=PeriodReport.Status.APPROVED)
+    )
+
+
+def visible_budget_lines(user: User | AnonymousUser) -> QuerySet[BudgetLine]:
+    """The budget lines of the projects the user sees, as the budget page shows them."""
+    return BudgetLine.objects.filter(project__in=visible_projects(user))

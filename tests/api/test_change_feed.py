@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 LISTS = {
     "organisation": "/api/v1/organisations/",
     "library": "/api/v1/libraries/",
+    "budget_line": "/api/v1/budget-lines/",
+    "period_report": "/api/v1/period-reports/",
     "project": "/api/v1/projects/",
     "indicator": "/api/v1/indicators/",
     "update": "/api/v1/updates/",
@@ -232,7 +234,7 @@ def test_the_feed_costs_the_same_queries_for_a_bigger_portfolio(
         )
 
     add_drafts(1)
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(48) as few:
         assert len(aspem.get("/api/v1/changes/?since=").json()["results"]) > 1
     add_drafts(120)
     with django_assert_max_num_queries(len(few.captured_queries)):

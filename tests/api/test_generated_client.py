@@ -89,6 +89,8 @@ def pull(generated, client) -> dict:
     for kind, module in (
         ("organisation", "organisations.organisations_list"),
         ("library", "libraries.libraries_list"),
+        ("budget_line", "budget_lines.budget_lines_list"),
+        ("period_report", "period_reports.period_reports_list"),
         ("project", "projects.projects_list"),
         ("indicator", "indicators.indicators_list"),
         ("update", "updates.updates_list"),

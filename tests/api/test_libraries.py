@@ -148,3 +148,12 @@ def test_the_lists_and_the_totals_cost_the_same_queries_for_more_libraries_and_p
         )
         == 42
     )
+
+
+def test_the_current_filter_takes_true_or_false_and_refuses_anything_else(network):
+    library, _viewer, client = network
+    assert [r["id"] for r in client.get("/api/v1/libraries/?current=true").json()["results"]] == [
+        library.pk
+    ]
+    assert client.get("/api/v1/libraries/?current=false").json()["results"] == []
+    assert client.get("/api/v1/libraries/?current=2").status_code == 400

@@ -11,8 +11,7 @@ from reporting.models import PeriodReport
 from tests.factories import MembershipFactory, PeriodFactory
 
 
-@pytest.fixture
-def reporting(world):
+def build_reporting(world: dict) -> dict:
     world["manager_a"] = MembershipFactory(organisation=world["ngo_a"], role="manager").user
     world["second_manager_a"] = MembershipFactory(organisation=world["ngo_a"], role="manager").user
     world["period"] = PeriodFactory(
@@ -28,6 +27,11 @@ def reporting(world):
         funding=Funding.objects.get(project=world["project_a"]),
     )
     return world
+
+
+@pytest.fixture
+def reporting(world):
+    return build_reporting(world)
 
 
 def write(reporting, **changes) -> PeriodReport:

@@ -1,0 +1,82 @@
+"""The JSON of budget lines and period reports."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reporting.models import BudgetLine, Expenditure, PeriodReport
+from reporting.prompts import PROMPTS
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    funder = serializers.SerializerMethodField(
+        help_text="The organisation whose funding pays for the line; null for own funds."
+    )
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "project", "year", "name", "funding", "funder", "amount", "currency"]
+        extra_kwargs = {
+            "currency": {"help_text": "ISO 4217; the funding's own when the line has one."},
+            "funding": {"help_text": "The funding it draws on; null for own funds."},
+        }
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_funder(self, line: BudgetLine) -> int | None:
+        return line.funding.funder_id if line.funding is not None else None
+
+
+class ExpenditureSerializer(serializers.ModelSerializer):
+    currency = serializers.CharField(
+        source="line.currency", help_text="The budget line's: amounts are never converted."
+    )
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+
+    class Meta:
+        model = Expenditure
+        fields = ["line", "amount", "currency", "evidence_url"]
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=list(PROMPTS))
+    prompt = serializers.CharField(help_text="The question, in your language.")
+    text = serializers.CharField()
+
+
+class PeriodReportSerializer(serializers.ModelSerializer):
+    sections = serializers.SerializerMethodField(
+        help_text="The answers, in the prompts' order; a prompt left unanswered is left out."
+    )
+    expenditures = ExpenditureSerializer(many=True)
+    women = serializers.IntegerField(allow_null=True, min_value=0, help_text="Final beneficiaries.")
+    men = serializers.IntegerField(allow_null=True, min_value=0, help_text="Final beneficiaries.")
+
+    class Meta:
+        model = PeriodReport
+        fields = [
+            "id",
+            "project",
+            "period",
+            "organisation",
+            "status",
+            "sections",
+            "women",
+            "men",
+            "expenditures",
+            "submitted_at",
+            "reviewed_at",
+            "review_note",
+            "updated_at",
+        ]
+
+    @extend_schema_field(SectionSerializer(many=True))
+    def get_sections(self, report: PeriodReport) -> list[dict[str, Any]]:
+        return [
+            {"key": key, "prompt": str(prompt), "text": report.sections[key]}
+            for key, prompt in PROMPTS.items()
+            if report.sections.get(key)
+        ]
