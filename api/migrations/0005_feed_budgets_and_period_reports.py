@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('api', '0004_feed_libraries'),
+        ("api", "0004_feed_libraries"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='feedentry',
-            name='kind',
-            field=models.CharField(choices=[('organisation', 'organisation'), ('library', 'indicator library'), ('budget_line', 'budget line'), ('period_report', 'period report'), ('project', 'project'), ('indicator', 'indicator'), ('update', 'update')], max_length=16, verbose_name='kind'),
+            model_name="feedentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("organisation", "organisation"),
+                    ("library", "indicator library"),
+                    ("budget_line", "budget line"),
+                    ("period_report", "period report"),
+                    ("project", "project"),
+                    ("indicator", "indicator"),
+                    ("update", "update"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]
