@@ -16,6 +16,7 @@ from projects import services as project_services
 from projects.models import Location, Project, Result
 
 from . import translations
+from .budgets import load_budgets_and_reports
 from .cases_lima import CIRCULAR_ECONOMY, MANO_A_MANO, SANTA_ANITA
 from .cases_regional import DISPLACEMENT, SOUP_KITCHENS
 from .common import (
@@ -29,7 +30,13 @@ from .common import (
 )
 from .libraries import load_libraries
 
-CASES = [MANO_A_MANO, CIRCULAR_ECONOMY, DISPLACEMENT, SANTA_ANITA, SOUP_KITCHENS]
+CASES: list[dict[str, Any]] = [
+    MANO_A_MANO,
+    CIRCULAR_ECONOMY,
+    DISPLACEMENT,
+    SANTA_ANITA,
+    SOUP_KITCHENS,
+]
 
 
 @dataclass
@@ -38,6 +45,7 @@ class DemoSummary:
     indicators: int = 0
     updates: int = 0
     library_links: int = 0
+    period_reports: int = 0
     password: str = DEMO_PASSWORD
     logins: list[tuple[str, str]] = field(default_factory=list)  # (username, who they are)
 
@@ -238,6 +246,11 @@ def _load_everything() -> DemoSummary:
         summary.indicators += indicators
         summary.updates += updates
     summary.library_links = load_libraries(organisations, users)
+    reporters: dict[str, tuple[User, User]] = {}
+    for case in CASES:
+        editor, manager = case["reporters"]
+        reporters[str(case["code"])] = (users[editor], users[manager])
+    summary.period_reports = load_budgets_and_reports(reporters, organisations)
     for username, (_first, _last, memberships) in USERS.items():
         roles = [f"{role} at {ORGANISATIONS[short]['name']}" for short, role in memberships]
         summary.logins.append((username, ", ".join(roles) or "member of no organisation"))

@@ -319,7 +319,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # An indicator's status appears on the indicator and on its working: one enum for both.
-    "ENUM_NAME_OVERRIDES": {"IndicatorStatusEnum": "indicators.progress.STATUS_VALUES"},
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorStatusEnum": "indicators.progress.STATUS_VALUES",
+        "ReviewStatusEnum": "indicators.models.ProgressUpdate.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_errors",

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo portfolio loaded: {summary.projects} projects, {summary.indicators} "
                 f"indicators, {summary.updates} illustrative progress updates, "
-                f"{summary.library_links} indicators linked to libraries."
+                f"{summary.library_links} indicators linked to libraries, "
+                f"{summary.period_reports} illustrative period reports."
             )
         )
         self.stdout.write(f"Demo logins (the password of each is {summary.password}):")
