@@ -27,7 +27,9 @@ pytestmark = [
 ]
 
 # Not pages of the portal (the admin is for operators; the API answers JSON), or files.
-SKIPPED = re.compile(r"^/(admin|api|static|media)/|/logout/|\.(csv|xlsx|xml|pdf|json|docx)$|/export")
+SKIPPED = re.compile(
+    r"^/(admin|api|static|media)/|/logout/|\.(csv|xlsx|xml|pdf|json|docx)$|/export"
+)
 PER_SHAPE = 2
 MOST_PAGES = 70
 
