@@ -14,6 +14,9 @@ from .serializers import QUANTITY, translations_field
 
 class LibraryEntrySerializer(serializers.ModelSerializer):
     translations = translations_field()
+    methodology_url = serializers.CharField(
+        allow_blank=True, help_text="A web address of how it is measured, or empty."
+    )
     disaggregations = serializers.SlugRelatedField(
         source="dimensions",
         slug_field="slug",
@@ -39,6 +42,9 @@ class LibraryEntrySerializer(serializers.ModelSerializer):
 
 class LibrarySerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name")
+    source = serializers.CharField(
+        allow_blank=True, help_text="Where a list published by someone else comes from, or empty."
+    )
     current = serializers.SerializerMethodField(
         help_text="False once a newer version replaces it; indicators linked to it keep it."
     )

@@ -35,6 +35,9 @@ class ExpenditureSerializer(serializers.ModelSerializer):
         source="line.currency", help_text="The budget line's: amounts are never converted."
     )
     amount = serializers.DecimalField(**MONEY, min_value=0)
+    evidence_url = serializers.CharField(
+        allow_blank=True, help_text="A web address of the evidence (http or https), or empty."
+    )
 
     class Meta:
         model = Expenditure

@@ -143,5 +143,14 @@ def save_budget_line(
 
 @transaction.atomic
 def remove_budget_line(*, line: BudgetLine, by: User) -> None:
+    """Remove a line no report has spent on: expenditure keeps the line it was spent on."""
     require_setup(by, line.project)
+    if line.expenditures.exists():
+        raise ValidationError(
+            _(
+                "Period reports record money spent on %(line)s: it stays in the budget. Change "
+                "its amount or its funding instead."
+            )
+            % {"line": line.name}
+        )
     line.delete()

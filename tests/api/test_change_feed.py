@@ -13,7 +13,7 @@ from indicators.models import Category, Indicator, ProgressUpdate
 from partners.models import Organisation, User
 from projects.models import Funding
 from projects.services import remove_funding
-from tests.api.workflow import Workflow
+from tests.api.workflow import Workflow, release_budget_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +154,9 @@ def test_a_lost_funding_removes_the_project_and_its_figures_from_the_funders_cop
         or (key[0] == "update" and row["indicator"] in indicators)
     }
     assert {kind for kind, _id in held} == {"project", "indicator", "update"}
-    remove_funding(
-        funding=Funding.objects.get(project=project, funder__short_name="EU"), by=ce["admin"]
-    )
+    funding = Funding.objects.get(project=project, funder__short_name="EU")
+    release_budget_lines(funding, ce["admin"])
+    remove_funding(funding=funding, by=ce["admin"])
     removed = changes(eu, cursor)
     assert {(c["type"], c["id"]) for c in removed if c["action"] == "removed"} >= held
     # Children first, so that a copy with foreign keys can apply them in order.

@@ -9,6 +9,8 @@ from indicators.models import Indicator, Period, ProgressUpdate
 from indicators.services import lock_period, unlock_period
 from projects.models import Funding, Project
 from projects.services import remove_funding
+from reporting.models import BudgetLine
+from reporting.services import save_budget_line
 
 
 class Workflow:
@@ -82,5 +84,22 @@ class Workflow:
         funding = Funding.objects.filter(project=self.project, funder__short_name="EU").first()
         if funding is None:
             return False
+        release_budget_lines(funding, self.admin)
         remove_funding(funding=funding, by=self.admin)
         return True
+
+
+def release_budget_lines(funding: Funding, by) -> None:
+    """Give the funding's budget lines to own funds, as a project's people do before removing
+    a funding its lines name (their expenditure stays with them)."""
+    for line in BudgetLine.objects.filter(funding=funding):
+        save_budget_line(
+            project=line.project,
+            by=by,
+            name=line.name,
+            year=line.year,
+            amount=line.amount,
+            currency=line.currency,
+            funding=None,
+            line=line,
+        )

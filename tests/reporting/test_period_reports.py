@@ -198,3 +198,10 @@ def test_burn_is_worked_out_per_currency_and_never_converted():
     assert (
         progress.time_elapsed_percent(date(2025, 1, 1), date(2025, 12, 31), date(2024, 1, 1)) == 0
     )
+
+
+def test_a_line_with_expenditure_stays_in_the_budget(reporting):
+    write(reporting)
+    with pytest.raises(ValidationError, match="Period reports record money spent on Training"):
+        services.remove_budget_line(line=reporting["line"], by=reporting["manager_a"])
+    assert BudgetLine.objects.filter(pk=reporting["line"].pk).exists()
