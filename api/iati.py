@@ -25,6 +25,7 @@ from indicators.models import (
 from indicators.selectors import reading_for, spec_for, update_values
 from partners.models import Organisation
 from projects.models import Location, Project, Result
+from reporting.models import BudgetLine, Expenditure, PeriodReport
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -216,21 +217,7 @@ def _activity(root: ET.Element, project: Project) -> None:
         element(
             activity, "sector", {"vocabulary": "1", "code": code, "percentage": _share(sectors)}
         )
-    if project.budget is not None:
-        # Indicative: the project records one budget; IATI wants a budget per period of a year
-        # at most, so it is shared pro rata by days until yearly budget lines are recorded.
-        for start, end, amount in yearly_budget(
-            project.planned_start, project.planned_end, project.budget
-        ):
-            budget = element(activity, "budget", {"type": "1", "status": "1"})
-            element(budget, "period-start", iso(start))
-            element(budget, "period-end", iso(end))
-            element(
-                budget,
-                "value",
-                {"currency": project.currency, "value-date": start.isoformat()},
-                str(amount),
-            )
+    _budgets(activity, project)
     for funding in project.fundings.select_related("funder"):
         # Only money recorded as received, on its day: no transaction with an invented date.
         if funding.amount is None or funding.date is None:
@@ -246,7 +233,69 @@ def _activity(root: ET.Element, project: Project) -> None:
         )
         _organisation_reference(transaction, "provider-org", funding.funder)
         _organisation_reference(transaction, "receiver-org", reporter)
+    _expenditure(activity, project)
     _results(activity, project)
+
+
+def _budgets(activity: ET.Element, project: Project) -> None:
+    """A budget per calendar year (clipped to the project's planned dates) and currency from the
+    budget lines; without lines, the project's one budget shared pro rata by days over
+    periods of a year at most (IATI wants no budget period longer). Both indicative."""
+    by_year: dict[tuple[int, str], Decimal] = {}
+    for year, currency, amount in BudgetLine.objects.filter(project=project).values_list(
+        "year", "currency", "amount"
+    ):
+        by_year[(year, currency)] = by_year.get((year, currency), Decimal(0)) + amount
+    if by_year:
+        spans = [
+            (
+                max(date(year, 1, 1), project.planned_start),
+                min(date(year, 12, 31), project.planned_end),
+                currency,
+                amount,
+            )
+            for (year, currency), amount in sorted(by_year.items())
+        ]
+    elif project.budget is not None:
+        spans = [
+            (start, end, project.currency, amount)
+            for start, end, amount in yearly_budget(
+                project.planned_start, project.planned_end, project.budget
+            )
+        ]
+    else:
+        spans = []
+    for start, end, currency, amount in spans:
+        budget = element(activity, "budget", {"type": "1", "status": "1"})
+        element(budget, "period-start", iso(start))
+        element(budget, "period-end", iso(end))
+        element(
+            budget, "value", {"currency": currency, "value-date": start.isoformat()}, str(amount)
+        )
+
+
+def _expenditure(activity: ET.Element, project: Project) -> None:
+    """Money spent, as approved in period reports: one transaction per budget line and period,
+    dated at the period's end (what the report states, not an invented day)."""
+    for spent in (
+        Expenditure.objects.filter(
+            report__project=project, report__status=PeriodReport.Status.APPROVED
+        )
+        .select_related("line", "report__period", "report__organisation")
+        .order_by("report__period__start", "line__year", "line__name", "pk")
+    ):
+        period = spent.report.period
+        transaction = element(activity, "transaction")
+        element(transaction, "transaction-type", {"code": "4"})  # expenditure
+        element(transaction, "transaction-date", iso(period.end))
+        element(
+            transaction,
+            "value",
+            {"currency": spent.line.currency, "value-date": period.end.isoformat()},
+            str(spent.amount),
+        )
+        narrative(transaction, "description", f"{spent.line.name} · {period.name}")
+        _organisation_reference(transaction, "provider-org", spent.report.organisation)
 
 
 def _organisation_reference(parent: ET.Element, tag: str, organisation: Organisation) -> None:

@@ -24,6 +24,7 @@ from partners.models import Organisation, User
 from projects import services as project_services
 from projects.models import Funding, Location, Project
 from projects.selectors import reporting_organisation
+from reporting.models import BudgetLine, Expenditure, PeriodReport
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +122,20 @@ def _follows_the_standards_rules(activity, project):
     for period in activity.findall("result/indicator/period"):
         assert period.find("target") is not None or period.find("actual") is not None
     for transaction in activity.findall("transaction"):
+        # Incoming funds name who gave and who received; expenditure names who spent (the
+        # suppliers paid are not recorded).
         assert transaction.find("provider-org") is not None
-        assert transaction.find("receiver-org") is not None
+        if transaction.find("transaction-type").get("code") == "1":
+            assert transaction.find("receiver-org") is not None
+    # Budgets of one currency do not overlap.
+    spans = defaultdict(list)
+    for budget in activity.findall("budget"):
+        spans[budget.find("value").get("currency")].append(
+            (budget.find("period-start").get("iso-date"), budget.find("period-end").get("iso-date"))
+        )
+    for periods in spans.values():
+        ordered = sorted(periods)
+        assert all(a[1] < b[0] for a, b in pairwise(ordered))
 
 
 def test_as_loaded_no_demo_project_has_an_identifier_and_each_file_says_why(operator):
@@ -261,22 +274,63 @@ def test_an_organisation_file_holds_only_what_it_reports_and_the_caller_sees(api
     assert outsider.status_code == 404
 
 
-def test_the_budget_comes_in_indicative_periods_of_a_year_at_most_adding_up(operator, registered):
-    for project in Project.objects.filter(budget__isnull=False):
+def budget_spans(activity):
+    return [
+        (
+            date.fromisoformat(b.find("period-start").get("iso-date")),
+            date.fromisoformat(b.find("period-end").get("iso-date")),
+            b.find("value").get("currency"),
+            Decimal(b.findtext("value")),
+        )
+        for b in activity.findall("budget")
+    ]
+
+
+def test_the_budget_lines_make_an_indicative_budget_per_year_and_currency(operator, registered):
+    for project in Project.objects.all():
         (activity,) = activities(parsed(operator.get(f"/api/v1/projects/{project.pk}/iati/")))
-        budgets = activity.findall("budget")
-        assert {b.get("status") for b in budgets} == {"1"}
-        spans = [
-            (
-                date.fromisoformat(b.find("period-start").get("iso-date")),
-                date.fromisoformat(b.find("period-end").get("iso-date")),
-            )
-            for b in budgets
-        ]
-        assert spans[0][0] == project.planned_start and spans[-1][1] == project.planned_end
-        assert all(end < _a_year_after(start) for start, end in spans)
-        assert all(b[0] == a[1] + timedelta(days=1) for a, b in pairwise(spans))
-        assert sum(Decimal(b.findtext("value")) for b in budgets) == project.budget
+        assert {b.get("status") for b in activity.findall("budget")} == {"1"}
+        expected: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        for line in BudgetLine.objects.filter(project=project):
+            expected[(line.year, line.currency)] += line.amount
+        spans = budget_spans(activity)
+        assert {(start.year, currency): value for start, _e, currency, value in spans} == expected
+        for start, end, _currency, _value in spans:
+            assert start.year == end.year
+            assert project.planned_start <= start <= end <= project.planned_end
+
+
+def test_without_lines_the_budget_is_shared_by_days_over_periods_of_a_year(operator, registered):
+    project = Project.objects.get(code="mam-la-ensenada")
+    Expenditure.objects.filter(line__project=project).delete()
+    BudgetLine.objects.filter(project=project).delete()
+    (activity,) = activities(parsed(operator.get(f"/api/v1/projects/{project.pk}/iati/")))
+    spans = budget_spans(activity)
+    assert spans[0][0] == project.planned_start and spans[-1][1] == project.planned_end
+    assert all(end < _a_year_after(start) for start, end, _c, _v in spans)
+    assert all(b[0] == a[1] + timedelta(days=1) for a, b in pairwise(spans))
+    assert sum(value for _s, _e, _c, value in spans) == project.budget
+
+
+def test_approved_expenditure_is_a_transaction_dated_at_its_periods_end(api, registered):
+    project = Project.objects.get(code="circular-la-victoria-el-agustino")
+    root = parsed(api("eu_read").get(f"/api/v1/projects/{project.pk}/iati/"))
+    spent = [
+        t
+        for t in root.findall("iati-activity/transaction")
+        if t.find("transaction-type").get("code") == "4"
+    ]
+    approved = Expenditure.objects.filter(
+        report__project=project, report__status="approved"
+    ).select_related("report__period", "line")
+    assert len(spent) == approved.count() > 0
+    first = approved.order_by("report__period__start").first()
+    assert spent[0].find("transaction-date").get("iso-date") == first.report.period.end.isoformat()
+    assert Decimal(spent[0].findtext("value")) == first.amount
+    assert spent[0].findtext("provider-org/narrative") == first.report.organisation.name
+    PeriodReport.objects.filter(pk=first.report_id).update(status="submitted")
+    root = parsed(api("eu_read").get(f"/api/v1/projects/{project.pk}/iati/"))
+    assert len(root.findall("iati-activity/transaction")) == approved.count()
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)
@@ -297,16 +351,24 @@ def test_a_yearly_split_adds_up_to_the_cent_and_follows_the_days(start, days, ce
         assert abs(amount - naive) <= Decimal("0.01") * len(parts)
 
 
+def incoming(root):
+    return [
+        t
+        for t in root.findall("iati-activity/transaction")
+        if t.find("transaction-type").get("code") == "1"
+    ]
+
+
 def test_money_is_a_transaction_only_where_its_receipt_is_recorded(api, registered):
     project = Project.objects.get(code="circular-la-victoria-el-agustino")
     funding = project.fundings.get()
     if funding.amount is None:
         Funding.objects.filter(pk=funding.pk).update(amount=Decimal("16322.00"))
     root = parsed(api("eu_read").get(f"/api/v1/projects/{project.pk}/iati/"))
-    assert root.findall("iati-activity/transaction") == []  # no date recorded: none invented
+    assert incoming(root) == []  # no date recorded: none invented
     Funding.objects.filter(pk=funding.pk).update(date=date(2025, 3, 14))
     root = parsed(api("eu_read").get(f"/api/v1/projects/{project.pk}/iati/"))
-    (transaction,) = root.findall("iati-activity/transaction")
+    (transaction,) = incoming(root)
     assert transaction.find("transaction-date").get("iso-date") == "2025-03-14"
     assert transaction.findtext("provider-org/narrative") == funding.funder.name
     receiver = transaction.find("receiver-org")
