@@ -13,6 +13,7 @@ from indicators.models import Period
 from indicators.selectors import approved_narratives, latest_reported_period
 from projects.models import Project
 from projects.selectors import funding_rows, location_paths, project_for_page
+from reporting.selectors import approved_period_reports
 
 from .apps import pdf_renderer_available
 from .selectors import indicator_snapshots, oldest_computation
@@ -33,6 +34,7 @@ def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "periods": periods,
         "period": period,
         "narratives": list(approved_narratives(project, period)),
+        "period_reports": approved_period_reports(project, period) if period else [],
         "generated_at": timezone.now(),
         "pdf_available": pdf_renderer_available(),
     }

@@ -16,6 +16,7 @@ from projects.models import Funding, Project
 from projects.selectors import project_role
 
 from .models import BudgetLine, Expenditure, PeriodReport
+from .selectors import approved_period_reports
 
 
 def funder_of_report(user: User | AnonymousUser, project: Project, pk: int) -> Organisation:
@@ -89,7 +90,7 @@ def _total(counts: list[int | None]) -> int | None:
 
 def funder_report(project: Project, period: Period, funder: Organisation) -> FunderReport:
     """Approved content only: this is what goes to the funder."""
-    reports = _approved_reports(project, period)
+    reports = approved_period_reports(project, period)
     logframe = []
     for indicator in (
         Indicator.objects.filter(project=project)
@@ -143,14 +144,4 @@ def funder_report(project: Project, period: Period, funder: Organisation) -> Fun
         logframe=logframe,
         lines=rows,
         totals=[CurrencyTotal(currency, *sums) for currency, sums in sorted(totals.items())],
-    )
-
-
-def _approved_reports(project: Project, period: Period) -> list[PeriodReport]:
-    return list(
-        PeriodReport.objects.filter(
-            project=project, period=period, status=PeriodReport.Status.APPROVED
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
     )

@@ -94,6 +94,23 @@ def reports_of_period(
     return list(reports)
 
 
+def approved_period_reports(project: Project, period: Period) -> list[PeriodReport]:
+    """The period's approved reports, with their expenditure: what every reader may see."""
+    return list(
+        PeriodReport.objects.filter(
+            project=project, period=period, status=PeriodReport.Status.APPROVED
+        )
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "expenditures",
+                queryset=Expenditure.objects.select_related("line__funding__funder"),
+            )
+        )
+        .order_by("organisation__name")
+    )
+
+
 def period_of(project: Project, pk: int) -> Period:
     try:
         return Period.objects.get(project=project, pk=pk)

@@ -205,3 +205,16 @@ def test_a_line_with_expenditure_stays_in_the_budget(reporting):
     with pytest.raises(ValidationError, match="Period reports record money spent on Training"):
         services.remove_budget_line(line=reporting["line"], by=reporting["manager_a"])
     assert BudgetLine.objects.filter(pk=reporting["line"].pk).exists()
+
+
+def test_the_printable_report_of_a_period_carries_its_approved_report(client, reporting):
+    report = write(reporting, submit=True)
+    url = reverse("project-report", args=[reporting["project_a"].pk])
+    query = {"period": reporting["period"].pk}
+    client.force_login(reporting["funder_viewer"])
+    assert "Forty women" not in client.get(url, query).text
+    services.approve_report(report=report, by=reporting["manager_a"])
+    text = " ".join(client.get(url, query).text.split())
+    assert "Report on S1 2025 by NGO A" in text
+    assert "Forty women trained as leaders." in text and "Women: 40 · men: 12" in text
+    assert "6,200.50 EUR" in text
