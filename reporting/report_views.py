@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import attach
+from indicators.selectors import authority_of
 from partners.http import signed_in
 from projects.selectors import project_for_page, reporting_organisations
 
@@ -21,14 +22,11 @@ from .models import PeriodReport
 from .selectors import budget_lines, period_figures, period_of, reports_of_period
 
 
-def _editable(request: HttpRequest, reports: list[PeriodReport]) -> PeriodReport | None:
+def _editable(
+    allowed: list[tuple[PeriodReport, frozenset[str]]],
+) -> PeriodReport | None:
     """The report the user may change now, if any (their organisation's draft or returned)."""
-    if not request.user.is_authenticated:
-        return None
-    person = signed_in(request)
-    return next(
-        (r for r in reports if workflow.EDIT in workflow.allowed_transitions(person, r)), None
-    )
+    return next((report for report, actions in allowed if workflow.EDIT in actions), None)
 
 
 @login_required
@@ -36,7 +34,13 @@ def period_report(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
     project = project_for_page(request.user, pk)
     period = period_of(project, period_pk)
     reports = reports_of_period(request.user, project, period)
-    editing = _editable(request, reports)
+    person = signed_in(request)
+    authority = authority_of(person)
+    allowed = [
+        (report, workflow.allowed_transitions(person, report, authority=authority))
+        for report in reports
+    ]
+    editing = _editable(allowed)
     written = {report.organisation_id for report in reports}
     organisations = (
         [editing.organisation]
@@ -86,14 +90,13 @@ def period_report(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
                     else _("The report is saved as a draft."),
                 )
                 return redirect("reporting:period-report", pk=project.pk, period_pk=period.pk)
-    person = signed_in(request)
     return render(
         request,
         "reporting/period_report.html",
         {
             "project": project,
             "period": period,
-            "reports": [(r, workflow.allowed_transitions(person, r)) for r in reports],
+            "reports": allowed,
             "figures": period_figures(project, period),
             "form": form,
             "editing": editing,

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from indicators import progress
 from indicators.services.checks import Conflict
 from reporting import services, workflow
 from reporting.models import BudgetLine, Expenditure, PeriodReport
+from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 from tests.reporting.conftest import write
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +221,41 @@ def test_the_printable_report_of_a_period_carries_its_approved_report(client, re
     assert "Report on S1 2025 by NGO A" in text
     assert "Forty women trained as leaders." in text and "Women: 40 · men: 12" in text
     assert "6,200.50 EUR" in text
+
+
+def test_the_period_page_costs_the_same_queries_for_more_reports_and_lines(client, reporting):
+    project = reporting["project_a"]
+    url = reverse("reporting:period-report", args=[project.pk, reporting["period"].pk])
+    write(reporting, submit=True)
+    client.force_login(reporting["manager_a"])
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = cost()
+    for number in range(3):
+        partner = OrganisationFactory(name=f"Partner {number}")
+        PartnershipFactory(project=project, organisation=partner)
+        line = services.save_budget_line(
+            project=project,
+            by=reporting["manager_a"],
+            name=f"Line {number}",
+            year=2025,
+            amount=Decimal(100),
+            currency="EUR",
+        )
+        services.save_report(
+            project=project,
+            period=reporting["period"],
+            organisation=partner,
+            by=MembershipFactory(organisation=partner, role="editor").user,
+            sections={"achievements": f"Partner {number} did well."},
+            women=1,
+            men=1,
+            expenditures=[services.ExpenditureInput(line=line, amount=Decimal(10))],
+            submit=True,
+        )
+    assert PeriodReport.objects.count() == 4
+    assert cost() == before
