@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reporting.models import BudgetLine, Expenditure, PeriodReport
-from reporting.prompts import PROMPTS
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -45,7 +44,10 @@ class ExpenditureSerializer(serializers.ModelSerializer):
 
 
 class SectionSerializer(serializers.Serializer):
-    key = serializers.ChoiceField(choices=list(PROMPTS))
+    key = serializers.CharField(
+        help_text="The prompt's key: achievements, difficulties, changes and lessons for the "
+        "portal's prompts, others for those an organisation sets itself."
+    )
     prompt = serializers.CharField(help_text="The question, in your language.")
     text = serializers.CharField()
 
@@ -79,7 +81,6 @@ class PeriodReportSerializer(serializers.ModelSerializer):
     @extend_schema_field(SectionSerializer(many=True))
     def get_sections(self, report: PeriodReport) -> list[dict[str, Any]]:
         return [
-            {"key": key, "prompt": str(prompt), "text": report.sections[key]}
-            for key, prompt in PROMPTS.items()
-            if report.sections.get(key)
+            {"key": key, "prompt": question, "text": text}
+            for key, question, text in report.keyed_answers()
         ]

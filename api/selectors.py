@@ -88,8 +88,10 @@ def listed_budget_lines(user: User | AnonymousUser) -> QuerySet[BudgetLine]:
 def listed_period_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:
     return (
         visible_reports(user)
+        .select_related("organisation")
         .prefetch_related(
-            Prefetch("expenditures", queryset=Expenditure.objects.select_related("line"))
+            "organisation__report_prompts",
+            Prefetch("expenditures", queryset=Expenditure.objects.select_related("line")),
         )
         .order_by("id")
     )

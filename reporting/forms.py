@@ -9,8 +9,7 @@ from partners.models import Organisation
 from projects.forms import money_field
 from projects.models import Funding, Project
 
-from .models import BudgetLine, PeriodReport
-from .prompts import PROMPTS
+from .models import BudgetLine, PeriodReport, ReportPrompt
 
 
 class FundingChoice(forms.ModelChoiceField):
@@ -65,6 +64,7 @@ class ReportForm(forms.Form):
         self,
         *args: Any,
         organisations: list[Organisation],
+        prompts: list[tuple[str, str]],
         lines: list[BudgetLine],
         **kwargs: Any,
     ) -> None:
@@ -72,9 +72,10 @@ class ReportForm(forms.Form):
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.TypedChoiceField)
         organisation.choices = [(o.pk, o.name) for o in organisations]
-        for key, prompt in PROMPTS.items():
+        self.keys = [key for key, _question in prompts]
+        for key, question in prompts:
             self.fields[f"section_{key}"] = forms.CharField(
-                label=prompt, required=False, widget=forms.Textarea(attrs={"rows": 4})
+                label=question, required=False, widget=forms.Textarea(attrs={"rows": 4})
             )
         self.lines = lines
         for line in lines:
@@ -96,7 +97,7 @@ class ReportForm(forms.Form):
             )
 
     def sections(self) -> dict[str, str]:
-        return {key: self.cleaned_data.get(f"section_{key}") or "" for key in PROMPTS}
+        return {key: self.cleaned_data.get(f"section_{key}") or "" for key in self.keys}
 
     def spending(self) -> list[tuple[BudgetLine, Any, str]]:
         """(line, amount, evidence) for each line with an amount."""
@@ -111,7 +112,7 @@ class ReportForm(forms.Form):
         ]
 
     def section_fields(self) -> list[forms.BoundField]:
-        return [self[f"section_{key}"] for key in PROMPTS]
+        return [self[f"section_{key}"] for key in self.keys]
 
     def line_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"spent_{line.pk}"], self[f"evidence_{line.pk}"]) for line in self.lines]
@@ -129,3 +130,31 @@ def report_initial(report: PeriodReport) -> dict[str, Any]:
         initial[f"spent_{spent.line_id}"] = spent.amount
         initial[f"evidence_{spent.line_id}"] = spent.evidence_url
     return initial
+
+
+class PromptForm(forms.Form):
+    """One prompt, in the portal's languages; retiring keeps it for the reports that answered
+    it."""
+
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    text_en = forms.CharField(label=gettext_lazy("In English"), required=False, max_length=300)
+    text_es = forms.CharField(label=gettext_lazy("In Spanish"), required=False, max_length=300)
+    text_fr = forms.CharField(label=gettext_lazy("In French"), required=False, max_length=300)
+    retired = forms.BooleanField(
+        label=gettext_lazy("Retire it: new reports no longer answer it"), required=False
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("key") and not any(
+            data.get(f"text_{lang}") for lang in ("en", "es", "fr")
+        )
+
+
+PromptFormSet = forms.formset_factory(PromptForm, extra=2, max_num=30)
+
+
+def prompt_initial(prompt: ReportPrompt) -> dict[str, Any]:
+    texts = {f"text_{lang}": text for lang, text in prompt.translations_of("text").items()}
+    texts[f"text_{prompt.language}"] = prompt.text
+    return {"key": prompt.key, **texts, "retired": prompt.retired_at is not None}

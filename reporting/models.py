@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import person_field
-from indicators.models import Period
+from core.translations import Translated
+from indicators.models import Period, ProgressUpdate
 from partners.models import Organisation
 from projects.models import Funding, Project
 
@@ -49,16 +50,43 @@ class BudgetLine(models.Model):
         return f"{self.year} · {self.name}"
 
 
+class ReportPrompt(Translated):
+    """A question an organisation's period reports answer, in place of the portal's four. A
+    report keeps its answers by the prompt's key, so a prompt is retired, never deleted."""
+
+    translated_fields = ("text",)
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="report_prompts",
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    text = models.CharField(_("question"), max_length=300)
+    language = models.CharField(_("language"), max_length=8, default="en")  # that of `text`
+    order = models.PositiveIntegerField(_("order"), default=0)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "order", "pk"]
+        verbose_name = _("report prompt")
+        verbose_name_plural = _("report prompts")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="report_prompt_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class PeriodReport(models.Model):
     """What an organisation tells about a project's reporting period: its answers to the
     report's prompts, the final beneficiaries by sex, and the money spent by budget line. It
     goes through the same review as progress updates; funders see it once approved."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
+    # The same statuses as a progress update's: the same review.
+    Status = ProgressUpdate.Status
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="period_reports"
@@ -103,13 +131,22 @@ class PeriodReport(models.Model):
     def __str__(self) -> str:
         return f"{self.period} · {self.organisation}"
 
+    def keyed_answers(self) -> list[tuple[str, str, str]]:
+        """(key, question in the reader's language, answer), in the order of the prompts: the
+        organisation's own (prefetch `organisation__report_prompts` when listing reports), then
+        the portal's."""
+        # The reverse accessor of ReportPrompt.organisation, which django-stubs does not see.
+        own = self.organisation.report_prompts.all()  # type: ignore[attr-defined]
+        questions = {prompt.key: prompt.translated("text") for prompt in own}
+        for key, prompt in PROMPTS.items():
+            questions.setdefault(key, str(prompt))
+        ordered = [key for key in questions if self.sections.get(key)]
+        ordered += sorted(key for key in self.sections if key not in questions)
+        return [(key, questions.get(key, key), self.sections[key]) for key in ordered]
+
     def answers(self) -> list[tuple[str, str]]:
-        """(question in the reader's language, answer), in the prompts' order."""
-        return [
-            (str(prompt), self.sections[key])
-            for key, prompt in PROMPTS.items()
-            if self.sections.get(key)
-        ]
+        """(question, answer) pairs, as keyed_answers orders them."""
+        return [(question, text) for _key, question, text in self.keyed_answers()]
 
 
 class Expenditure(models.Model):

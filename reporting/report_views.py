@@ -19,7 +19,13 @@ from . import services, workflow
 from .forms import ReportForm, report_initial
 from .funder_reports import report_funders
 from .models import PeriodReport
-from .selectors import budget_lines, period_figures, period_of, reports_of_period
+from .selectors import (
+    budget_lines,
+    period_figures,
+    period_of,
+    prompts_of,
+    reports_of_period,
+)
 
 
 def _editable(
@@ -56,6 +62,8 @@ def period_report(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
             request.POST if request.method == "POST" else None,
             initial=report_initial(editing) if editing is not None else None,
             organisations=organisations,
+            # The first organisation's: a person reporting for several has them in one form.
+            prompts=prompts_of(organisations[0]),
             lines=lines,
         )
     if request.method == "POST":

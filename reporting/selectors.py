@@ -8,18 +8,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from indicators import progress, wording
 from indicators.models import Indicator, Period
 from indicators.models.snapshots import ProjectSnapshot
-from partners.models import User
+from partners.models import Organisation, User
 from partners.selectors import acting_organisations
 from projects.models import Funding, Project
 from projects.selectors import projects_by_access, sees_provisional, visible_projects
 
-from .models import BudgetLine, Expenditure, PeriodReport
+from .models import BudgetLine, Expenditure, PeriodReport, ReportPrompt
+from .prompts import PROMPTS
 
 
 def budget_lines(project: Project) -> QuerySet[BudgetLine]:
@@ -82,10 +83,11 @@ def reports_of_period(
         PeriodReport.objects.filter(period=period)
         .select_related("organisation", "period", "reviewed_by")
         .prefetch_related(
+            "organisation__report_prompts",
             Prefetch(
                 "expenditures",
                 queryset=Expenditure.objects.select_related("line__funding__funder"),
-            )
+            ),
         )
         .order_by("organisation__name")
     )
@@ -102,12 +104,29 @@ def approved_period_reports(project: Project, period: Period) -> list[PeriodRepo
         )
         .select_related("organisation")
         .prefetch_related(
+            "organisation__report_prompts",
             Prefetch(
                 "expenditures",
                 queryset=Expenditure.objects.select_related("line__funding__funder"),
-            )
+            ),
         )
         .order_by("organisation__name")
+    )
+
+
+def prompts_of(organisation: Organisation) -> list[tuple[str, str]]:
+    """(key, question in the reader's language) of the prompts the organisation's reports
+    answer now: its own, or the portal's four when it has set none."""
+    own = [
+        (prompt.key, prompt.translated("text"))
+        for prompt in ReportPrompt.objects.filter(organisation=organisation, retired_at=None)
+    ]
+    return own or [(key, str(prompt)) for key, prompt in PROMPTS.items()]
+
+
+def prompts_for_editing(organisation: Organisation) -> QuerySet[ReportPrompt]:
+    return ReportPrompt.objects.filter(organisation=organisation).order_by(
+        F("retired_at").asc(nulls_first=True), "order", "pk"
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import prompt_views, report_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
         report_views.period_report,
         name="period-report",
     ),
+    path("organisations/<int:pk>/report-prompts/", prompt_views.prompts_page, name="prompts"),
     path(
         "period-reports/<int:pk>/<slug:action>/",
         report_views.transition,

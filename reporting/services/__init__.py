@@ -1,6 +1,7 @@
 """Writes of budgets and period reports, each checked whole before anything is stored."""
 
 from .budget import remove_budget_line, save_budget_line
+from .prompts import PromptInput, save_prompts
 from .reports import (
     ExpenditureInput,
     approve_report,
@@ -13,12 +14,14 @@ from .reports import (
 
 __all__ = [
     "ExpenditureInput",
+    "PromptInput",
     "approve_report",
     "delete_report",
     "remove_budget_line",
     "reopen_report",
     "return_report",
     "save_budget_line",
+    "save_prompts",
     "save_report",
     "submit_report",
 ]

@@ -21,7 +21,7 @@ from projects.models import Project
 from projects.selectors import reporting_organisations
 from reporting import workflow
 from reporting.models import BudgetLine, Expenditure, PeriodReport
-from reporting.prompts import PROMPTS
+from reporting.selectors import prompts_of
 
 from .budget import MAX_AMOUNT
 
@@ -102,6 +102,7 @@ def _check(
     *,
     project: Project,
     period: Period,
+    organisation: Organisation,
     sections: Mapping[str, str],
     women: int | None,
     men: int | None,
@@ -110,12 +111,13 @@ def _check(
     problems: dict[str, list[str]] = {}
     if period.project_id != project.pk:
         problems["period"] = [_("The period is not one of this project's.")]
-    unknown = sorted(set(sections) - set(PROMPTS))
+    asked = {key for key, _question in prompts_of(organisation)}
+    unknown = sorted(key for key, text in sections.items() if key not in asked and text.strip())
     if unknown:
         problems["sections"] = [
             _("The report has no section %(keys)s.") % {"keys": ", ".join(unknown)}
         ]
-    refuse_nul_and_oversize(**{key: text for key, text in sections.items() if key in PROMPTS})
+    refuse_nul_and_oversize(**{key: text for key, text in sections.items() if key in asked})
     for field, count in (("women", women), ("men", men)):
         if count is None:
             continue
@@ -175,6 +177,7 @@ def save_report(
     _check(
         project=project,
         period=period,
+        organisation=organisation,
         sections=sections,
         women=women,
         men=men,
