@@ -135,8 +135,7 @@ class PeriodReport(models.Model):
         """(key, question in the reader's language, answer), in the order of the prompts: the
         organisation's own (prefetch `organisation__report_prompts` when listing reports), then
         the portal's."""
-        # The reverse accessor of ReportPrompt.organisation, which django-stubs does not see.
-        own = self.organisation.report_prompts.all()  # type: ignore[attr-defined]
+        own = self.organisation.report_prompts.all()
         questions = {prompt.key: prompt.translated("text") for prompt in own}
         for key, prompt in PROMPTS.items():
             questions.setdefault(key, str(prompt))
