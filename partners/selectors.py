@@ -139,3 +139,14 @@ def managed_organisations(user: User) -> "QuerySet[Organisation]":
         memberships__user=user,
         memberships__role__in=[Membership.Role.ADMIN, Membership.Role.MANAGER],
     )
+
+
+def managed_organisation(user: User, pk: int) -> Organisation:
+    """An organisation the user administers or manages; 403 for its other members, 404 for
+    everyone else."""
+    try:
+        return managed_organisations(user).distinct().get(pk=pk)
+    except Organisation.DoesNotExist:
+        if Membership.objects.filter(user=user, organisation_id=pk).exists():
+            raise PermissionDenied from None
+        raise Http404 from None

@@ -3,14 +3,13 @@ the questions in the portal's three languages, new ones added, old ones retired.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from libraries.selectors import organisation_with_libraries
 from partners.http import signed_in
-from partners.selectors import managed_organisations
+from partners.selectors import managed_organisation
 
 from . import services
 from .forms import PromptFormSet, prompt_initial
@@ -20,9 +19,7 @@ from .selectors import prompts_for_editing
 
 @login_required
 def prompts_page(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_with_libraries(request.user, pk)
-    if not managed_organisations(signed_in(request)).filter(pk=organisation.pk).exists():
-        raise PermissionDenied
+    organisation = managed_organisation(signed_in(request), pk)
     formset = PromptFormSet(
         request.POST or None,
         initial=[prompt_initial(prompt) for prompt in prompts_for_editing(organisation)],

@@ -86,6 +86,7 @@ def test_only_the_organisations_managers_set_its_prompts(client, reporting):
     client.force_login(reporting["manager_a"])
     page = client.get(url)
     assert page.status_code == 200
+    assert "Retire it" not in page.text  # blank rows: nothing to retire yet
     data = {
         "prompts-TOTAL_FORMS": "2",
         "prompts-INITIAL_FORMS": "0",
@@ -99,3 +100,4 @@ def test_only_the_organisations_managers_set_its_prompts(client, reporting):
         "¿Qué cambió para las mujeres?"
     ]
     assert not ReportPrompt.objects.filter(organisation=reporting["ngo_b"]).exists()
+    assert client.get(url).text.count("Retire it") == 1  # the saved prompt, not the blank rows
