@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from reporting.models import BudgetLine, Expenditure, PeriodReport
+from reporting.models import BudgetLine, Expenditure, PeriodReport, ReportFile
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -52,11 +53,29 @@ class SectionSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class ReportFileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(help_text="The file's name as it was uploaded.")
+    size = serializers.IntegerField(min_value=0, help_text="In bytes.")
+    download_url = serializers.SerializerMethodField(
+        help_text="Where to GET the file itself, with the same credentials."
+    )
+
+    class Meta:
+        model = ReportFile
+        fields = ["id", "name", "caption", "size", "uploaded_at", "download_url"]
+
+    def get_download_url(self, attached: ReportFile) -> str:
+        path = reverse("period-report-file", args=[attached.report_id, attached.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class PeriodReportSerializer(serializers.ModelSerializer):
     sections = serializers.SerializerMethodField(
         help_text="The answers, in the prompts' order; a prompt left unanswered is left out."
     )
     expenditures = ExpenditureSerializer(many=True)
+    files = ReportFileSerializer(many=True, help_text="Photos and documents attached to it.")
     women = serializers.IntegerField(allow_null=True, min_value=0, help_text="Final beneficiaries.")
     men = serializers.IntegerField(allow_null=True, min_value=0, help_text="Final beneficiaries.")
 
@@ -72,6 +91,7 @@ class PeriodReportSerializer(serializers.ModelSerializer):
             "women",
             "men",
             "expenditures",
+            "files",
             "submitted_at",
             "reviewed_at",
             "review_note",

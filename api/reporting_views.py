@@ -4,7 +4,14 @@ year, and the reports on its periods with what was spent (approved ones only for
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 
 from . import filters, selectors
 from .reporting_serializers import BudgetLineSerializer, PeriodReportSerializer
@@ -37,3 +44,43 @@ class PeriodReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.listed_period_reports(self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "file_id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="The `id` of one of the report's `files`.",
+            ),
+            OpenApiParameter(
+                "Content-Disposition",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description='`attachment; filename="…"`: the name the file was uploaded under.',
+            ),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"files/(?P<file_id>{ID_PATTERN})",
+        url_name="file",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def file(self, request: Request, pk: str | None = None, file_id: str | None = None) -> Any:
+        """One photo or document of the report, as it was uploaded; its name is in the
+        Content-Disposition header. 404 when the report has no such file or you may not read
+        the report."""
+        attached = self.get_object().files.filter(pk=file_id).first()
+        if attached is None:
+            raise NotFound(_("The report has no file %(id)s.") % {"id": file_id})
+        return FileResponse(
+            attached.file.open("rb"),
+            as_attachment=True,
+            filename=attached.name,
+            content_type="application/octet-stream",
+        )

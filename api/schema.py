@@ -196,12 +196,13 @@ def _blank_allowed_by_pattern(field: dict) -> dict:
 
 
 def _declare_files(responses: dict) -> None:
-    """XML and CSV answers are files: declared as binary, and XML also as text/xml (sent to a
-    client that asks for it), so that a generated client keeps their type."""
+    """XML, CSV and octet-stream answers are files: declared as binary, and XML also as
+    text/xml (sent to a client that asks for it), so that a generated client keeps their
+    type."""
     for response in responses.values():
         contents = response.get("content", {})
         for media_type, content in contents.items():
-            if media_type in ("application/xml", "text/csv"):
+            if media_type in ("application/xml", "text/csv", "application/octet-stream"):
                 content["schema"] = {"type": "string", "format": "binary"}
         if "application/xml" in contents:
             # The same document as text/xml, for clients (and generators) that read text.

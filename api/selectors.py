@@ -91,6 +91,7 @@ def listed_period_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:
         .select_related("organisation")
         .prefetch_related(
             "organisation__report_prompts",
+            "files",
             Prefetch("expenditures", queryset=Expenditure.objects.select_related("line")),
         )
         .order_by("id")

@@ -1,9 +1,9 @@
-"""Backups: the database and the evidence files together, in one dated archive, and back.
+"""Backups: the database and the stored files together, in one dated archive, and back.
 
 The archive holds `manifest.json` (when, which migrations, how many rows of each table),
 `data.jsonl` (every row, in Django's JSON-lines format, so it restores into SQLite and
-PostgreSQL alike) and `media/` (the evidence files). A restore refuses an archive made at other
-migrations, and loads everything or nothing.
+PostgreSQL alike) and `media/` (updates' evidence files and period reports' files). A restore
+refuses an archive made at other migrations, and loads everything or nothing.
 """
 
 import json
@@ -25,6 +25,10 @@ from django.utils import timezone
 from indicators.models import ProgressUpdate
 from indicators.services.evidence import EVIDENCE_FOLDER
 from projects.models import Project
+from reporting.services.files import REPORT_FILES_FOLDER
+
+# The folders under MEDIA_ROOT the portal writes to: updates' evidence, period reports' files.
+PORTAL_FOLDERS = (EVIDENCE_FOLDER, REPORT_FILES_FOLDER)
 
 FORMAT = 1
 # Rebuilt by `migrate` (content types, permissions) or short-lived (sessions, sign-in failures).
@@ -99,7 +103,7 @@ def write_backup(*, directory: Path, report: Report = lambda _line: None) -> Sum
                         )
                         report(f"{model._meta.label_lower}: {count} rows")
             migrations = _applied_migrations()
-        files = _media_files(media_root / EVIDENCE_FOLDER)
+        files = [path for folder in PORTAL_FOLDERS for path in _media_files(media_root / folder)]
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -155,13 +159,17 @@ def restore_backup(
             )
         media_root = Path(settings.MEDIA_ROOT)
         restored_files = _media_files(Path(work) / "media")
-        evidence = Path(work) / "media" / EVIDENCE_FOLDER
-        # The portal backs up and restores its evidence folder, nothing else under MEDIA_ROOT.
-        strays = [path for path in restored_files if not path.is_relative_to(evidence)]
+        restored = [Path(work) / "media" / folder for folder in PORTAL_FOLDERS]
+        # The portal backs up and restores its own folders, nothing else under MEDIA_ROOT.
+        strays = [
+            path
+            for path in restored_files
+            if not any(path.is_relative_to(folder) for folder in restored)
+        ]
         if strays:
             raise BackupError(
-                "The archive holds files outside the evidence folder, which a backup of this "
-                "portal never does; nothing was restored: "
+                "The archive holds files outside the evidence and report folders, which a "
+                "backup of this portal never does; nothing was restored: "
                 + ", ".join(path.relative_to(work).as_posix() for path in strays[:5])
             )
         with transaction.atomic():
@@ -175,12 +183,13 @@ def restore_backup(
             call_command("loaddata", str(Path(work) / "data.jsonl"), verbosity=0)
             report(f"restoring {len(restored_files)} files")
             # Inside the transaction: if the files cannot be written, the rows roll back too.
-            # Only the folder the portal writes evidence to is emptied: whatever else lives
-            # under MEDIA_ROOT is not the portal's to delete.
-            shutil.rmtree(media_root / EVIDENCE_FOLDER, ignore_errors=True)
+            # Only the folders the portal writes to are emptied: whatever else lives under
+            # MEDIA_ROOT is not the portal's to delete.
             media_root.mkdir(parents=True, exist_ok=True)
-            if restored_files:
-                shutil.copytree(evidence, media_root / EVIDENCE_FOLDER, dirs_exist_ok=True)
+            for folder, source in zip(PORTAL_FOLDERS, restored, strict=True):
+                shutil.rmtree(media_root / folder, ignore_errors=True)
+                if source.exists():
+                    shutil.copytree(source, media_root / folder, dirs_exist_ok=True)
     return Summary(
         path=archive_path, rows=sum(manifest["rows"].values()), files=len(restored_files)
     )

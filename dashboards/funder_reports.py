@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
 
@@ -107,6 +108,14 @@ def write_docx(report: FunderReport) -> bytes:
         for question, answer in written.answers():
             document.add_heading(question, level=3)
             document.add_paragraph(answer)
+        attached = written.files.all()
+        if attached:
+            document.add_heading(_("Photos and documents, on the portal"), level=3)
+            for item in attached:
+                document.add_paragraph(
+                    f"{item.name}: {item.caption}" if item.caption else item.name,
+                    style="List Bullet",
+                )
 
     document.add_heading(_("Final beneficiaries"), level=1)
     document.add_paragraph(
@@ -185,8 +194,8 @@ def write_docx(report: FunderReport) -> bytes:
     return output.getvalue()
 
 
-def _table(document: object, heads: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(heads))  # type: ignore[attr-defined]
+def _table(document: DocxDocument, heads: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(heads))
     table.style = "Table Grid"
     for cell, head in zip(table.rows[0].cells, heads, strict=True):
         cell.text = head

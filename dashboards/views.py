@@ -26,7 +26,7 @@ from indicators.models import Indicator, PortfolioSnapshot
 from libraries.selectors import organisation_results
 from partners.selectors import managed_organisations
 from projects.selectors import funding_rows, projects_for_portfolio
-from reporting.selectors import burn_rates
+from reporting.selectors import burn_rates, reported_periods
 
 from .charts import (
     STATUS_ORDER,
@@ -160,6 +160,9 @@ def dashboard_project_page(
             "rollup": rollup,
             "computed_at": oldest_computation(indicators),
             "stale": stale_count(indicators),
+            "reported": reported_periods(project),
+            # A funder's dashboard offers its own periodic report of each period.
+            "funder": organisation if kind == PortfolioSnapshot.Kind.FUNDER else None,
         },
     )
 

@@ -30,6 +30,8 @@ HIDDEN_FIELDS = {
     "is_illustrative",
     "request_key",
     "order",  # the position on the page: the page shows it
+    "file",  # where a file is stored: its name is shown instead
+    "uploaded_at",
 }
 
 
@@ -113,8 +115,7 @@ def _shown(field: Any, value: Any) -> str | None:
         return date_format(timezone.localtime(value), "j M Y H:i")
     if isinstance(value, date):
         return date_format(value, "j M Y")
-    text = str(value)
-    return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
+    return _quoted(value)
 
 
 def _language_name(code: str) -> str:
@@ -144,6 +145,23 @@ def _translation_changes(model: Any, old: Any, new: Any) -> list[Change]:
     return changes
 
 
+def _keyed_changes(label: str, old: Any, new: Any) -> list[Change]:
+    """A change of a stored mapping (the sections of a report), one change per key."""
+    old, new = old or {}, new or {}
+    return [
+        Change(f"{label}: {key}", _quoted(old.get(key)), _quoted(new.get(key)))
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
+
+
+def _quoted(text: Any) -> str | None:
+    if text in (None, ""):
+        return None
+    text = str(text)
+    return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
+
+
 def _values_of(row: Any) -> list[Change]:
     """What a created or deleted record held, field by field."""
     changes = []
@@ -151,6 +169,8 @@ def _values_of(row: Any) -> list[Change]:
         value = getattr(row, field.attname)
         if field.name == TRANSLATIONS:
             changes.extend(_translation_changes(row.instance_type, {}, value))
+        elif isinstance(value, dict):
+            changes.extend(_keyed_changes(str(field.verbose_name), {}, value))
         elif value not in (None, "", False) and (shown := _shown(field, value)) is not None:
             changes.append(Change(str(field.verbose_name), None, shown))
     return changes
@@ -178,7 +198,8 @@ def _entries(
     """Turn history rows (any model, any order) into entries with field-by-field changes."""
     by_object: dict[Any, list[Any]] = {}
     for record in records:
-        by_object.setdefault(record.id, []).append(record)
+        # Keyed by model too: the parts of one object may be of several models.
+        by_object.setdefault((record.instance_type, record.id), []).append(record)
     entries = []
     for rows in by_object.values():
         rows.sort(key=lambda r: (r.history_date, r.history_id))
@@ -205,6 +226,11 @@ def _entries(
                         )
                         continue
                     field = shown[change.field]
+                    if isinstance(change.old, dict) or isinstance(change.new, dict):
+                        changes.extend(
+                            _keyed_changes(str(field.verbose_name), change.old, change.new)
+                        )
+                        continue
                     old, new = _shown(field, change.old), _shown(field, change.new)
                     if old != new:  # 60.0000 stored as 60: no change a reader would see
                         changes.append(Change(str(field.verbose_name), old, new))
@@ -238,6 +264,29 @@ def _with_parts(
     """History rows of an object and of its parts (values or targets per category)."""
     names = _user_names(own + parts)
     return newest_first(_entries(own, own_subject, names), _entries(parts, part_subject, names))
+
+
+def histories_of_many(
+    own: list[Any],
+    parts: list[Any],
+    *,
+    part_owner: Callable[[Any], Any],
+    part_subject: Callable[[Any], str],
+) -> dict[Any, list[AuditEntry]]:
+    """The histories of several objects with their parts, newest first, keyed by the object's
+    id: the rows are read by the caller once for all objects, the people's names once here."""
+    names = _user_names(own + parts)
+    grouped: dict[Any, tuple[list[Any], list[Any]]] = {}
+    for row in own:
+        grouped.setdefault(row.id, ([], []))[0].append(row)
+    for row in parts:
+        grouped.setdefault(part_owner(row), ([], []))[1].append(row)
+    return {
+        key: newest_first(
+            _entries(rows, lambda row: "", names), _entries(of_parts, part_subject, names)
+        )
+        for key, (rows, of_parts) in grouped.items()
+    }
 
 
 def update_history(update: ProgressUpdate) -> list[AuditEntry]:

@@ -158,3 +158,11 @@ def prompt_initial(prompt: ReportPrompt) -> dict[str, Any]:
     texts = {f"text_{lang}": text for lang, text in prompt.translations_of("text").items()}
     texts[f"text_{prompt.language}"] = prompt.text
     return {"key": prompt.key, **texts, "retired": prompt.retired_at is not None}
+
+
+class ReportFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Photo or document"),
+        help_text=gettext_lazy("PDF, image, office document, CSV or text; at most 5 MB."),
+    )
+    caption = forms.CharField(label=gettext_lazy("Caption"), max_length=300, required=False)

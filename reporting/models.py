@@ -103,9 +103,8 @@ class PeriodReport(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
-    # [{"prompt": the question as asked, "text": the answer}], in the prompts' order: the
-    # report keeps the questions it answered, whatever prompts the organisation sets later.
-    sections = models.JSONField(_("sections"), default=list, blank=True)
+    # {prompt key: answer}: a retired prompt's key stays with the reports that answered it.
+    sections = models.JSONField(_("sections"), default=dict, blank=True)
     women = models.PositiveIntegerField(_("women"), null=True, blank=True)
     men = models.PositiveIntegerField(_("men"), null=True, blank=True)
     created_by = person_field(_("written by"))
@@ -178,3 +177,36 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.amount} {self.line.currency}"
+
+
+class ReportFile(models.Model):
+    """A photo or document attached to a period report: read by whoever may read the report,
+    added or removed only while the report may change."""
+
+    PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+    report = models.ForeignKey(
+        PeriodReport,
+        verbose_name=_("period report"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to="report-files/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200)  # as uploaded: the stored one is unique
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = person_field(_("added by"))
+    uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_photo(self) -> bool:
+        return self.name.lower().endswith(self.PHOTO_SUFFIXES)

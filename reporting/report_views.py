@@ -1,6 +1,8 @@
 """A project's report on one period: what each organisation wrote, with the period's approved
 figures; the form for those who write it, and the review buttons `allowed_transitions` offers."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,26 +15,26 @@ from django.views.decorators.http import require_POST
 from core.forms import attach
 from indicators.selectors import authority_of
 from partners.http import signed_in
-from projects.selectors import project_for_page, reporting_organisations
+from projects.selectors import project_for_page, sees_provisional
 
 from . import services, workflow
-from .forms import ReportForm, report_initial
+from .forms import ReportFileForm, ReportForm, report_initial
 from .funder_reports import report_funders
 from .models import PeriodReport
 from .selectors import (
     budget_lines,
+    organisations_to_write,
     period_figures,
     period_of,
     prompts_of,
+    report_histories,
     reports_of_period,
 )
 
 
-def _editable(
-    allowed: list[tuple[PeriodReport, frozenset[str]]],
-) -> PeriodReport | None:
+def _editable(allowed: list[tuple[PeriodReport, frozenset[str], Any]]) -> PeriodReport | None:
     """The report the user may change now, if any (their organisation's draft or returned)."""
-    return next((report for report, actions in allowed if workflow.EDIT in actions), None)
+    return next((report for report, actions, _history in allowed if workflow.EDIT in actions), None)
 
 
 @login_required
@@ -42,17 +44,18 @@ def period_report(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
     reports = reports_of_period(request.user, project, period)
     person = signed_in(request)
     authority = authority_of(person)
+    # The history is for the people working on the project, as an update's is.
+    histories = report_histories(reports) if sees_provisional(person, project) else {}
     allowed = [
-        (report, workflow.allowed_transitions(person, report, authority=authority))
+        (
+            report,
+            workflow.allowed_transitions(person, report, authority=authority),
+            histories.get(report.pk, []),
+        )
         for report in reports
     ]
     editing = _editable(allowed)
-    written = {report.organisation_id for report in reports}
-    organisations = (
-        [editing.organisation]
-        if editing is not None
-        else [o for o in reporting_organisations(request.user, project) if o.pk not in written]
-    )
+    organisations = organisations_to_write(request.user, project, reports, editing)
     lines = [
         line for line in budget_lines(project) if period.start.year <= line.year <= period.end.year
     ]
@@ -109,6 +112,7 @@ def period_report(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
             "form": form,
             "editing": editing,
             "funders": report_funders(request.user, project),
+            "file_form": ReportFileForm(),
         },
         status=400 if request.method == "POST" else 200,
     )

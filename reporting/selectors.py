@@ -6,20 +6,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from indicators import progress, wording
+from indicators.history import AuditEntry, histories_of_many
 from indicators.models import Indicator, Period
 from indicators.models.snapshots import ProjectSnapshot
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations
 from projects.models import Funding, Project
-from projects.selectors import projects_by_access, sees_provisional, visible_projects
+from projects.selectors import (
+    projects_by_access,
+    reporting_organisations,
+    sees_provisional,
+    visible_projects,
+)
 
-from .models import BudgetLine, Expenditure, PeriodReport, ReportPrompt
+from .models import BudgetLine, Expenditure, PeriodReport, ReportFile, ReportPrompt
 from .prompts import PROMPTS
 
 
@@ -84,6 +92,7 @@ def reports_of_period(
         .select_related("organisation", "period", "reviewed_by")
         .prefetch_related(
             "organisation__report_prompts",
+            "files",
             Prefetch(
                 "expenditures",
                 queryset=Expenditure.objects.select_related("line__funding__funder"),
@@ -96,6 +105,20 @@ def reports_of_period(
     return list(reports)
 
 
+def organisations_to_write(
+    user: User | AnonymousUser,
+    project: Project,
+    reports: Sequence[PeriodReport],
+    editing: PeriodReport | None,
+) -> list[Organisation]:
+    """Whom the user may write the period's report for now: the organisation of the report
+    they may change, or else those they report for whose report is not written yet."""
+    if editing is not None:
+        return [editing.organisation]
+    written = {report.organisation_id for report in reports}
+    return [o for o in reporting_organisations(user, project) if o.pk not in written]
+
+
 def approved_period_reports(project: Project, period: Period) -> list[PeriodReport]:
     """The period's approved reports, with their expenditure: what every reader may see."""
     return list(
@@ -105,6 +128,7 @@ def approved_period_reports(project: Project, period: Period) -> list[PeriodRepo
         .select_related("organisation")
         .prefetch_related(
             "organisation__report_prompts",
+            "files",
             Prefetch(
                 "expenditures",
                 queryset=Expenditure.objects.select_related("line__funding__funder"),
@@ -233,3 +257,70 @@ def visible_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:
 def visible_budget_lines(user: User | AnonymousUser) -> QuerySet[BudgetLine]:
     """The budget lines of the projects the user sees, as the budget page shows them."""
     return BudgetLine.objects.filter(project__in=visible_projects(user))
+
+
+def readable_report(user: User | AnonymousUser, pk: int) -> PeriodReport:
+    """A period report the user may read (the rule of `visible_reports`), or 404."""
+    report = visible_reports(user).filter(pk=pk).select_related("period").first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def readable_report_file(user: User | AnonymousUser, pk: int) -> ReportFile:
+    """A file of a period report the user may read, or 404."""
+    attached = (
+        ReportFile.objects.filter(pk=pk, report__in=visible_reports(user))
+        .select_related("report__period")
+        .first()
+    )
+    if attached is None:
+        raise Http404
+    return attached
+
+
+def report_histories(reports: Sequence[PeriodReport]) -> dict[int, list[AuditEntry]]:
+    """Each report's history, newest first, with its expenditure and files: four queries for
+    any number of reports."""
+    ids = [report.pk for report in reports]
+
+    def line_label(row: Any) -> str:
+        line = row.line
+        return _("expenditure on %(line)s") % {"line": f"{line.year} · {line.name}"}
+
+    def part_subject(row: Any) -> str:
+        if row.instance_type is Expenditure:
+            return line_label(row)
+        return _("file %(name)s") % {"name": row.name}
+
+    parts = list(Expenditure.history.filter(report_id__in=ids).select_related("line")) + list(
+        ReportFile.history.filter(report_id__in=ids)
+    )
+    histories = histories_of_many(
+        list(PeriodReport.history.filter(id__in=ids)),
+        parts,
+        part_owner=lambda row: row.report_id,
+        part_subject=part_subject,
+    )
+    return {pk: histories.get(pk, []) for pk in ids}
+
+
+@dataclass(frozen=True)
+class ReportedPeriod:
+    period: Period
+    organisations: list[Organisation]  # those whose report on it is approved
+
+
+def reported_periods(project: Project) -> list[ReportedPeriod]:
+    """The project's periods with an approved report, newest first, in one query: what a
+    funder's dashboard links to."""
+    reported: dict[int, ReportedPeriod] = {}
+    for report in (
+        PeriodReport.objects.filter(project=project, status=PeriodReport.Status.APPROVED)
+        .select_related("period", "organisation")
+        .order_by("-period__start", "organisation__name")
+    ):
+        reported.setdefault(
+            report.period_id, ReportedPeriod(period=report.period, organisations=[])
+        ).organisations.append(report.organisation)
+    return list(reported.values())

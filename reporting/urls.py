@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import prompt_views, report_views, views
+from . import file_views, prompt_views, report_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
         name="period-report",
     ),
     path("organisations/<int:pk>/report-prompts/", prompt_views.prompts_page, name="prompts"),
+    path("period-reports/<int:pk>/files/", file_views.add_file, name="period-report-add-file"),
+    path("period-report-files/<int:pk>/", file_views.download_file, name="period-report-file"),
+    path(
+        "period-report-files/<int:pk>/remove/",
+        file_views.remove_file,
+        name="period-report-remove-file",
+    ),
     path(
         "period-reports/<int:pk>/<slug:action>/",
         report_views.transition,

@@ -29,12 +29,13 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 
 
-def check_evidence_file(upload: UploadedFile) -> None:
-    """Refuse a file that is too large, of a refused type, or not what its name says."""
+def check_evidence_file(upload: UploadedFile, *, field: str = "evidence_file") -> None:
+    """Refuse a file that is too large, of a refused type, or not what its name says; the
+    message is given for `field`."""
     if upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(
             {
-                "evidence_file": _("The file is larger than %(limit)s MB.")
+                field: _("The file is larger than %(limit)s MB.")
                 % {"limit": MAX_EVIDENCE_BYTES // (1024 * 1024)}
             }
         )
@@ -42,7 +43,7 @@ def check_evidence_file(upload: UploadedFile) -> None:
     if extension not in SIGNATURES:
         raise ValidationError(
             {
-                "evidence_file": _("Files of this type are not accepted. Use one of: %(types)s.")
+                field: _("Files of this type are not accepted. Use one of: %(types)s.")
                 % {"types": ", ".join(sorted(SIGNATURES))}
             }
         )
@@ -52,13 +53,10 @@ def check_evidence_file(upload: UploadedFile) -> None:
     signatures = SIGNATURES[extension]
     if signatures and not any(head.startswith(signature) for signature in signatures):
         raise ValidationError(
-            {
-                "evidence_file": _("The file's content does not match its %(ext)s name.")
-                % {"ext": extension}
-            }
+            {field: _("The file's content does not match its %(ext)s name.") % {"ext": extension}}
         )
     if not signatures and b"\x00" in head:
-        raise ValidationError({"evidence_file": _("A text file cannot contain NUL bytes.")})
+        raise ValidationError({field: _("A text file cannot contain NUL bytes.")})
 
 
 def forget_evidence_file(name: str) -> None:
@@ -78,6 +76,11 @@ def unreferenced_evidence_files() -> list[str]:
     referenced = set(
         ProgressUpdate.objects.exclude(evidence_file="").values_list("evidence_file", flat=True)
     )
+    return unreferenced_files(EVIDENCE_FOLDER, referenced)
+
+
+def unreferenced_files(folder: str, referenced: set[str]) -> list[str]:
+    """The stored files under `folder`, at any depth, whose names are not in `referenced`."""
     found: list[str] = []
 
     def walk(folder: str) -> None:
@@ -91,5 +94,5 @@ def unreferenced_evidence_files() -> list[str]:
         for sub in subfolders:
             walk(f"{folder}/{sub}")
 
-    walk(EVIDENCE_FOLDER)
+    walk(folder)
     return sorted(found)

@@ -1,6 +1,7 @@
 """Writes of budgets and period reports, each checked whole before anything is stored."""
 
 from .budget import remove_budget_line, save_budget_line
+from .files import attach_file, remove_file
 from .prompts import PromptInput, save_prompts
 from .reports import (
     ExpenditureInput,
@@ -16,8 +17,10 @@ __all__ = [
     "ExpenditureInput",
     "PromptInput",
     "approve_report",
+    "attach_file",
     "delete_report",
     "remove_budget_line",
+    "remove_file",
     "reopen_report",
     "return_report",
     "save_budget_line",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
 from core.checks import refuse_nul_and_oversize
 from core.currencies import is_currency
 from core.numbers import money
@@ -137,6 +138,7 @@ def save_budget_line(
     line = line or BudgetLine(project=project, created_by=by)
     line.name, line.year, line.amount = name.strip(), year, amount
     line.currency, line.funding = currency, funding
+    set_author(line, by)
     line.save()
     return line
 
@@ -153,4 +155,5 @@ def remove_budget_line(*, line: BudgetLine, by: User) -> None:
             )
             % {"line": line.name}
         )
+    set_author(line, by)
     line.delete()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
 from partners.models import Organisation, User
 from partners.selectors import managed_organisations
 from reporting.models import ReportPrompt
@@ -97,6 +98,7 @@ def save_prompts(
             prompt.retired_at = None
         if not prompt.text:  # a new prompt retired at once: nothing to keep
             continue
+        set_author(prompt, by)
         prompt.save()
         saved.append(prompt)
     return saved

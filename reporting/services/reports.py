@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.authorship import set_author
 from core.checks import refuse_nul_and_oversize
 from core.currencies import is_currency
 from indicators.models import Period
@@ -24,6 +25,7 @@ from reporting.models import BudgetLine, Expenditure, PeriodReport
 from reporting.selectors import prompts_of
 
 from .budget import MAX_AMOUNT
+from .files import forget_report_files
 
 Status = PeriodReport.Status
 MAX_PEOPLE = 2_000_000_000
@@ -189,27 +191,36 @@ def save_report(
     report.sections = {key: text.strip() for key, text in sections.items() if text.strip()}
     report.women, report.men = women, men
     report.changed_by = by
+    set_author(report, by)
     report.save()
-    report.expenditures.all().delete()
-    Expenditure.objects.bulk_create(
-        [
-            Expenditure(
-                report=report,
-                line=spent.line,
-                amount=spent.amount,
-                evidence_url=spent.evidence_url,
-            )
-            for spent in expenditures
-        ]
-    )
+    _replace_expenditures(report, expenditures, by)
     if submit:
         return submit_report(report=report, by=by)
     return report
 
 
+def _replace_expenditures(
+    report: PeriodReport, expenditures: Sequence[ExpenditureInput], by: User
+) -> None:
+    """Make the report's expenditure what is given, changing each line's row in place (one
+    save or delete per row, never in bulk) so that the history tells what changed on which
+    line."""
+    held = {spent.line_id: spent for spent in report.expenditures.all()}
+    for given in expenditures:
+        row = held.pop(given.line.pk, None) or Expenditure(report=report, line=given.line)
+        if row.pk is None or (row.amount, row.evidence_url) != (given.amount, given.evidence_url):
+            row.amount, row.evidence_url = given.amount, given.evidence_url
+            set_author(row, by)
+            row.save()
+    for gone in held.values():
+        set_author(gone, by)
+        gone.delete()
+
+
 def _begin(report: PeriodReport, by: User, action: str) -> PeriodReport:
     current = PeriodReport.objects.select_for_update().select_related("period").get(pk=report.pk)
     workflow.check(by, current, action)
+    set_author(current, by)
     return current
 
 
@@ -266,4 +277,7 @@ def reopen_report(*, report: PeriodReport, by: User, reason: str) -> PeriodRepor
 @transaction.atomic
 def delete_report(*, report: PeriodReport, by: User) -> None:
     current = _begin(report, by, workflow.DELETE)
+    stored = list(current.files.values_list("file", flat=True))
+    set_author(current, by)
     current.delete()
+    forget_report_files(stored)

@@ -15,14 +15,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators import services
-from indicators.models import Indicator, ProgressUpdate
-from partners.models import User
+from indicators.models import Indicator, Period, ProgressUpdate
+from partners.models import Organisation, User
 from projects.models import Project
+from reporting import services as reporting_services
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 EVIDENCE = b"%PDF-1.7 attendance list of the March workshop"
+PHOTO = b"\x89PNG\r\n\x1a\n a photo of the sorting workshop"
 
 
 @pytest.fixture
@@ -56,21 +58,39 @@ def state() -> dict:
 def test_a_backup_and_restore_bring_back_rows_history_and_files(
     portfolio, tmp_path, django_capture_on_commit_callbacks
 ):
+    editor = User.objects.get(username="aspem-editor")
+    draft = reporting_services.save_report(
+        project=portfolio.indicator.project,
+        period=Period.objects.get(project=portfolio.indicator.project, name="S2 2026"),
+        organisation=Organisation.objects.get(short_name="ASPEm"),
+        by=editor,
+        sections={"achievements": "Sorting workshops held."},
+        women=None,
+        men=None,
+    )
+    photo = reporting_services.attach_file(
+        report=draft, by=editor, upload=SimpleUploadedFile("workshop.png", PHOTO)
+    )
     before = state()
-    evidence_name = portfolio.evidence_file.name
+    evidence_name, photo_name = portfolio.evidence_file.name, photo.file.name
     archive = backup(tmp_path / "out")
     with tarfile.open(archive) as opened:
         names = opened.getnames()
-    assert {"manifest.json", "data.jsonl", f"media/{evidence_name}"} <= set(names)
+    assert {"manifest.json", "data.jsonl", f"media/{evidence_name}", f"media/{photo_name}"} <= set(
+        names
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_update(update=portfolio, by=User.objects.get(username="aspem-editor"))
+        services.delete_update(update=portfolio, by=editor)
+        reporting_services.delete_report(report=draft, by=editor)
+    assert not default_storage.exists(photo_name)
     ProjectFactory(title="Made after the backup")
     assert not default_storage.exists(evidence_name)
 
     call_command("restore", str(archive), "--replace", verbosity=0)
     assert state() == before
     assert default_storage.open(evidence_name).read() == EVIDENCE
+    assert default_storage.open(photo_name).read() == PHOTO
     assert User.objects.get(username="aspem-editor").check_password("portal-demo-2025")
     assert not Project.objects.filter(title="Made after the backup").exists()
 
@@ -124,7 +144,7 @@ def test_restore_refuses_an_archive_writing_outside_the_evidence_folder(
         planted.size = len(payload)
         target.addfile(planted, io.BytesIO(payload))
     before = state()
-    with pytest.raises(CommandError, match="outside the evidence folder"):
+    with pytest.raises(CommandError, match="outside the evidence and report folders"):
         call_command("restore", str(altered), "--replace", verbosity=0)
     assert other.read_text() == "the operator's own file"
     assert state() == before

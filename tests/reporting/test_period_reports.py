@@ -158,7 +158,7 @@ def test_the_editor_writes_the_report_in_its_page_and_the_manager_approves_there
     assert (report.status, report.women, report.men) == ("submitted", 31, 9)
     client.force_login(reporting["manager_a"])
     page = client.get(url)
-    assert "approve" in dict(page.context["reports"])[report]
+    assert "approve" in {row[0]: row[1] for row in page.context["reports"]}[report]
     client.post(reverse("reporting:period-report-transition", args=[report.pk, "approve"]))
     assert PeriodReport.objects.get().status == "approved"
 
