@@ -33,7 +33,7 @@ from projects.selectors import (
     visible_projects,
 )
 
-from . import filters, hxl, selectors, serializers
+from . import filters, hxl, selectors, serializers, write_serializers
 from .iati import activities_as_iati, organisation_as_iati, project_as_iati
 from .pagination import SyncPagination
 from .problems import PROBLEM_CODE
@@ -426,12 +426,16 @@ class UpdateViewSet(
         return Response(serializers.UpdateSerializer(fresh).data, status=code)
 
     @extend_schema(
-        request=serializers.ProgressImportSerializer,
+        request=write_serializers.ProgressImportSerializer,
         responses={
-            200: OpenApiResponse(serializers.ImportResultSerializer, description="Checked only."),
-            201: OpenApiResponse(serializers.ImportResultSerializer, description="All stored."),
+            200: OpenApiResponse(
+                write_serializers.ImportResultSerializer, description="Checked only."
+            ),
+            201: OpenApiResponse(
+                write_serializers.ImportResultSerializer, description="All stored."
+            ),
             422: OpenApiResponse(
-                serializers.ImportProblemsSerializer,
+                write_serializers.ImportProblemsSerializer,
                 description="Problems by row and column; nothing was stored.",
             ),
         },
@@ -442,7 +446,7 @@ class UpdateViewSet(
     )
     @action(detail=False, methods=["post"], url_path="import", filter_backends=[])
     def bulk_import(self, request: Request) -> Response:
-        data = serializers.ProgressImportSerializer(data=request.data)
+        data = write_serializers.ProgressImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             project = visible_projects(request.user).get(pk=data.validated_data["project"])
@@ -471,11 +475,11 @@ class UpdateViewSet(
         return Response({"checked": outcome.checked, "created": outcome.created}, status=code)
 
     @extend_schema(
-        request=serializers.UpdateWriteSerializer,
+        request=write_serializers.UpdateWriteSerializer,
         responses={201: serializers.UpdateSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = serializers.UpdateWriteSerializer(data=request.data)
+        incoming = write_serializers.UpdateWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         indicator = self._visible_indicator(data["indicator"])
@@ -489,7 +493,7 @@ class UpdateViewSet(
         return self._respond(update, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=serializers.UpdateEditSerializer,
+        request=write_serializers.UpdateEditSerializer,
         responses={
             200: serializers.UpdateSerializer,
         },
@@ -517,7 +521,7 @@ class UpdateViewSet(
             "organisation": current["organisation"],
             **request.data,
         }
-        incoming = serializers.UpdateEditSerializer(data=merged)
+        incoming = write_serializers.UpdateEditSerializer(data=merged)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         saved = services.edit_update(
@@ -534,13 +538,13 @@ class UpdateViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(
-        parameters=[serializers.DeleteQuerySerializer],
+        parameters=[write_serializers.DeleteQuerySerializer],
         responses={204: OpenApiResponse(description="Deleted.")},
     )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         update = self.get_object()
         self._may(request, update, workflow.DELETE)
-        query = serializers.DeleteQuerySerializer(data=request.query_params)
+        query = write_serializers.DeleteQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         services.transition(
             update=update,
@@ -561,7 +565,9 @@ class UpdateViewSet(
         self._may(request, update, action)
         with_note = action in (workflow.RETURN, workflow.REOPEN)
         kind = (
-            serializers.NoteTransitionSerializer if with_note else serializers.TransitionSerializer
+            write_serializers.NoteTransitionSerializer
+            if with_note
+            else write_serializers.TransitionSerializer
         )
         incoming = kind(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -576,25 +582,29 @@ class UpdateViewSet(
         assert done is not None
         return self._respond(done)
 
-    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @extend_schema(
+        request=write_serializers.TransitionSerializer, responses=serializers.UpdateSerializer
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, workflow.SUBMIT)
 
-    @extend_schema(request=serializers.TransitionSerializer, responses=serializers.UpdateSerializer)
+    @extend_schema(
+        request=write_serializers.TransitionSerializer, responses=serializers.UpdateSerializer
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, workflow.APPROVE)
 
     @extend_schema(
-        request=serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
+        request=write_serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, workflow.RETURN)
 
     @extend_schema(
-        request=serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
+        request=write_serializers.NoteTransitionSerializer, responses=serializers.UpdateSerializer
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
