@@ -16,14 +16,21 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         help_text="The organisation whose funding pays for the line; null for own funds."
     )
     amount = serializers.DecimalField(**MONEY, min_value=0)
+    funding = serializers.SerializerMethodField(
+        help_text="The funding it draws on; null for own funds, and while its funder has yet "
+        "to confirm its part in the project."
+    )
 
     class Meta:
         model = BudgetLine
         fields = ["id", "project", "year", "name", "funding", "funder", "amount", "currency"]
         extra_kwargs = {
             "currency": {"help_text": "ISO 4217; the funding's own when the line has one."},
-            "funding": {"help_text": "The funding it draws on; null for own funds."},
         }
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_funding(self, line: BudgetLine) -> int | None:
+        return line.funding.pk if line.funding is not None else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_funder(self, line: BudgetLine) -> int | None:

@@ -82,7 +82,7 @@ def listed_libraries(user: User | AnonymousUser) -> QuerySet[Library]:
 
 
 def listed_budget_lines(user: User | AnonymousUser) -> QuerySet[BudgetLine]:
-    return visible_budget_lines(user).select_related("funding").order_by("id")
+    return visible_budget_lines(user).order_by("id")
 
 
 def listed_period_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:

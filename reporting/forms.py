@@ -79,7 +79,13 @@ class ReportForm(forms.Form):
             )
         self.lines = lines
         for line in lines:
-            funder = line.funding.funder.name if line.funding else _("own funds")
+            funder = (
+                line.funding.funder.name
+                if line.funding
+                else _("a funder yet to confirm its part")
+                if line.awaits_funder
+                else _("own funds")
+            )
             self.fields[f"spent_{line.pk}"] = money_field(
                 _("Spent on %(line)s (%(year)s, %(funder)s), in %(currency)s")
                 % {

@@ -49,6 +49,12 @@ class BudgetLine(models.Model):
     def __str__(self) -> str:
         return f"{self.year} · {self.name}"
 
+    @property
+    def awaits_funder(self) -> bool:
+        """Whether its funder has yet to confirm its part (read with
+        `reporting.selectors.standing_funding`, which leaves such a funding out)."""
+        return self.funding_id is not None and self.funding is None
+
 
 class ReportPrompt(Translated):
     """A question an organisation's period reports answer, in place of the portal's four. A

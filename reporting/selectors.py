@@ -31,8 +31,14 @@ from .models import BudgetLine, Expenditure, PeriodReport, ReportFile, ReportPro
 from .prompts import PROMPTS
 
 
+def standing_funding(path: str = "funding") -> Prefetch:
+    """A budget line's funding as the portal counts it (projects.models.standing): None while
+    its funder has yet to confirm its part, so that no page, file or answer names it."""
+    return Prefetch(path, queryset=Funding.objects.select_related("funder"))
+
+
 def budget_lines(project: Project) -> QuerySet[BudgetLine]:
-    return BudgetLine.objects.filter(project=project).select_related("funding__funder")
+    return BudgetLine.objects.filter(project=project).prefetch_related(standing_funding())
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,9 @@ def reports_of_period(
             "files",
             Prefetch(
                 "expenditures",
-                queryset=Expenditure.objects.select_related("line__funding__funder"),
+                queryset=Expenditure.objects.select_related("line").prefetch_related(
+                    standing_funding("line__funding")
+                ),
             ),
         )
         .order_by("organisation__name")
@@ -131,7 +139,9 @@ def approved_period_reports(project: Project, period: Period) -> list[PeriodRepo
             "files",
             Prefetch(
                 "expenditures",
-                queryset=Expenditure.objects.select_related("line__funding__funder"),
+                queryset=Expenditure.objects.select_related("line").prefetch_related(
+                    standing_funding("line__funding")
+                ),
             ),
         )
         .order_by("organisation__name")
@@ -255,8 +265,11 @@ def visible_reports(user: User | AnonymousUser) -> QuerySet[PeriodReport]:
 
 
 def visible_budget_lines(user: User | AnonymousUser) -> QuerySet[BudgetLine]:
-    """The budget lines of the projects the user sees, as the budget page shows them."""
-    return BudgetLine.objects.filter(project__in=visible_projects(user))
+    """The budget lines of the projects the user sees, as the budget page shows them (with
+    `standing_funding`)."""
+    return BudgetLine.objects.filter(project__in=visible_projects(user)).prefetch_related(
+        standing_funding()
+    )
 
 
 def readable_report(user: User | AnonymousUser, pk: int) -> PeriodReport:

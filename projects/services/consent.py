@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.authorship import set_author
 from partners.models import Membership, Organisation, User
+from projects import events
 from projects.models import Confirmation, Funding, Partnership, Project
 
 from .activity_identifier import fix_activity_identifier
@@ -86,6 +87,9 @@ def decline_involvement(*, project: Project, organisation: Organisation, by: Use
             )
             % {"organisation": organisation.name}
         )
+    events.involvement_declined.send(
+        decline_involvement, project=project, organisation=organisation, by=by
+    )
     for link in [
         *Funding.every.filter(project=project, funder=organisation),
         *Partnership.every.filter(project=project, organisation=organisation),

@@ -12,7 +12,7 @@ from core.authorship import set_author
 from core.checks import refuse_nul_and_oversize
 from core.currencies import is_currency
 from core.numbers import money
-from partners.models import User
+from partners.models import Organisation, User
 from projects.models import Funding, Project
 from projects.services.setup import require_setup
 from reporting.models import BudgetLine
@@ -157,3 +157,16 @@ def remove_budget_line(*, line: BudgetLine, by: User) -> None:
         )
     set_author(line, by)
     line.delete()
+
+
+@transaction.atomic
+def detach_declined_funding(*, project: Project, funder: Organisation, by: User) -> int:
+    """The funder declined its part in the project: its budget lines stay (they say what
+    money pays for, and expenditure is recorded on them) but no longer name it; the history
+    tells who declined. Returns how many lines were detached."""
+    lines = list(BudgetLine.objects.filter(project=project, funding__funder=funder))
+    for line in lines:
+        line.funding = None
+        set_author(line, by)
+        line.save()
+    return len(lines)
