@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,16 +247,20 @@ def test_the_period_page_costs_the_same_queries_for_more_reports_and_lines(clien
             amount=Decimal(100),
             currency="EUR",
         )
-        services.save_report(
+        editor = MembershipFactory(organisation=partner, role="editor").user
+        report = services.save_report(
             project=project,
             period=reporting["period"],
             organisation=partner,
-            by=MembershipFactory(organisation=partner, role="editor").user,
+            by=editor,
             sections={"achievements": f"Partner {number} did well."},
             women=1,
             men=1,
             expenditures=[services.ExpenditureInput(line=line, amount=Decimal(10))],
-            submit=True,
         )
+        services.attach_file(
+            report=report, by=editor, upload=SimpleUploadedFile("list.pdf", b"%PDF-1.7 list")
+        )
+        services.submit_report(report=report, by=editor)
     assert PeriodReport.objects.count() == 4
-    assert cost() == before
+    assert cost() == before  # their answers, files, expenditure and histories included
