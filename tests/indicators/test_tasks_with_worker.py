@@ -4,6 +4,7 @@ These start worker (and beat) processes that share the test database, so they ru
 REDIS_URL is set and the database is PostgreSQL (CI's second pass); elsewhere they are skipped.
 """
 
+import math
 import os
 import shutil
 import socket
@@ -157,20 +158,23 @@ def test_an_approval_shows_on_the_dashboard_within_5_seconds(
     assert "42 people" in client.get(url).text
 
 
-def test_a_burst_of_500_approvals_ends_exact_with_a_handful_of_jobs(
-    running_worker, funded_project, settings
+def test_a_burst_of_approvals_ends_exact_with_at_most_one_job_per_wait(
+    running_worker, funded_project
 ):
-    settings.SNAPSHOT_COALESCE_SECONDS = 2.0
+    # The default wait. How many jobs a burst costs depends on how fast the approvals come,
+    # which depends on the machine; one job per wait at most does not.
+    window = settings.SNAPSHOT_COALESCE_SECONDS
     indicator = IndicatorFactory(project=funded_project["project"], target_value=Decimal(1000))
-    updates = submitted(indicator, funded_project["editor"], 1, count=500)
+    updates = submitted(indicator, funded_project["editor"], 1, count=100)
     started = time.monotonic()
     for update in updates:
         services.approve_update(update=update, by=funded_project["manager"])
     burst = time.monotonic() - started
-    wait_until(lambda: is_fresh(indicator, Decimal(500)), timeout=60)
+    wait_until(lambda: is_fresh(indicator, Decimal(100)), timeout=60)
+    time.sleep(window + 1)  # any job a late approval queued has run
     jobs = snapshot_of(indicator).recomputes
-    print(f"500 approvals in {burst:.1f} s; {jobs} recompute jobs")
-    assert 1 <= jobs <= 10
+    print(f"100 approvals in {burst:.1f} s with a {window} s wait; {jobs} recompute jobs")
+    assert 1 <= jobs <= math.ceil(burst / window) + 1 < 100
 
 
 def test_a_worker_killed_mid_recompute_ends_with_exact_figures_once_restarted(
