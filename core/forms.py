@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import get_language_info
@@ -34,6 +34,11 @@ def attach(form: forms.Form, error: ValidationError) -> None:
             continue
         for message in messages:
             form.add_error(target, message)
+
+
+def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
+    """What a service's refusal says, as messages to show the person who was refused."""
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def given_or_blank(form: forms.Form) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import refusal_messages
 from partners.http import signed_in
 
 from . import services
@@ -34,7 +35,7 @@ def add_file(request: HttpRequest, pk: int) -> HttpResponse:
                 caption=form.cleaned_data["caption"],
             )
         except (ValidationError, PermissionDenied) as error:
-            problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+            problems = refusal_messages(error)
             messages.error(request, " ".join(problems))
         else:
             messages.success(request, _("The file is attached to the report."))
@@ -52,7 +53,7 @@ def remove_file(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.remove_file(attached=attached, by=signed_in(request))
     except (ValidationError, PermissionDenied) as error:
-        problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+        problems = refusal_messages(error)
         messages.error(request, " ".join(problems))
     else:
         messages.success(request, _("The file is removed from the report."))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import CurrencyField
+from indicators.services.evidence import SIGNATURES
 from partners.models import Organisation
 from projects.forms import money_field
 from projects.models import Funding, Project
@@ -167,6 +168,8 @@ def prompt_initial(prompt: ReportPrompt) -> dict[str, Any]:
 
 
 class ReportFileForm(forms.Form):
+    # The types the service accepts, offered first by the browser's file picker.
+    accept = ",".join(sorted(SIGNATURES))
     file = forms.FileField(
         label=gettext_lazy("Photo or document"),
         help_text=gettext_lazy("PDF, image, office document, CSV or text; at most 5 MB."),

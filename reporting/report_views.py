@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import attach
+from core.forms import attach, refusal_messages
 from indicators.selectors import authority_of
 from partners.http import signed_in
 from projects.selectors import project_for_page, sees_provisional
@@ -155,7 +155,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         run(report, signed_in(request), request.POST.get("text", ""))
     except (ValidationError, PermissionDenied) as error:
-        problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+        problems = refusal_messages(error)
         messages.error(request, " ".join(problems))
     else:
         messages.success(request, str(done))
