@@ -28,9 +28,7 @@ PHOTO = b"\x89PNG\r\n\x1a\n a photo of the sorting workshop"
 
 
 @pytest.fixture
-def portfolio(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def portfolio(demo):
     update = services.create_update(
         indicator=Indicator.objects.get(code="CE-5"),
         by=User.objects.get(username="aspem-editor"),

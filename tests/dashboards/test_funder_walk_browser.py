@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.core.management import call_command
 
 from dashboards.iptt import FIXED_SHEETS
 from indicators import services
@@ -30,8 +29,9 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_funder_reads_50_of_96_women_on_every_page_and_file(live_server, page, tmp_path):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_the_funder_reads_50_of_96_women_on_every_page_and_file(
+    live_server, page, tmp_path, demo_portal
+):
     workers = Indicator.objects.select_related("project").get(code="CE-2")  # 160, 60 % women
     women = workers.indicator_dimensions.get().dimension.categories.get(slug="women")
     update = services.create_update(

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from api.models import ApiToken
+from devtools.benchmark import ensure_portfolio
 from indicators.models import IndicatorSnapshot
 from projects.models import Project
 
@@ -62,9 +63,10 @@ def test_the_benchmark_prints_every_figure_and_leaves_exact_snapshots():
 
 @pytest.mark.django_db
 def test_a_second_run_reuses_the_portfolio_and_another_size_is_refused():
-    benchmark(projects=2, updates=50, repeats=1, no_workers=True)
-    again = benchmark(projects=2, updates=50, repeats=1, no_workers=True)
-    assert "Reusing the synthetic portfolio" in again
+    said: list[str] = []
+    ensure_portfolio(projects=2, updates=50, out=said.append)
+    ensure_portfolio(projects=2, updates=50, out=said.append)
+    assert said[-1] == "Reusing the synthetic portfolio already in the database."
     assert Project.objects.filter(code__startswith="synthetic-").count() == 2
     with pytest.raises(CommandError, match="2 projects and 50 updates, not the 5 and 50"):
         benchmark(projects=5, updates=50, repeats=1, no_workers=True)

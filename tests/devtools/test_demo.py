@@ -146,11 +146,6 @@ CATALOGUE = {
 }
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
-
-
 def test_every_catalogue_indicator_is_loaded_with_its_targets(demo):
     loaded = {
         (indicator.project.code, indicator.code): indicator

@@ -1,7 +1,6 @@
 """The daily loop in a real browser: an editor reports, a manager approves, the figures show."""
 
 import pytest
-from django.core.management import call_command
 
 from indicators.models import Indicator, ProgressUpdate
 from tests.browser import MARKS, PASSWORD, fits_the_screen, sign_in
@@ -10,8 +9,9 @@ pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)
-def test_editor_reports_manager_approves_and_the_project_page_shows_it(live_server, page):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_editor_reports_manager_approves_and_the_project_page_shows_it(
+    live_server, page, demo_portal
+):
     associates = Indicator.objects.get(code="CE-5")
     assert not associates.updates.filter(status="approved").exists()
     base = live_server.url
@@ -47,8 +47,7 @@ def test_editor_reports_manager_approves_and_the_project_page_shows_it(live_serv
 
 
 @pytest.mark.django_db(transaction=True)
-def test_guessed_passwords_lock_sign_in_with_a_page_that_says_so(live_server, page):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_guessed_passwords_lock_sign_in_with_a_page_that_says_so(live_server, page, demo_portal):
     refused_by_policy: list[str] = []
     page.on(
         "console",

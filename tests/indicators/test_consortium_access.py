@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from api.services import create_token
@@ -18,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def la_victoria(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def la_victoria(demo):
     adec = Organisation.objects.get(short_name="ADEC ATC")
     aspem_editor = User.objects.get(username="aspem-editor")
     indicator = Indicator.objects.get(code="CE-5")

@@ -1,7 +1,6 @@
 """A manager corrects a dimension's translation in Chromium, from an indicator's definition."""
 
 import pytest
-from django.core.management import call_command
 
 from indicators.models import Dimension, Indicator
 from tests.browser import MARKS, fits_the_screen, sign_in
@@ -10,8 +9,9 @@ pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_manager_corrects_a_dimensions_french_name_from_the_indicator_form(live_server, page):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_a_manager_corrects_a_dimensions_french_name_from_the_indicator_form(
+    live_server, page, demo_portal
+):
     trained = Indicator.objects.get(code="CE-4")  # reported by district, ASPEm's own dimension
     district = Dimension.objects.get(slug="district")
     base = live_server.url

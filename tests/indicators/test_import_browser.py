@@ -3,7 +3,6 @@
 import csv
 
 import pytest
-from django.core.management import call_command
 
 from indicators.models import Indicator, ProgressUpdate
 from indicators.spreadsheets.progress import header
@@ -14,9 +13,8 @@ pytestmark = MARKS
 
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_checks_and_records_a_file_and_the_funder_prints_the_report(
-    live_server, page, tmp_path
+    live_server, page, tmp_path, demo_portal
 ):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     associates = Indicator.objects.get(code="CE-5")
     project = associates.project
     columns = header(project)

@@ -1,7 +1,6 @@
 """Reporting from a phone that loses its connection, in Chromium with the service worker."""
 
 import pytest
-from django.core.management import call_command
 
 from core.processes import wait_until
 from indicators.models import Indicator, ProgressUpdate
@@ -47,9 +46,8 @@ def panel_says(page, words: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_offline_report_is_kept_on_the_phone_and_recorded_once_back_online(
-    live_server, browser_context
+    live_server, browser_context, demo_portal
 ):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     associates = Indicator.objects.get(code="CE-5")
     assert not associates.updates.exists()
     base = live_server.url

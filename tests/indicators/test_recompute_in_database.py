@@ -162,8 +162,7 @@ def assert_portfolios_match_their_definition() -> None:
             assert getattr(row, field) == sum(getattr(c, field) for c in counts), (row, field)
 
 
-def test_the_demo_portfolio_has_the_same_figures_summed_in_the_database(db):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_the_demo_portfolio_has_the_same_figures_summed_in_the_database(demo):
     assert (
         ProgressUpdate.objects.filter(status="approved").count() == 23
     )  # LID-2.2 too: people trained, which the EU adds up across its projects

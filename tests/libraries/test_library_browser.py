@@ -6,7 +6,6 @@ viewer sees the total change and downloads the logframe."""
 import io
 
 import pytest
-from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from indicators.models import Indicator, ProgressUpdate
@@ -52,8 +51,9 @@ def load_through_columns(page, url, path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_network_library_from_spreadsheet_to_the_members_logframe(live_server, page, tmp_path):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_a_network_library_from_spreadsheet_to_the_members_logframe(
+    live_server, page, tmp_path, demo_portal
+):
     network = Organisation.objects.get(name="CONAMOVIDI")
     member = Organisation.objects.get(name="Provincial organisation of Lima (illustrative)")
     project = Project.objects.get(code="conamovidi-network")

@@ -12,7 +12,6 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from tests.browser import MARKS, PHONE, sign_in
 
@@ -101,11 +100,6 @@ def crawl_and_check(page, base: str) -> tuple[list[str], list[str]]:
                 seen.add(target)
                 queue.append(target)
     return visited, problems
-
-
-@pytest.fixture
-def demo_portal(transactional_db):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
 
 
 def check(browser_context, base: str, username: str | None, language: str = "en") -> list[str]:

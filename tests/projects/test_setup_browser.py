@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from indicators.models import CategoryTarget, Indicator, ProgressUpdate
 from projects.models import Partnership, Project
@@ -25,8 +24,9 @@ def form_with(page, action: str):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(live_server, page):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_an_ngo_sets_up_a_project_and_its_funder_sees_the_approved_figures(
+    live_server, page, demo_portal
+):
     base = live_server.url
 
     # The organisation's administrator invites a manager.

@@ -4,12 +4,10 @@ it; they are not offered its approval; another manager approves it; the EU's vie
 the EU's periodic report as DOCX and PDF, which read back with the narrative, women and men,
 and the budget against what was spent."""
 
-import io
 import shutil
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from docx import Document
 
@@ -36,9 +34,8 @@ def docx_text(path: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_period_report_from_the_managers_phone_to_the_funders_docx_and_pdf(
-    live_server, page, tmp_path
+    live_server, page, tmp_path, demo_portal
 ):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0, stdout=io.StringIO())
     project = Project.objects.get(code="circular-la-victoria-el-agustino")
     period = Period.objects.get(project=project, name="S2 2026")
     line = BudgetLine.objects.get(project=project, year=2026)

@@ -1,7 +1,6 @@
 """An administrator registers a webhook and sends a test event, in a real browser."""
 
 import pytest
-from django.core.management import call_command
 
 from partners.models import Organisation, User
 from tests.browser import MARKS, fits_the_screen, sign_in
@@ -14,8 +13,9 @@ pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_administrator_registers_a_webhook_and_its_test_event_arrives(live_server, page):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
+def test_an_administrator_registers_a_webhook_and_its_test_event_arrives(
+    live_server, page, demo_portal
+):
     receiver = Receiver()
     try:
         base = live_server.url
@@ -39,9 +39,8 @@ def test_an_administrator_registers_a_webhook_and_its_test_event_arrives(live_se
 
 @pytest.mark.django_db(transaction=True)
 def test_an_administrator_rotates_the_secret_chooses_events_and_sends_an_event_again(
-    live_server, page
+    live_server, page, demo_portal
 ):
-    call_command("load_demo", "--reset-demo-accounts", verbosity=0)
     aspem = Organisation.objects.get(short_name="ASPEm")
     receiver, working = Receiver(status=500), Receiver()
     try:
