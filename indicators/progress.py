@@ -25,6 +25,7 @@ The rules (see DESIGN.md):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -345,18 +346,29 @@ def elapsed_fraction(spec: IndicatorSpec, today: date) -> Decimal:
     return min(Decimal(1), max(ZERO, Decimal(elapsed) / Decimal(total_days)))
 
 
-def expected_now(spec: IndicatorSpec, today: date) -> Decimal | None:
-    """Where the indicator should be today on a straight line from its start to its target."""
+def expected_now(
+    spec: IndicatorSpec, today: date, *, elapsed: Decimal | None = None
+) -> Decimal | None:
+    """Where the indicator should be today on a straight line from its start to its target
+    (`elapsed`: the indicator's `elapsed_fraction` today, where the caller has it already)."""
     target = reference_target(spec)
     if target is None or spec.measure in (Measure.QUALITATIVE, Measure.MILESTONE):
         return None
     starts_from_baseline = _is_decrease(spec) or spec.aggregation == Aggregation.LATEST
     start_level = spec.baseline_value if starts_from_baseline and spec.baseline_value else ZERO
-    fraction = elapsed_fraction(spec, today)
+    fraction = elapsed_fraction(spec, today) if elapsed is None else elapsed
     return start_level + (target - start_level) * fraction
 
 
-def status(spec: IndicatorSpec, value: Decimal | None, has_data: bool, today: date) -> Status:
+def status(
+    spec: IndicatorSpec,
+    value: Decimal | None,
+    has_data: bool,
+    today: date,
+    *,
+    expected: Decimal | None = None,
+) -> Status:
+    """The indicator's status today (`expected`: its `expected_now`, where the caller has it)."""
     if not has_data:
         return Status.NOT_STARTED
     if spec.measure == Measure.QUALITATIVE:
@@ -366,7 +378,9 @@ def status(spec: IndicatorSpec, value: Decimal | None, has_data: bool, today: da
     if spec.measure == Measure.MILESTONE:
         return Status.OFF_TRACK if today > spec.target_date else Status.ON_TRACK
     achieved_percent = percent_of_target(spec, value)
-    expected_percent = percent_of_target(spec, expected_now(spec, today))
+    if expected is None:
+        expected = expected_now(spec, today)
+    expected_percent = percent_of_target(spec, expected)
     if achieved_percent is None or expected_percent is None:
         # Nothing to measure against (a tracking indicator without a target).
         return Status.REPORTED
@@ -455,9 +469,14 @@ def evaluate(
     spec: IndicatorSpec, readings: Iterable[Reading], *, today: date, provisional: bool = False
 ) -> Progress:
     """Everything a page shows about one indicator's progress."""
-    used = counted(readings, provisional=provisional)
+    return _evaluate_counted(spec, counted(readings, provisional=provisional), today)
+
+
+def _evaluate_counted(
+    spec: IndicatorSpec, used: Sequence[Reading], today: date, elapsed: Decimal | None = None
+) -> Progress:
     total = achieved(spec.measure, spec.aggregation, used)
-    expected = expected_now(spec, today)
+    expected = expected_now(spec, today, elapsed=elapsed)
     return Progress(
         achieved=total.value,
         numerator=total.numerator,
@@ -466,7 +485,7 @@ def evaluate(
         expected_value=expected,
         expected_percent=percent_of_target(spec, expected),
         within_range=within_range(spec, total.value),
-        status=status(spec, total.value, bool(used), today),
+        status=status(spec, total.value, bool(used), today, expected=expected),
         categories=category_progress(spec, total),
         readings_counted=sum(reading.updates for reading in used),
         parts=dict(total.parts) if total.value is not None else {},
@@ -481,11 +500,20 @@ def period_figures(
     provisional: bool = False,
 ) -> list[PeriodFigures]:
     """Per period: achieved within it and cumulative to its end, beside its target."""
-    used = counted(readings, provisional=provisional)
+    return _period_rows(spec, counted(readings, provisional=provisional), periods)
+
+
+def _period_rows(
+    spec: IndicatorSpec, used: Sequence[Reading], periods: Sequence[PeriodWindow]
+) -> list[PeriodFigures]:
+    # In as-of order, a period's readings and those up to its end are slices found by
+    # bisection, rather than a scan of every reading for every period.
+    ordered = sorted(used, key=_as_of)
+    dates = [reading.as_of for reading in ordered]
     rows = []
     for window in periods:
-        inside = [r for r in used if window.start <= r.as_of <= window.end]
-        to_date = [r for r in used if r.as_of <= window.end]
+        up_to_end = bisect_right(dates, window.end)
+        inside = ordered[bisect_left(dates, window.start) : up_to_end]
         within = achieved(spec.measure, spec.aggregation, inside)
         rows.append(
             PeriodFigures(
@@ -493,12 +521,53 @@ def period_figures(
                 end=window.end,
                 target_value=window.target_value,
                 achieved_value=within.value,
-                cumulative_value=achieved(spec.measure, spec.aggregation, to_date).value,
+                cumulative_value=achieved(
+                    spec.measure, spec.aggregation, ordered[:up_to_end]
+                ).value,
                 percent=period_percent(spec, within.value, window.target_value),
                 parts=dict(within.parts) if within.value is not None else {},
             )
         )
     return rows
+
+
+def _as_of(reading: Reading) -> date:
+    return reading.as_of
+
+
+@dataclass(frozen=True)
+class Case:
+    """One indicator to evaluate among many: its rules, its readings, its periods."""
+
+    spec: IndicatorSpec
+    readings: Sequence[Reading]
+    periods: Sequence[PeriodWindow] = ()
+
+
+def evaluate_many(
+    cases: Iterable[Case], *, today: date
+) -> list[tuple[Progress, list[PeriodFigures]]]:
+    """Each indicator's figures and its periods' figures, for many indicators at once, by the
+    same rules as `evaluate` and `period_figures`: what a recompute of snapshots writes.
+
+    Each indicator's readings are counted once for both, and what depends only on the dates
+    an indicator runs between (how far along it should be today) is worked out once for all
+    the indicators that share them, as a project's indicators mostly do.
+    """
+    fractions: dict[tuple[date, date | None, date], Decimal] = {}
+    results = []
+    for case in cases:
+        used = counted(case.readings)
+        key = (case.spec.start_date, case.spec.baseline_date, case.spec.target_date)
+        if key not in fractions:
+            fractions[key] = elapsed_fraction(case.spec, today)
+        results.append(
+            (
+                _evaluate_counted(case.spec, used, today, elapsed=fractions[key]),
+                _period_rows(case.spec, used, case.periods) if case.periods else [],
+            )
+        )
+    return results
 
 
 @dataclass(frozen=True)

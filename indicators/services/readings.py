@@ -107,18 +107,52 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
 
 
 def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[progress.Reading]]:
+    """Each stretch's sums, and its sums by category for the indicators in `with_parts`, in
+    one statement: the stretches are worked out once and read twice.
+
+    Each update's value in a category of its indicator's dimensions is looked up through the
+    (update, category) index, so the cost follows the indicators' own updates; a join on the
+    values would let the planner hash far more of that table than these updates hold.
+    """
     stretches, params = _stretches(ids)
+    stretch = "s.indicator_id, s.organisation_id, s.period, s.inside"
+    by_category = ""
+    if with_parts:
+        by_category = f"""
+        UNION ALL
+        SELECT {stretch}, NULL, SUM((SELECT v.value FROM {_table(UpdateValue)} v
+                                     WHERE v.update_id = s.id AND v.category_id = c.id)),
+               NULL, NULL, NULL, NULL, d.slug, c.slug
+        FROM s
+        JOIN {_table(IndicatorDimension)} uses ON uses.indicator_id = s.indicator_id
+        JOIN {_table(Category)} c ON c.dimension_id = uses.dimension_id
+        JOIN {_table(Dimension)} d ON d.id = c.dimension_id
+        WHERE s.indicator_id IN {_in(with_parts)}
+        GROUP BY {stretch}, d.slug, c.slug
+        """
     rows = _fetch(
         f"""
-        SELECT u.indicator_id, u.organisation_id, b.id, {INSIDE},
-               COUNT(*), SUM(u.value), COUNT(u.numerator), SUM(u.numerator),
-               SUM(u.denominator), MAX(u.as_of)
-        FROM {stretches}
-        GROUP BY u.indicator_id, u.organisation_id, b.id, {INSIDE}
+        WITH s AS (
+            SELECT u.id, u.indicator_id, u.organisation_id, b.id AS period, {INSIDE} AS inside,
+                   u.value, u.numerator, u.denominator, u.as_of
+            FROM {stretches}
+        )
+        SELECT {stretch}, COUNT(*), SUM(s.value), COUNT(s.numerator), SUM(s.numerator),
+               SUM(s.denominator), MAX(s.as_of), NULL, NULL
+        FROM s
+        GROUP BY {stretch}
+        {by_category}
         """,
-        params,
+        [*params, *with_parts],
     )
-    parts = _summed_parts(with_parts) if with_parts else {}
+    totals = []
+    parts: dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
+    for row in rows:
+        key, dimension, category = row[:4], row[10], row[11]
+        if dimension is None:
+            totals.append(row)
+        elif row[5] is not None:  # no update of the stretch gave a value for the category
+            parts[key][(dimension, category)] = _decimal(row[5]) or Decimal(0)
     readings: dict[int, list[progress.Reading]] = defaultdict(list)
     for (
         indicator_id,
@@ -131,7 +165,9 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
         numerator,
         denominator,
         newest,
-    ) in sorted(rows, key=lambda row: (row[0], row[1] or 0, row[9])):
+        _dimension,
+        _category,
+    ) in sorted(totals, key=lambda row: (row[0], row[1] or 0, row[9])):
         readings[indicator_id].append(
             progress.Reading(
                 as_of=_date(newest),
@@ -148,47 +184,15 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
     return readings
 
 
-def _summed_parts(
-    ids: Sequence[int],
-) -> dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]]:
-    """(indicator, organisation, period, inside) → its summed value in each category: the
-    categories of the stretch whose reading carries them.
-
-    Each update's value in a category of its indicator's dimensions is looked up through the
-    (update, category) index, so the cost follows the indicators' own updates; a join on the
-    values would let the planner hash far more of that table than these updates hold.
-    """
-    parts: dict[tuple[Any, ...], dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
-    stretches, params = _stretches(ids)
-    for indicator_id, source, period, inside, dimension, category, total in _fetch(
-        f"""
-        SELECT s.indicator_id, s.organisation_id, s.period, s.inside, d.slug, c.slug,
-               SUM((SELECT v.value FROM {_table(UpdateValue)} v
-                    WHERE v.update_id = s.id AND v.category_id = c.id))
-        FROM (
-            SELECT u.id, u.indicator_id, u.organisation_id, b.id AS period, {INSIDE} AS inside
-            FROM {stretches}
-        ) s
-        JOIN {_table(IndicatorDimension)} uses ON uses.indicator_id = s.indicator_id
-        JOIN {_table(Category)} c ON c.dimension_id = uses.dimension_id
-        JOIN {_table(Dimension)} d ON d.id = c.dimension_id
-        GROUP BY s.indicator_id, s.organisation_id, s.period, s.inside, d.slug, c.slug
-        """,
-        params,
-    ):
-        if total is not None:  # no update of the stretch gave a value for the category
-            key = (indicator_id, source, period, inside)
-            parts[key][(dimension, category)] = _decimal(total) or Decimal(0)
-    return parts
-
-
 def _latest(ids: Sequence[int]) -> dict[int, list[progress.Reading]]:
+    """The newest update of each organisation in each stretch, with its values by category
+    (one row per value), in one statement."""
     stretch = f"u.indicator_id, u.organisation_id, b.id, {INSIDE}"
     stretches, params = _stretches(ids)
     rows = _fetch(
         f"""
-        SELECT id, indicator_id, organisation_id, as_of, value, numerator, denominator,
-               recorded_at, updates
+        SELECT r.id, r.indicator_id, r.organisation_id, r.as_of, r.value, r.numerator,
+               r.denominator, r.recorded_at, r.updates, d.slug, c.slug, v.value
         FROM (
             SELECT u.id, u.indicator_id, u.organisation_id, u.as_of, u.value, u.numerator,
                    u.denominator, COALESCE(u.reviewed_at, u.submitted_at) AS recorded_at,
@@ -200,21 +204,33 @@ def _latest(ids: Sequence[int]) -> dict[int, list[progress.Reading]]:
                    ) AS position,
                    COUNT(*) OVER (PARTITION BY {stretch}) AS updates
             FROM {stretches}
-        ) ranked
-        WHERE position = 1
-        ORDER BY indicator_id, id
+        ) r
+        LEFT JOIN {_table(UpdateValue)} v ON v.update_id = r.id
+        LEFT JOIN {_table(Category)} c ON c.id = v.category_id
+        LEFT JOIN {_table(Dimension)} d ON d.id = c.dimension_id
+        WHERE r.position = 1
+        ORDER BY r.indicator_id, r.id
         """,
         params,
     )
     parts: dict[int, dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
-    update_ids = [row[0] for row in rows]
-    for start in range(0, len(update_ids), 5_000):
-        for update_id, dimension, category, value in UpdateValue.objects.filter(
-            update_id__in=update_ids[start : start + 5_000]
-        ).values_list("update_id", "category__dimension__slug", "category__slug", "value"):
-            parts[update_id][(dimension, category)] = value
+    newest: dict[int, tuple] = {}
+    for row in rows:
+        newest.setdefault(row[0], row[:9])
+        if row[9] is not None:
+            parts[row[0]][(row[9], row[10])] = _decimal(row[11]) or Decimal(0)
     readings: dict[int, list[progress.Reading]] = defaultdict(list)
-    for pk, indicator_id, source, as_of, value, numerator, denominator, recorded, updates in rows:
+    for (
+        pk,
+        indicator_id,
+        source,
+        as_of,
+        value,
+        numerator,
+        denominator,
+        recorded,
+        updates,
+    ) in newest.values():
         readings[indicator_id].append(
             progress.Reading(
                 as_of=_date(as_of),

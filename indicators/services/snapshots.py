@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, Sum, Value
 from django.utils import timezone
 
+from core.bulk import upsert
 from indicators import progress
 from indicators.models import (
     CategoryTarget,
@@ -85,6 +86,42 @@ def _category_rows(targets: list[CategoryTarget], figures: progress.Progress) ->
     ]
 
 
+# What a snapshot row keeps of a figure, in the JSON its readers expect.
+def _period_rows(
+    periods: Sequence[tuple[int, str, date, date]], series: Sequence[progress.PeriodFigures]
+) -> list[dict]:
+    return [
+        {
+            "name": name,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "target_value": _text(row.target_value),
+            "achieved_value": _text(row.achieved_value),
+            "cumulative_value": _text(row.cumulative_value),
+            "percent": _text(row.percent),
+            "parts": _parts(row.parts),
+        }
+        for (_pk, name, start, end), row in zip(periods, series, strict=True)
+    ]
+
+
+WRITTEN = (
+    "achieved",
+    "numerator",
+    "denominator",
+    "percent_of_target",
+    "expected_percent",
+    "within_range",
+    "status",
+    "updates_counted",
+    "last_update",
+    "categories",
+    "parts",
+    "periods",
+    "computed_at",
+)
+
+
 # No savepoint when inside a larger transaction: nothing catches their errors half-way, and a
 # savepoint costs two more round trips on every approval's recompute.
 @transaction.atomic(savepoint=False)
@@ -92,23 +129,26 @@ def recompute_indicators(
     indicator_ids: Sequence[int], *, today: date | None = None, count: bool = False
 ) -> list[int]:
     """Recompute the snapshots (and network roll-ups) of these indicators; return their
-    projects' ids. With `count`, each snapshot's count of recomputes goes up by one."""
+    projects' ids. With `count`, each snapshot's count of recomputes goes up by one.
+
+    The database groups the approved updates (`approved_readings`), the progress module turns
+    them into every indicator's figures at once (`progress.evaluate_many`), and the snapshots
+    are written in one statement."""
     today = today or timezone.localdate()
-    # The snapshot comes with its indicator, whose lock keeps every other recompute away from
-    # it meanwhile: its stale mark and its count are read here, in the same query.
+    # The snapshot's stale mark and count come with the indicator, whose lock keeps every
+    # other recompute away from it meanwhile: read here, in the same query.
     indicators = list(
         Indicator.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=indicator_ids)
-        .select_related("project", "snapshot")
+        .select_related("project")
+        .only(*SPEC_FIELDS)
+        .annotate(
+            snapshot_stale_since=F("snapshot__stale_since"),
+            snapshot_recomputes=F("snapshot__recomputes"),
+        )
         .order_by("pk")
     )
     ids = [indicator.pk for indicator in indicators]
-    before = {
-        indicator.pk: snapshot
-        for indicator in indicators
-        if (snapshot := _snapshot_of(indicator)) is not None
-    }
-    stale_before = {pk: snapshot.stale_since for pk, snapshot in before.items()}
     targets: dict[int, list[CategoryTarget]] = defaultdict(list)
     for target in CategoryTarget.objects.filter(indicator_id__in=ids).select_related(
         "category__dimension"
@@ -119,68 +159,83 @@ def recompute_indicators(
     project_ids = {indicator.project_id for indicator in indicators}
     periods, period_targets = _periods_with_targets(project_ids, ids)
 
+    cases = [
+        progress.Case(
+            spec=spec_for(indicator, targets[indicator.pk]),
+            readings=readings.get(indicator.pk, []),
+            periods=[
+                progress.PeriodWindow(start, end, period_targets.get((indicator.pk, pk)))
+                for pk, _name, start, end in periods[indicator.project_id]
+            ],
+        )
+        for indicator in indicators
+    ]
     now = timezone.now()
     rows = []
-    for indicator in indicators:
-        spec = spec_for(indicator, targets[indicator.pk])
-        mine = readings.get(indicator.pk, [])
-        figures = progress.evaluate(spec, mine, today=today)
-        windows = [
-            progress.PeriodWindow(p.start, p.end, period_targets.get((indicator.pk, p.pk)))
-            for p in periods[indicator.project_id]
-        ]
-        series = progress.period_figures(spec, mine, windows)
-        previous = before.get(indicator.pk)
+    for indicator, case, (figures, series) in zip(
+        indicators, cases, progress.evaluate_many(cases, today=today), strict=True
+    ):
         rows.append(
-            IndicatorSnapshot(
-                indicator=indicator,
-                achieved=figures.achieved,
-                numerator=figures.numerator,
-                denominator=figures.denominator,
-                percent_of_target=figures.percent_of_target,
-                expected_percent=figures.expected_percent,
-                within_range=figures.within_range,
-                status=str(figures.status),
-                updates_counted=figures.readings_counted,
-                last_update=max((r.as_of for r in mine), default=None),
-                categories=_category_rows(targets[indicator.pk], figures),
-                parts=_parts(figures.parts),
-                periods=[
-                    {
-                        "name": period.name,
-                        "start": period.start.isoformat(),
-                        "end": period.end.isoformat(),
-                        "target_value": _text(row.target_value),
-                        "achieved_value": _text(row.achieved_value),
-                        "cumulative_value": _text(row.cumulative_value),
-                        "percent": _text(row.percent),
-                        "parts": _parts(row.parts),
-                    }
-                    for period, row in zip(periods[indicator.project_id], series, strict=True)
-                ],
-                computed_at=now,
-                stale_since=stale_before.get(indicator.pk),
-                recomputes=(previous.recomputes if previous else 0) + (1 if count else 0),
-            )
+            {
+                "indicator": indicator.pk,
+                "achieved": figures.achieved,
+                "numerator": figures.numerator,
+                "denominator": figures.denominator,
+                "percent_of_target": figures.percent_of_target,
+                "expected_percent": figures.expected_percent,
+                "within_range": figures.within_range,
+                "status": str(figures.status),
+                "updates_counted": figures.readings_counted,
+                "last_update": max((r.as_of for r in case.readings), default=None),
+                "categories": _category_rows(targets[indicator.pk], figures),
+                "parts": _parts(figures.parts),
+                "periods": _period_rows(periods[indicator.project_id], series),
+                "computed_at": now,
+                "stale_since": indicator.snapshot_stale_since,
+                "recomputes": (indicator.snapshot_recomputes or 0) + (1 if count else 0),
+            }
         )
-    fields = [f.name for f in IndicatorSnapshot._meta.concrete_fields if not f.primary_key]
-    fields.remove("stale_since")
-    if not count:
-        fields.remove("recomputes")
-    IndicatorSnapshot.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["indicator"], update_fields=fields
+    upsert(
+        IndicatorSnapshot,
+        rows,
+        unique=["indicator"],
+        update=[*WRITTEN, "recomputes"] if count else WRITTEN,
     )
     # Clear the stale mark only where nothing changed since this job read it: a change that
     # came in meanwhile keeps its mark, and the job it scheduled (or the repair) follows.
-    unchanged = [Q(pk=pk, stale_since=stamp) for pk, stamp in stale_before.items() if stamp]
+    unchanged = [
+        Q(pk=indicator.pk, stale_since=indicator.snapshot_stale_since)
+        for indicator in indicators
+        if indicator.snapshot_stale_since
+    ]
     if unchanged:
         IndicatorSnapshot.objects.filter(reduce(operator.or_, unchanged)).update(stale_since=None)
     reporters = {
-        pk: [(reading.source, reading) for reading in rows if reading.source is not None]
-        for pk, rows in readings.items()
+        pk: [(reading.source, reading) for reading in mine if reading.source is not None]
+        for pk, mine in readings.items()
     }
-    _recompute_network_rollups(indicators, reporters, now)
+    _recompute_network_rollups(list(indicators), reporters, now)
     return sorted(project_ids)
+
+
+# What `spec_for` reads of an indicator and its project, and the readings of its kind.
+SPEC_FIELDS = (
+    "project",
+    "measure",
+    "aggregation",
+    "target_date",
+    "direction",
+    "target_kind",
+    "target_value",
+    "target_min",
+    "target_max",
+    "baseline_value",
+    "baseline_date",
+    "project__actual_start",
+    "project__planned_start",
+    "project__actual_end",
+    "project__planned_end",
+)
 
 
 def _snapshot_of(owner: Indicator | Project) -> Any:
@@ -193,24 +248,33 @@ def _snapshot_of(owner: Indicator | Project) -> Any:
 
 def _periods_with_targets(
     project_ids: Iterable[int], indicator_ids: Sequence[int]
-) -> tuple[dict[int, list[Period]], dict[tuple[int, int], Decimal]]:
-    """Each project's periods in order, and (indicator, period) → target, in one query."""
-    periods: dict[int, list[Period]] = defaultdict(list)
+) -> tuple[dict[int, list[tuple[int, str, date, date]]], dict[tuple[int, int], Decimal]]:
+    """Each project's periods in order (id, name, start, end), and (indicator, period) →
+    target, in one query."""
+    periods: dict[int, list[tuple[int, str, date, date]]] = defaultdict(list)
     targets: dict[tuple[int, int], Decimal] = {}
-    seen: dict[int, Period] = {}
-    for period in (
+    seen: set[int] = set()
+    for pk, project_id, name, start, end, target_of, target in (
         Period.objects.filter(project_id__in=project_ids)
         .annotate(
             wanted=FilteredRelation("targets", condition=Q(targets__indicator_id__in=indicator_ids))
         )
-        .annotate(target_of=F("wanted__indicator_id"), target=F("wanted__target_value"))
         .order_by("start", "pk")
+        .values_list(
+            "pk",
+            "project_id",
+            "name",
+            "start",
+            "end",
+            "wanted__indicator_id",
+            "wanted__target_value",
+        )
     ):
-        if period.pk not in seen:
-            seen[period.pk] = period
-            periods[period.project_id].append(period)
-        if period.target_of is not None:
-            targets[(period.target_of, period.pk)] = period.target
+        if pk not in seen:
+            seen.add(pk)
+            periods[project_id].append((pk, name, start, end))
+        if target_of is not None:
+            targets[(target_of, pk)] = target
     return periods, targets
 
 

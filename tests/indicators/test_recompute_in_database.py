@@ -292,3 +292,23 @@ def test_an_approval_moves_the_portfolios_by_the_change_it_makes(db):
     assert (row.indicators, row.not_started, row.achieved) == (2, 1, 1)
     assert other.pk
     assert_portfolios_match_their_definition()
+
+
+def test_a_recompute_writes_its_snapshots_in_one_statement_and_keeps_their_counts(db):
+    call_command("generate_portfolio", projects=12, updates=600, seed=3, verbosity=0)
+    ids = list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    snapshots.recompute_indicators(ids[:5], count=True)
+    table = IndicatorSnapshot._meta.db_table
+
+    with CaptureQueriesContext(connection) as captured:
+        snapshots.recompute_indicators(ids)
+    written = [q["sql"] for q in captured if q["sql"].startswith(f'INSERT INTO "{table}"')]
+
+    limit = connection.features.max_query_params  # SQLite's: a statement per batch it takes
+    columns = len(IndicatorSnapshot._meta.concrete_fields) - 1
+    assert len(written) == (1 if limit is None else -(-len(ids) // (limit // columns)))
+    assert IndicatorSnapshot.objects.count() == len(ids)
+    # Recomputing without counting leaves each snapshot's count of recompute jobs as it was.
+    counts = dict(IndicatorSnapshot.objects.values_list("pk", "recomputes"))
+    assert [counts[pk] for pk in ids[:6]] == [1, 1, 1, 1, 1, 0]
+    assert assert_every_indicator_matches() == len(ids)
