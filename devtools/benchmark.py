@@ -28,9 +28,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from api.models import ApiToken
 from api.services import create_token, revoke_token
 from core.processes import CeleryProcess, database_url, wait_until
-from devtools.benchmark_files import FileCost, portfolio_files
+from devtools.benchmark_files import FileCost, measure, portfolio_files
 from devtools.synthetic import PREFIX, generate_portfolio
 from indicators import services as indicator_services
 from indicators.models import (
@@ -88,6 +89,7 @@ class Results:
 
     raw_sql: float = 0.0
     full_recompute: float = 0.0
+    recompute_peak: int = 0  # bytes
     one_indicator: dict[int, Timing] = field(default_factory=dict)
     pages: dict[str, Timing] = field(default_factory=dict)
     approval_latency: Timing | None = None
@@ -98,6 +100,10 @@ class Results:
     @property
     def ratio(self) -> float:
         return self.full_recompute / self.raw_sql if self.raw_sql else 0.0
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.0f} MB"
 
 
 def _ms(seconds: float) -> str:
@@ -153,6 +159,7 @@ class Cast:
     funder_user: User
     ngo_user: User
     manager: User
+    ngo_admin: User
     probes: dict[int, int]  # updates on the indicator -> indicator id
 
 
@@ -255,6 +262,7 @@ def cast() -> Cast:
         funder_user=_member("benchmark-funder", funder, "admin"),
         ngo_user=_member("benchmark-editor", ngo, "editor"),
         manager=_member("benchmark-manager", ngo, "manager"),
+        ngo_admin=_member("benchmark-ngo-admin", ngo, "admin"),
         probes=_probe_indicators(ngo, funder),
     )
 
@@ -307,30 +315,50 @@ def one_indicator(action: Callable[[], object], repeats: int) -> Timing:
     return timing
 
 
-def pages(people: Cast) -> list[tuple[str, Client]]:
-    """The requests timed: the API lists a partner pulls, and the two dashboards."""
-    funder_key = create_token(
-        organisation=people.funder,
-        name="benchmark",
-        scope="read",
-        by=people.funder_user,
-    )[1]
-    api = Client(HTTP_AUTHORIZATION=f"Token {funder_key}")
+def _token_client(organisation: Organisation, by: User) -> Client:
+    key = create_token(organisation=organisation, name="benchmark", scope="read", by=by)[1]
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def _operator() -> User:
+    """A superuser of the portal, as its operator signs in."""
+    user = partner_services.save_user(
+        username="benchmark-operator", password=secrets.token_urlsafe(24)
+    )
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+API_LISTS = (
+    "/api/v1/projects/?page_size=100",
+    "/api/v1/indicators/?page_size=100",
+    "/api/v1/updates/?page_size=100",
+)
+
+
+def pages(people: Cast) -> list[tuple[str, str, Client]]:
+    """The requests timed, each with who asks: the API lists as the portal's operator, a
+    funder's token and an implementing partner's token; the funder's other reads; the two
+    dashboards."""
+    operator = Client()
+    operator.force_login(_operator())
+    funder = _token_client(people.funder, people.funder_user)
+    partner = _token_client(people.ngo, people.ngo_admin)
     funder_pages = Client()
     funder_pages.force_login(people.funder_user)
     ngo_pages = Client()
     ngo_pages.force_login(people.ngo_user)
+    callers = (("operator", operator), ("funder", funder), ("partner", partner))
     return [
-        ("/api/v1/updates/?page_size=100", api),
-        ("/api/v1/updates/", api),
-        ("/api/v1/updates/?cursor=", api),
-        ("/api/v1/indicators/", api),
-        ("/api/v1/projects/", api),
+        *((url, who, client) for url in API_LISTS for who, client in callers),
+        ("/api/v1/updates/", "funder", funder),
+        ("/api/v1/updates/?cursor=", "funder", funder),
         # After the first reading, which numbers everything, each one compares and finds no
         # change: what a partner polling its feed costs.
-        ("/api/v1/changes/?limit=1000", api),
-        (f"/dashboards/{people.funder.pk}/funder/", funder_pages),
-        (f"/dashboards/{people.ngo.pk}/implementer/", ngo_pages),
+        ("/api/v1/changes/?limit=1000", "funder", funder),
+        (f"/dashboards/{people.funder.pk}/funder/", "funder", funder_pages),
+        (f"/dashboards/{people.ngo.pk}/implementer/", "partner", ngo_pages),
     ]
 
 
@@ -538,11 +566,18 @@ def _run(
     runs = 3
     results.raw_sql = _median_of(raw_group_by, runs)
     out(f"Raw SQL, two GROUP BYs over the approved rows:  {results.raw_sql:7.2f} s")
-    results.full_recompute = _median_of(full_recompute, runs)
+    costs = [measure(full_recompute) for _ in range(runs)]
+    results.full_recompute = statistics.median(cost.seconds for cost in costs)
+    results.recompute_peak = max(cost.peak_bytes for cost in costs)
     out(
         f"Full recompute, one process:                    {results.full_recompute:7.2f} s"
         f"   = {results.ratio:.1f} × raw SQL (median of {runs})"
     )
+    before = costs[0].before_bytes
+    grown = (
+        f", {_mb(results.recompute_peak - before)} above its {_mb(before)} before" if before else ""
+    )
+    out(f"  its peak memory ({costs[0].what_peak}): {_mb(results.recompute_peak)}{grown}")
 
     # The full recompute rewrote every snapshot; vacuumed now, so that the database's own
     # clean-up does not run during the short measurements that follow.
@@ -566,12 +601,13 @@ def _run(
 
     out(f"Pages (p50 / p95 of {repeats}, queries):")
     with override_settings(ALLOWED_HOSTS=["testserver"]), _quiet():
-        for url, client in pages(people):
+        for url, who, client in pages(people):
             timing = time_request(url, client, repeats)
-            results.pages[url] = timing
-            out(f"  GET {url:46} {_ms(timing.p50)} {_ms(timing.p95)} {timing.queries:4d}")
-    for token in people.funder.api_tokens.filter(name="benchmark", revoked_at__isnull=True):
-        revoke_token(token=token, by=people.funder_user)
+            results.pages[f"{url} {who}"] = timing
+            out(f"  GET {url:40} {who:8} {_ms(timing.p50)} {_ms(timing.p95)} {timing.queries:4d}")
+    admins = {people.funder.pk: people.funder_user, people.ngo.pk: people.ngo_admin}
+    for token in ApiToken.objects.filter(name="benchmark", revoked_at__isnull=True):
+        revoke_token(token=token, by=admins[token.organisation_id])
     results.files = portfolio_files(people.funder, people.funder_user, out)
 
     if not with_workers:

@@ -34,21 +34,43 @@ class FileCost:
     projects: int
 
 
-def measure(write: Callable[[], IO[bytes]], projects: int) -> FileCost:
+@dataclass(frozen=True)
+class Cost:
+    """What a piece of work took: seconds, and the most memory the process held meanwhile."""
+
+    seconds: float
+    peak_bytes: int
+    before_bytes: int  # what the process held when the work began
+    what_peak: str  # which memory was measured
+
+
+def measure(work: Callable[[], object]) -> Cost:
     resident = _reset_peak()
+    before = _status_kb("VmRSS") * 1024 if resident else 0
     if not resident:
         tracemalloc.start()
     started = time.perf_counter()
     try:
-        output = write()
+        work()
         seconds = time.perf_counter() - started
         peak = _status_kb("VmHWM") * 1024 if resident else tracemalloc.get_traced_memory()[1]
     finally:
         if not resident:
             tracemalloc.stop()
-    with output:
+    return Cost(
+        seconds,
+        peak,
+        before,
+        "peak resident size" if resident else "most Python allocated (tracemalloc)",
+    )
+
+
+def measure_file(write: Callable[[], IO[bytes]], projects: int) -> FileCost:
+    written: list[IO[bytes]] = []
+    cost = measure(lambda: written.append(write()))
+    with written[0] as output:
         size = output.seek(0, 2)
-    return FileCost(seconds, peak, size, projects)
+    return FileCost(cost.seconds, cost.peak_bytes, size, projects)
 
 
 def _reset_peak() -> bool:
@@ -105,7 +127,7 @@ def portfolio_files(funder: Organisation, user: User, out: Output) -> dict[str, 
     )
     costs = {}
     for name, (write, count) in cases.items():
-        cost = measure(write, count)
+        cost = measure_file(write, count)
         costs[name] = cost
         out(
             f"  {name:28} {count:>6,} projects {cost.seconds:8.2f} s "

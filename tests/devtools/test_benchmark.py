@@ -15,14 +15,20 @@ from indicators.models import IndicatorSnapshot
 from projects.models import Project
 
 PAGES = [
-    "/api/v1/updates/?page_size=100",
-    "/api/v1/updates/",
-    "/api/v1/updates/?cursor=",
-    "/api/v1/indicators/",
-    "/api/v1/projects/",
-    "/api/v1/changes/",
-    "/funder/",
-    "/implementer/",
+    *(
+        (page, who)
+        for page in (
+            "/api/v1/projects/?page_size=100",
+            "/api/v1/indicators/?page_size=100",
+            "/api/v1/updates/?page_size=100",
+        )
+        for who in ("operator", "funder", "partner")
+    ),
+    ("/api/v1/updates/", "funder"),
+    ("/api/v1/updates/?cursor=", "funder"),
+    ("/api/v1/changes/", "funder"),
+    ("/funder/", "funder"),
+    ("/implementer/", "partner"),
 ]
 
 
@@ -46,8 +52,10 @@ def test_the_benchmark_prints_every_figure_and_leaves_exact_snapshots():
             assert re.search(r"ms +\d+$", line), line
     printed = [line for line in text.splitlines() if line.strip().startswith("GET ")]
     assert len(printed) == len(PAGES)
-    for page, line in zip(PAGES, printed, strict=True):
-        assert page in line and re.search(r"ms +\d+$", line), line
+    for (page, who), line in zip(PAGES, printed, strict=True):
+        assert page in line and f" {who} " in line and re.search(r"ms +\d+$", line), line
+    # The full recompute's peak memory, beside its time.
+    assert re.search(r"its peak memory \(.+\): +\d+ MB", text), text
     # The portfolio's files: time, peak memory and size of each.
     for name in ("funder's XLSX", "funder's summary PDF", "every project, XLSX"):
         line = next(line for line in text.splitlines() if line.strip().startswith(name))
