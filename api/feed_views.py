@@ -26,6 +26,7 @@ from . import feed, selectors
 from . import serializers as api
 from .library_serializers import LibrarySerializer
 from .models import FeedEntry
+from .project_serializers import ProjectSerializer
 from .reporting_serializers import BudgetLineSerializer, PeriodReportSerializer
 from .views import principal
 
@@ -49,7 +50,7 @@ LISTS: dict[str, Listed] = {
         Organisation, selectors.listed_organisations, api.OrganisationSerializer
     ),
     Kind.LIBRARY: Listed(Library, selectors.listed_libraries, LibrarySerializer),
-    Kind.PROJECT: Listed(Project, selectors.listed_projects, api.ProjectSerializer),
+    Kind.PROJECT: Listed(Project, selectors.listed_projects, ProjectSerializer),
     Kind.BUDGET_LINE: Listed(BudgetLine, selectors.listed_budget_lines, BudgetLineSerializer),
     Kind.PERIOD_REPORT: Listed(
         PeriodReport, selectors.listed_period_reports, PeriodReportSerializer
@@ -89,7 +90,7 @@ class ChangeSerializer(serializers.Serializer):
         serializers=[
             api.OrganisationSerializer,
             LibrarySerializer,
-            api.ProjectSerializer,
+            ProjectSerializer,
             BudgetLineSerializer,
             api.IndicatorSerializer,
             api.UpdateSerializer,

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from libraries.models import Entry, Library
 from libraries.selectors import EntryRow
 
-from .serializers import QUANTITY, translations_field
+from .representation import translations_field
+from .write_serializers import QUANTITY
 
 
 class LibraryEntrySerializer(serializers.ModelSerializer):

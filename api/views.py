@@ -37,6 +37,7 @@ from . import filters, hxl, selectors, serializers, write_serializers
 from .iati import activities_as_iati, organisation_as_iati, project_as_iati
 from .pagination import SyncPagination
 from .problems import PROBLEM_CODE
+from .project_serializers import ProjectSerializer
 
 ID_PATTERN = "[0-9]{1,18}"  # any larger number is no id the database can hold
 
@@ -157,7 +158,7 @@ def _require_iati_identifier(organisation: Organisation) -> None:
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
-    serializer_class = serializers.ProjectSerializer
+    serializer_class = ProjectSerializer
     filterset_class = filters.ProjectFilter
     ordering_fields = ["id", "code", "title", "planned_start", "planned_end", "updated_at"]
     ordering = ["id"]
