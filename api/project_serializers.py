@@ -149,9 +149,9 @@ class ProjectSerializer(serializers.ModelSerializer):
                     "date": day(given_on),
                     "instrument": instrument,
                 }
-                for funder, funder_name, amount, currency, given_on, instrument in relations.fundings[
-                    project.pk
-                ]
+                for funder, funder_name, amount, currency, given_on, instrument in (
+                    relations.fundings[project.pk]
+                )
             ],
             "partners": [
                 {
