@@ -139,8 +139,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 # PostgreSQL compiles a query it costs as expensive to machine code first: for the grouping
 # queries of a recompute that compiling took longer (about 30 ms each) than it saved, and the
-# portal's other queries are short.
-if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+# portal's other queries are short. It is asked for when connecting; a connection pooler that
+# refuses startup options (PgBouncer by default) needs DATABASE_JIT_OFF=false, and the same
+# setting on the database instead (ALTER DATABASE portfolio SET jit = off).
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and env.bool(
+    "DATABASE_JIT_OFF", default=True
+):
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"-c jit=off {options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from core.processes import database_url
+
 SETUP = "import django; django.setup(); print('started')"
 STRONG_KEY = secrets.token_urlsafe(50)
 
@@ -93,3 +95,23 @@ def test_pages_send_a_content_security_policy_without_inline_script(client):
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="PostgreSQL's query compiler",
+)
+@pytest.mark.parametrize(("asked", "jit"), [({}, "off"), ({"DATABASE_JIT_OFF": "false"}, "on")])
+def test_postgresql_connections_run_without_compiling_queries_unless_told(db, asked, jit):
+    show = (
+        "import django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    )
+    done = run_with(
+        {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": database_url(), **asked},
+        sys.executable,
+        "-c",
+        show,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == jit
