@@ -67,6 +67,9 @@ class ProjectProgressSerializer(serializers.Serializer):
     computed_at = UtcDateTimeField(allow_null=True)
 
 
+ROLE_NAMES = dict(Partnership.Role.choices)  # their labels, in the reader's language when read
+
+
 class ProjectListSerializer(serializers.ListSerializer):
     """A page of projects reads what hangs from them once for the page."""
 
@@ -130,7 +133,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         project = instance
         relations = getattr(self, "relations", None) or project_relations([project.pk])
         snapshot = _snapshot_or_none(project)
-        roles = dict(Partnership.Role.choices)
         return {
             "id": project.pk,
             "code": project.code,
@@ -158,7 +160,7 @@ class ProjectSerializer(serializers.ModelSerializer):
                     "organisation": organisation,
                     "organisation_name": organisation_name,
                     "role": role,
-                    "role_name": str(roles.get(role, role)),
+                    "role_name": str(ROLE_NAMES.get(role, role)),
                 }
                 for organisation, organisation_name, role in relations.partners[project.pk]
             ],

@@ -105,20 +105,12 @@ def _period_rows(
     ]
 
 
-WRITTEN = (
-    "achieved",
-    "numerator",
-    "denominator",
-    "percent_of_target",
-    "expected_percent",
-    "within_range",
-    "status",
-    "updates_counted",
-    "last_update",
-    "categories",
-    "parts",
-    "periods",
-    "computed_at",
+# The columns a recompute sets on an existing snapshot: all but its key, its stale mark (cleared
+# apart, only where nothing changed meanwhile) and its count of jobs (set only when counting).
+WRITTEN = tuple(
+    field.name
+    for field in IndicatorSnapshot._meta.concrete_fields
+    if field.name not in ("indicator", "stale_since", "recomputes")
 )
 
 
