@@ -75,21 +75,22 @@ def _in(ids: Sequence[int]) -> str:
 
 def _stretches(ids: Sequence[int]) -> tuple[str, list[Any]]:
     """The FROM clause both queries share, with its parameters: approved updates of these
-    indicators, each with the period whose stretch it falls in (NULL after the last period)."""
+    indicators, each with the period whose stretch it falls in (NULL after the last period).
+
+    The periods are listed per indicator, so that each update meets only its own project's
+    periods, without a join through the table of every indicator."""
     q = connection.ops.quote_name
     sql = f"""
         {_table(ProgressUpdate)} u
-        JOIN {_table(Indicator)} i ON i.id = u.indicator_id
         LEFT JOIN (
-            SELECT p.id, p.project_id, p.{q("start")} AS starts, p.{q("end")} AS ends,
+            SELECT i.id AS indicator_id, p.id, p.{q("start")} AS starts, p.{q("end")} AS ends,
                    LAG(p.{q("end")}) OVER (
-                       PARTITION BY p.project_id ORDER BY p.{q("start")}
+                       PARTITION BY i.id ORDER BY p.{q("start")}
                    ) AS previous_end
-            FROM {_table(Period)} p
-            WHERE p.project_id IN (
-                SELECT project_id FROM {_table(Indicator)} WHERE id IN {_in(ids)}
-            )
-        ) b ON b.project_id = i.project_id AND u.as_of <= b.ends
+            FROM {_table(Indicator)} i
+            JOIN {_table(Period)} p ON p.project_id = i.project_id
+            WHERE i.id IN {_in(ids)}
+        ) b ON b.indicator_id = u.indicator_id AND u.as_of <= b.ends
             AND (b.previous_end IS NULL OR u.as_of > b.previous_end)
         WHERE u.status = %s AND u.indicator_id IN {_in(ids)}
     """
@@ -110,22 +111,33 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
     """Each stretch's sums, and its sums by category for the indicators in `with_parts`, in
     one statement: the stretches are worked out once and read twice.
 
-    Each update's value in a category of its indicator's dimensions is looked up through the
-    (update, category) index, so the cost follows the indicators' own updates; a join on the
-    values would let the planner hash far more of that table than these updates hold.
+    Only values in a category of the indicator's own dimensions count. On PostgreSQL each
+    update's values are read through the (update, category) index, once per update, so the
+    cost follows the indicators' own updates: a plain join lets the planner hash far more of
+    the values table than these updates hold. SQLite has no LATERAL, and its join walks the
+    same index anyway.
     """
     stretches, params = _stretches(ids)
     stretch = "s.indicator_id, s.organisation_id, s.period, s.inside"
+    values = _table(UpdateValue)
+    if connection.vendor == "postgresql":
+        # OFFSET 0 keeps the subquery as written, rather than flattened into a join.
+        each_value = (
+            f"CROSS JOIN LATERAL (SELECT v.category_id, v.value FROM {values} v "
+            "WHERE v.update_id = s.id OFFSET 0) v"
+        )
+    else:
+        each_value = f"JOIN {values} v ON v.update_id = s.id"
     by_category = ""
     if with_parts:
         by_category = f"""
         UNION ALL
-        SELECT {stretch}, NULL, SUM((SELECT v.value FROM {_table(UpdateValue)} v
-                                     WHERE v.update_id = s.id AND v.category_id = c.id)),
-               NULL, NULL, NULL, NULL, d.slug, c.slug
+        SELECT {stretch}, NULL, SUM(v.value), NULL, NULL, NULL, NULL, d.slug, c.slug
         FROM s
-        JOIN {_table(IndicatorDimension)} uses ON uses.indicator_id = s.indicator_id
-        JOIN {_table(Category)} c ON c.dimension_id = uses.dimension_id
+        {each_value}
+        JOIN {_table(Category)} c ON c.id = v.category_id
+        JOIN {_table(IndicatorDimension)} uses
+            ON uses.indicator_id = s.indicator_id AND uses.dimension_id = c.dimension_id
         JOIN {_table(Dimension)} d ON d.id = c.dimension_id
         WHERE s.indicator_id IN {_in(with_parts)}
         GROUP BY {stretch}, d.slug, c.slug

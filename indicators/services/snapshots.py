@@ -343,13 +343,16 @@ def _counts_of(snapshot: ProjectSnapshot | None) -> Counts:
 
 
 @transaction.atomic(savepoint=False)
-def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = False) -> list[int]:
+def recompute_projects(
+    project_ids: Sequence[int], *, adjust_portfolios: bool = False, portfolios: bool = True
+) -> list[int]:
     """Recompute these projects' snapshots; return the organisations whose portfolios show them.
 
     With `adjust_portfolios`, the portfolios showing these projects are brought up to date in
     the same transaction by the change in each project's counts, which costs the same however
     many projects a portfolio holds (what a single approval needs). Without it the caller
-    recomputes the portfolios whole.
+    recomputes the portfolios whole; a caller that recomputes every portfolio anyway passes
+    `portfolios=False`, and gets no organisations back.
     """
     # Each project's snapshot comes with it, as it stood before this recompute.
     projects = list(
@@ -401,6 +404,8 @@ def recompute_projects(project_ids: Sequence[int], *, adjust_portfolios: bool = 
         unique_fields=["project"],
         update_fields=["indicators", *STATUSES, "overall_percent", "last_update", "computed_at"],
     )
+    if not (portfolios or adjust_portfolios):
+        return []
     shown_in = _portfolios_showing(ids)
     if adjust_portfolios:
         changes: dict[int, Counts] = {}
@@ -649,7 +654,8 @@ def recompute_chunk(project_ids: Sequence[int]) -> int:
     )
     for start in range(0, len(indicator_ids), BATCH):
         recompute_indicators(indicator_ids[start : start + BATCH])
-    recompute_projects(project_ids)
+    # Every portfolio is recomputed once all chunks are done (`recompute_all_portfolios`).
+    recompute_projects(project_ids, portfolios=False)
     return len(indicator_ids)
 
 
