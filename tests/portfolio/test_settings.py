@@ -115,3 +115,29 @@ def test_postgresql_connections_run_without_compiling_queries_unless_told(db, as
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == jit
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="a server database's connections",
+)
+@pytest.mark.parametrize(("asked", "kept"), [({}, True), ({"CONN_MAX_AGE": "0"}, False)])
+def test_a_process_keeps_its_database_connection_between_requests_unless_told(db, asked, kept):
+    """Two requests in one process: the second reuses the first one's connection."""
+    two_requests = (
+        "import django; django.setup(); from django.core.signals import request_finished; "
+        "from django.db import connection; "
+        "pids = []\n"
+        "for _ in range(2):\n"
+        "    cursor = connection.cursor(); cursor.execute('SELECT pg_backend_pid()')\n"
+        "    pids.append(cursor.fetchone()[0]); request_finished.send(sender=None)\n"
+        "print(pids[0] == pids[1])"
+    )
+    done = run_with(
+        {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": database_url(), **asked},
+        sys.executable,
+        "-c",
+        two_requests,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(kept)
