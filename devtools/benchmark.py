@@ -88,6 +88,7 @@ class Results:
     """The figures of one run, in seconds, keyed by what was measured."""
 
     raw_sql: float = 0.0
+    raw_sql_one_process: float = 0.0  # the same, with PostgreSQL's parallel workers turned off
     full_recompute: float = 0.0
     recompute_peak: int = 0  # bytes
     one_indicator: dict[int, Timing] = field(default_factory=dict)
@@ -100,6 +101,16 @@ class Results:
     @property
     def ratio(self) -> float:
         return self.full_recompute / self.raw_sql if self.raw_sql else 0.0
+
+    def against_raw(self, seconds: float) -> str:
+        """How many times the raw GROUP BYs some seconds are: as PostgreSQL runs them, and
+        in one process where it runs them on several."""
+        if not self.raw_sql:
+            return ""
+        text = f"= {seconds / self.raw_sql:.1f} × raw SQL"
+        if self.raw_sql_one_process:
+            text += f", {seconds / self.raw_sql_one_process:.1f} × raw SQL in one process"
+        return text
 
 
 def _mb(size: int) -> str:
@@ -299,6 +310,36 @@ def raw_group_by() -> None:
         cursor.fetchall()
 
 
+@contextmanager
+def one_process() -> Iterator[None]:
+    """PostgreSQL without parallel workers for its queries, as the one process of a
+    recompute runs; elsewhere, as it is."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
+
+
+def raw_group_by_in_one_process() -> None:
+    with one_process():
+        raw_group_by()
+
+
+def parallel_workers() -> int:
+    """How many workers PostgreSQL may add to one query's own process."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return int(cursor.fetchone()[0])
+
+
 def full_recompute() -> None:
     """Everything, in one process: every chunk of projects, then every portfolio."""
     for chunk in snapshots.project_chunks():
@@ -404,6 +445,8 @@ def workers_on(queue: str) -> Iterator[Callable[[], CeleryProcess]]:
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # As in production: DEBUG keeps a log of every query.
+        "DEBUG": "false",
     }
     started: list[CeleryProcess] = []
 
@@ -565,13 +608,20 @@ def _run(
 
     runs = 3
     results.raw_sql = _median_of(raw_group_by, runs)
-    out(f"Raw SQL, two GROUP BYs over the approved rows:  {results.raw_sql:7.2f} s")
+    helpers = parallel_workers()
+    out(
+        f"Raw SQL, two GROUP BYs over the approved rows:  {results.raw_sql:7.2f} s"
+        + (f"   (PostgreSQL may add {helpers} parallel workers)" if helpers else "")
+    )
+    if helpers:
+        results.raw_sql_one_process = _median_of(raw_group_by_in_one_process, runs)
+        out(f"  the same in one process:                      {results.raw_sql_one_process:7.2f} s")
     costs = [measure(full_recompute) for _ in range(runs)]
     results.full_recompute = statistics.median(cost.seconds for cost in costs)
     results.recompute_peak = max(cost.peak_bytes for cost in costs)
     out(
         f"Full recompute, one process:                    {results.full_recompute:7.2f} s"
-        f"   = {results.ratio:.1f} × raw SQL (median of {runs})"
+        f"   {results.against_raw(results.full_recompute)} (median of {runs})"
     )
     before = costs[0].before_bytes
     grown = (
@@ -649,7 +699,7 @@ def _measure_workers(results: Results, people: Cast, *, out: Output) -> None:
             out(
                 f"Full recompute, {chunks} chunk{'s' if chunks > 1 else ''} on {count} "
                 f"worker{'s' if count > 1 else ''}:"
-                f"{'':13}{seconds:7.2f} s"
+                f"{'':13}{seconds:7.2f} s   {results.against_raw(seconds)}"
             )
     if 1 in results.workers and 2 in results.workers:
         out(f"  2 workers against 1: {results.workers[1] / results.workers[2]:.2f} × as fast")
