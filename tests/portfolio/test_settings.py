@@ -97,47 +97,41 @@ def test_pages_send_a_content_security_policy_without_inline_script(client):
     assert "frame-ancestors 'none'" in policy
 
 
-@pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="PostgreSQL's query compiler",
+    reason="a server database's connections",
 )
-@pytest.mark.parametrize(("asked", "jit"), [({}, "off"), ({"DATABASE_JIT_OFF": "false"}, "on")])
-def test_postgresql_connections_run_without_compiling_queries_unless_told(db, asked, jit):
-    show = (
-        "import django; django.setup(); from django.db import connection; "
-        "cursor = connection.cursor(); cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
-    )
+
+
+def printed_last_in_production(program: str, asked: dict[str, str]) -> str:
+    """What a production process running `program` on the test database prints last."""
     done = run_with(
         {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": database_url(), **asked},
         sys.executable,
         "-c",
-        show,
+        "import django; django.setup(); from django.db import connection\n" + program,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == jit
+    return done.stdout.strip().splitlines()[-1]
 
 
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="a server database's connections",
-)
+@postgresql_only
+@pytest.mark.parametrize(("asked", "jit"), [({}, "off"), ({"DATABASE_JIT_OFF": "false"}, "on")])
+def test_postgresql_connections_run_without_compiling_queries_unless_told(db, asked, jit):
+    show = "cursor = connection.cursor(); cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    assert printed_last_in_production(show, asked) == jit
+
+
+@postgresql_only
 @pytest.mark.parametrize(("asked", "kept"), [({}, True), ({"CONN_MAX_AGE": "0"}, False)])
 def test_a_process_keeps_its_database_connection_between_requests_unless_told(db, asked, kept):
     """Two requests in one process: the second reuses the first one's connection."""
     two_requests = (
-        "import django; django.setup(); from django.core.signals import request_finished; "
-        "from django.db import connection; "
+        "from django.core.signals import request_finished\n"
         "pids = []\n"
         "for _ in range(2):\n"
         "    cursor = connection.cursor(); cursor.execute('SELECT pg_backend_pid()')\n"
         "    pids.append(cursor.fetchone()[0]); request_finished.send(sender=None)\n"
         "print(pids[0] == pids[1])"
     )
-    done = run_with(
-        {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": database_url(), **asked},
-        sys.executable,
-        "-c",
-        two_requests,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == str(kept)
+    assert printed_last_in_production(two_requests, asked) == str(kept)
