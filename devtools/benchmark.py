@@ -2,12 +2,13 @@
 against the database's own speed in the same run.
 
 Each figure is printed as soon as it is measured. Timings are wall-clock on this machine; the
-ratio to raw SQL is what carries from one machine to another.
+ratio to raw SQL is what carries from one machine to another. The portfolio and the people it is
+measured as are set up by `benchmark_portfolio`, the part with real workers is
+`benchmark_workers`, and the portfolio's files are `benchmark_files`.
 """
 
 import logging
 import os
-import random
 import secrets
 import statistics
 import time
@@ -15,72 +16,43 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from celery import chord
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import create_token, revoke_token
-from core.processes import CeleryProcess, database_url, wait_until
+from core.processes import wait_until
 from devtools.benchmark_files import FileCost, measure, portfolio_files
-from devtools.synthetic import PREFIX, generate_portfolio
-from indicators import services as indicator_services
+from devtools.benchmark_portfolio import (
+    BenchmarkError,
+    Cast,
+    Output,
+    Timing,
+    analyse,
+    cast,
+    ensure_portfolio,
+)
+from devtools.benchmark_workers import (
+    Burst,
+    approval_burst,
+    approval_latency,
+    recompute_on_workers,
+    workers_on,
+)
 from indicators.models import (
-    Category,
-    CategoryTarget,
     Indicator,
-    IndicatorDimension,
-    IndicatorSnapshot,
-    Period,
     ProgressUpdate,
     UpdateValue,
 )
 from indicators.services import snapshots
-from indicators.tasks import recompute_portfolio_snapshots, recompute_snapshot_chunk
 from partners import services as partner_services
 from partners.models import Organisation, User
-from portfolio.celery import app as celery_app
-from projects.models import Confirmation, Funding, Partnership, Project, Result
-
-PROBE_CODE = "benchmark-probe"
-PROBE_SIZES = (10, 10_000)
-Output = Callable[[str], object]
-
-
-class BenchmarkError(Exception):
-    """The benchmark cannot run on this database as asked."""
-
-
-@dataclass
-class Timing:
-    samples: list[float] = field(default_factory=list)
-    queries: int = 0
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-@dataclass(frozen=True)
-class Burst:
-    approvals: int
-    seconds: float  # from the first approval to the last
-    recomputes: int  # of the indicator's snapshot, set off by them
-    settled: float  # from the last approval to a fresh snapshot
+from projects.models import Project
 
 
 @dataclass
@@ -129,162 +101,6 @@ def _timed(action: Callable[[], object]) -> float:
 
 def _median_of(action: Callable[[], object], times: int) -> float:
     return statistics.median(_timed(action) for _ in range(times))
-
-
-# The portfolio
-
-
-def synthetic_projects() -> int:
-    return Project.objects.filter(code__startswith=f"{PREFIX}-").count()
-
-
-def synthetic_updates() -> int:
-    return ProgressUpdate.objects.filter(indicator__project__code__startswith=f"{PREFIX}-").count()
-
-
-def ensure_portfolio(*, projects: int, updates: int, out: Output) -> None:
-    """Generate the synthetic portfolio, or reuse the one of the same size already here."""
-    existing = synthetic_projects()
-    if existing == 0:
-        out(f"Generating {projects:,} projects and {updates:,} updates…")
-        started = time.perf_counter()
-        generate_portfolio(projects=projects, updates=updates)
-        out(f"  generated in {time.perf_counter() - started:.0f} s")
-        return
-    existing_updates = synthetic_updates()
-    if (existing, existing_updates) != (projects, updates):
-        raise BenchmarkError(
-            f"This database holds a synthetic portfolio of {existing:,} projects and "
-            f"{existing_updates:,} updates, not the {projects:,} and {updates:,} asked for. "
-            "Ask for that size, or run on an empty database."
-        )
-    out("Reusing the synthetic portfolio already in the database.")
-
-
-@dataclass
-class Cast:
-    """Who the pages are requested as, and the indicators timed one by one."""
-
-    funder: Organisation
-    ngo: Organisation
-    funder_user: User
-    ngo_user: User
-    manager: User
-    ngo_admin: User
-    probes: dict[int, int]  # updates on the indicator -> indicator id
-
-
-def _member(username: str, organisation: Organisation, role: str) -> User:
-    user = partner_services.save_user(username=username, password=secrets.token_urlsafe(24))
-    partner_services.set_membership(user=user, organisation=organisation, role=role)
-    return user
-
-
-def _probe_indicators(ngo: Organisation, funder: Organisation) -> dict[int, int]:
-    """A project of two indicators with exactly 10 and 10,000 approved updates, added once."""
-    existing = dict(Indicator.objects.filter(project__code=PROBE_CODE).values_list("code", "pk"))
-    if existing:
-        return {size: existing[f"P-{size}"] for size in PROBE_SIZES}
-    today = timezone.localdate()
-    start = today - timedelta(days=730)
-    project = Project.objects.create(
-        code=PROBE_CODE,
-        title="Benchmark probe",
-        planned_start=start,
-        planned_end=today + timedelta(days=365),
-        status=Project.Status.ACTIVE,
-    )
-    Partnership.objects.create(
-        project=project, organisation=ngo, role=Partnership.Role.IMPLEMENTING
-    )
-    Partnership.objects.create(project=project, organisation=funder, role=Partnership.Role.FUNDING)
-    Funding.objects.create(project=project, funder=funder, amount=Decimal(1000), currency="EUR")
-    for organisation in (ngo, funder):
-        Confirmation.objects.create(project=project, organisation=organisation)
-    period = Period.objects.create(project=project, name="Probe", start=start, end=today)
-    objective = Result.objects.create(
-        project=project, level=Result.Level.OBJECTIVE, number="1", title="Objective"
-    )
-    sex = indicator_services.save_dimension(
-        slug="sex", name="Sex", kind="sex", categories=[("women", "Women"), ("men", "Men")]
-    )
-    women, men = (Category.objects.get(dimension=sex, slug=slug) for slug in ("women", "men"))
-    rng = random.Random(PROBE_CODE)
-    probes = {}
-    for order, size in enumerate(PROBE_SIZES):
-        indicator = Indicator.objects.create(
-            project=project,
-            result=objective,
-            code=f"P-{size}",
-            name=f"People reached, {size:,} updates",
-            unit="people",
-            target_value=Decimal(size),
-            order=order,
-        )
-        IndicatorDimension.objects.create(indicator=indicator, dimension=sex, exhaustive=True)
-        CategoryTarget.objects.create(
-            indicator=indicator, category=women, target_share=Decimal("0.6")
-        )
-        now = timezone.now()
-        updates = ProgressUpdate.objects.bulk_create(
-            ProgressUpdate(
-                indicator=indicator,
-                period=period,
-                organisation=ngo,
-                as_of=start + timedelta(days=rng.randint(0, 730)),
-                value=Decimal(2),
-                status=ProgressUpdate.Status.APPROVED,
-                submitted_at=now,
-                reviewed_at=now,
-                version=1,
-            )
-            for _ in range(size)
-        )
-        UpdateValue.objects.bulk_create(
-            value
-            for update in updates
-            for value in (
-                UpdateValue(update=update, category=women, value=Decimal(1)),
-                UpdateValue(update=update, category=men, value=Decimal(1)),
-            )
-        )
-        probes[size] = indicator.pk
-    return probes
-
-
-def cast() -> Cast:
-    funder = (
-        Organisation.objects.filter(short_name__startswith=f"{PREFIX}-funder-")
-        .annotate(funded=Count("fundings"))
-        .order_by("-funded", "pk")
-        .first()
-    )
-    ngo = (
-        Organisation.objects.filter(short_name__startswith=f"{PREFIX}-ngo-")
-        .annotate(projects=Count("partnerships"))
-        .order_by("-projects", "pk")
-        .first()
-    )
-    if funder is None or ngo is None:
-        raise BenchmarkError("The synthetic portfolio has no funder or no implementer.")
-    return Cast(
-        funder=funder,
-        ngo=ngo,
-        funder_user=_member("benchmark-funder", funder, "admin"),
-        ngo_user=_member("benchmark-editor", ngo, "editor"),
-        manager=_member("benchmark-manager", ngo, "manager"),
-        ngo_admin=_member("benchmark-ngo-admin", ngo, "admin"),
-        probes=_probe_indicators(ngo, funder),
-    )
-
-
-def analyse() -> None:
-    """Fresh planner statistics, so every run starts from the same plans."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
 
 
 # The measurements
@@ -427,148 +243,6 @@ def time_request(url: str, client: Client, repeats: int) -> Timing:
     timing.queries = len(queries)
     timing.samples = [_timed(lambda: client.get(url)) for _ in range(repeats)]
     return timing
-
-
-# Real workers
-
-
-@contextmanager
-def workers_on(queue: str) -> Iterator[Callable[[], CeleryProcess]]:
-    """Tasks of this process go to `queue` on the broker; the callable starts one more worker
-    on that queue, sharing this process's database. Every worker is stopped on the way out."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get(
-            "DJANGO_SETTINGS_MODULE", "portfolio.settings.dev"
-        ),
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": queue,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # As in production: DEBUG keeps a log of every query.
-        "DEBUG": "false",
-    }
-    started: list[CeleryProcess] = []
-
-    def start() -> CeleryProcess:
-        process = CeleryProcess(
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-            f"--queues={queue}",
-            f"--hostname=benchmark{len(started) + 1}@%h",
-            env=environment,
-            ready="ready.",
-        )
-        started.append(process)
-        return process.start()
-
-    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield start
-    finally:
-        celery_app.conf.task_always_eager = eager
-        celery_app.conf.task_default_queue = default_queue
-        for process in started:
-            process.stop()
-
-
-def _is_fresh(indicator_id: int) -> bool:
-    return IndicatorSnapshot.objects.filter(pk=indicator_id, stale_since__isnull=True).exists()
-
-
-def approval_latency(people: Cast, samples: int) -> Timing:
-    """Seconds from an approval's commit to its indicator's snapshot being fresh again."""
-    candidates = ProgressUpdate.objects.filter(
-        status=ProgressUpdate.Status.SUBMITTED,
-        organisation=people.ngo,
-        indicator__project__code__startswith=f"{PREFIX}-",
-    ).order_by("pk")[: samples * 20]
-    # One update per indicator: a second approval on the same one would join the first's job.
-    by_indicator = {update.indicator_id: update for update in candidates}
-    submitted = list(by_indicator.values())[:samples]
-    if not submitted:
-        raise BenchmarkError(f"{people.ngo} has no submitted update left to approve.")
-    timing = Timing()
-    for update in submitted:
-        indicator_services.approve_update(update=update, by=people.manager)
-        timing.samples.append(
-            wait_until(partial(_is_fresh, update.indicator_id), timeout=60, step=0.02)
-        )
-    return timing
-
-
-BURST_SIZE = 100
-BURST_CODE = "P-burst"
-
-
-def _burst_updates(people: Cast) -> list[ProgressUpdate]:
-    """BURST_SIZE updates submitted by the editor on one indicator of the probe project (the
-    indicator made once), waiting for the manager's approval."""
-    project = Project.objects.get(code=PROBE_CODE)
-    indicator, _created = Indicator.objects.get_or_create(
-        project=project,
-        code=BURST_CODE,
-        defaults={"name": "Approved in a burst", "unit": "people", "order": len(PROBE_SIZES)},
-    )
-    period = Period.objects.get(project=project)
-    now = timezone.now()
-    return ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(
-            indicator=indicator,
-            period=period,
-            organisation=people.ngo,
-            as_of=period.end,
-            value=Decimal(1),
-            status=ProgressUpdate.Status.SUBMITTED,
-            created_by=people.ngo_user,
-            submitted_by=people.ngo_user,
-            submitted_at=now,
-            version=1,
-        )
-        for _ in range(BURST_SIZE)
-    )
-
-
-def _recomputes(indicator_id: int) -> int:
-    snapshot = IndicatorSnapshot.objects.filter(pk=indicator_id).first()
-    return snapshot.recomputes if snapshot is not None else 0
-
-
-def approval_burst(people: Cast) -> Burst:
-    """BURST_SIZE approvals on one indicator as fast as one manager's requests go, and how
-    many recomputes of its snapshot they set off: coalescing should make it a few."""
-    updates = _burst_updates(people)
-    indicator_id = updates[0].indicator_id
-    snapshots.recompute_for_indicator(indicator_id)  # a snapshot to count on
-    before = _recomputes(indicator_id)
-    started = time.perf_counter()
-    for update in updates:
-        indicator_services.approve_update(update=update, by=people.manager)
-    seconds = time.perf_counter() - started
-    settled = wait_until(partial(_is_fresh, indicator_id), timeout=60, step=0.01)
-    # A job queued by the last approvals may still be waiting: let every wait run out.
-    time.sleep(settings.SNAPSHOT_COALESCE_SECONDS + 1)
-    return Burst(
-        approvals=len(updates),
-        seconds=seconds,
-        recomputes=_recomputes(indicator_id) - before,
-        settled=settled,
-    )
-
-
-def recompute_on_workers(timeout: float) -> float:
-    chunks = snapshots.project_chunks()
-    started = time.perf_counter()
-    result = chord(recompute_snapshot_chunk.si(chunk) for chunk in chunks)(
-        recompute_portfolio_snapshots.si()
-    )
-    result.get(timeout=timeout, disable_sync_subtasks=False)
-    return time.perf_counter() - started
 
 
 # The run

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from api.models import ApiToken
-from devtools.benchmark import ensure_portfolio
+from devtools.benchmark_portfolio import ensure_portfolio
 from indicators.models import IndicatorSnapshot
 from projects.models import Project
 
