@@ -16,7 +16,7 @@ from indicators.models import (
     OrganisationIndicatorSnapshot,
     PortfolioSnapshot,
 )
-from indicators.services.snapshots import portfolio_projects
+from indicators.services.project_snapshots import portfolio_projects
 from partners.models import Organisation, User
 from partners.selectors import acting_organisations, descendants, descendants_by_root
 from projects.models import Funding, Partnership, Project

@@ -49,7 +49,7 @@ from indicators.models import (
     ProgressUpdate,
     UpdateValue,
 )
-from indicators.services import snapshots
+from indicators.services import project_snapshots, snapshots
 from partners import services as partner_services
 from partners.models import Organisation, User
 from projects.models import Project
@@ -160,7 +160,7 @@ def full_recompute() -> None:
     """Everything, in one process: every chunk of projects, then every portfolio."""
     for chunk in snapshots.project_chunks():
         snapshots.recompute_chunk(chunk)
-    snapshots.recompute_all_portfolios()
+    project_snapshots.recompute_all_portfolios()
 
 
 def one_indicator(action: Callable[[], object], repeats: int) -> Timing:

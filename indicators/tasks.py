@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 
 from . import events
-from .services import reminders, snapshots
+from .services import project_snapshots, reminders, snapshots
 
 logger = logging.getLogger(__name__)
 PENDING_GRACE_SECONDS = 5  # how long a "pending" key outlives the wait of the job that set it
@@ -121,7 +121,7 @@ def recompute_snapshot_chunk(project_ids: list[int]) -> int:
 
 @shared_task(**RETRIED)
 def recompute_portfolio_snapshots() -> int:
-    return snapshots.recompute_all_portfolios()
+    return project_snapshots.recompute_all_portfolios()
 
 
 @worker_ready.connect

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators.models import Indicator, ProgressUpdate
-from indicators.services import snapshots
+from indicators.services import project_snapshots, snapshots
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_projects_changed_since_include_recomputed_progress(api):
     since = timezone.now().isoformat()
     assert client.get("/api/v1/projects/", {"updated_since": since}).json()["count"] == 0
     associates = Indicator.objects.get(code="CE-5")
-    snapshots.recompute_projects(snapshots.recompute_indicators([associates.pk]))
+    project_snapshots.recompute_projects(snapshots.recompute_indicators([associates.pk]))
     recent = client.get("/api/v1/projects/", {"updated_since": since}).json()
     assert [row["id"] for row in recent["results"]] == [associates.project_id]
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from dashboards.iptt import FIXED_SHEETS
 from dashboards.models import Export
 from dashboards.tasks import build_waiting_exports, delete_old_exports
-from indicators.services.snapshots import portfolio_projects
+from indicators.services.project_snapshots import portfolio_projects
 from partners.models import Organisation, User
 from projects.models import Project
 from tests.dashboards.test_report import pdf_objects

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from dashboards.iptt import FIXED_SHEETS
 from indicators import services
 from indicators.models import Indicator, ProgressUpdate
-from indicators.services.snapshots import portfolio_projects
+from indicators.services.project_snapshots import portfolio_projects
 from partners.models import Organisation, User
 from projects.models import Project
 

@@ -26,7 +26,7 @@ from indicators.models import (
     UpdateValue,
 )
 from indicators.selectors import reading_for, spec_for
-from indicators.services import snapshots
+from indicators.services import project_snapshots, snapshots
 from partners.models import Organisation
 from partners.selectors import ancestors
 from projects.models import Project
@@ -154,11 +154,11 @@ def assert_portfolios_match_their_definition() -> None:
     """Each portfolio holds the projects its definition selects, with their summed counts."""
     for row in PortfolioSnapshot.objects.select_related("organisation"):
         projects = Project.objects.filter(
-            snapshots.portfolio_projects(row.organisation, row.kind)
+            project_snapshots.portfolio_projects(row.organisation, row.kind)
         ).distinct()
         counts = ProjectSnapshot.objects.filter(project__in=projects)
         assert row.projects == projects.count(), (row.organisation, row.kind)
-        for field in ("indicators", *snapshots.STATUSES):
+        for field in ("indicators", *project_snapshots.STATUSES):
             assert getattr(row, field) == sum(getattr(c, field) for c in counts), (row, field)
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from indicators.models import PortfolioSnapshot
-from indicators.services import snapshots
+from indicators.services import project_snapshots
 from projects import services
 from projects.models import Confirmation, Funding, Partnership
 from projects.selectors import AWAITING, CONFIRMED, RECORDED, links_for_setup, visible_projects
@@ -71,7 +71,7 @@ def test_a_named_funder_sees_nothing_until_its_administrator_confirms(
     assert client.get("/api/v1/projects/").json()["results"] == []
     assert client.get(f"/api/v1/projects/{project.pk}/").status_code == 404
     assert not project.fundings.exists()  # not in any figure, file or roll-up
-    snapshots.recompute_all_portfolios()  # what the periodic full recompute does
+    project_snapshots.recompute_all_portfolios()  # what the periodic full recompute does
     assert not PortfolioSnapshot.objects.filter(
         organisation=naming["funder"], kind="funder", projects__gt=0
     ).exists()  # no funder dashboard shows it
@@ -91,7 +91,7 @@ def test_a_named_funder_sees_nothing_until_its_administrator_confirms(
         reverse("projects:confirmation-action", args=[project.pk, naming["funder"].pk, "confirm"])
     )
 
-    snapshots.recompute_all_portfolios()  # what the periodic full recompute does
+    project_snapshots.recompute_all_portfolios()  # what the periodic full recompute does
     funded = PortfolioSnapshot.objects.get(organisation=naming["funder"], kind="funder")
     assert funded.projects == 1
     client.force_login(naming["funder_viewer"])
