@@ -3,14 +3,21 @@ never rename."""
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import BeneficiaryGroup, Funding, Location, Partnership, Project
 
-from .representation import UtcDateTimeField, day, moment, places, translations, translations_field
+from .representation import (
+    UtcDateTimeField,
+    day,
+    moment,
+    places,
+    snapshot_of,
+    translations,
+    translations_field,
+)
 from .selectors import ProjectRelations, project_relations
 
 
@@ -132,7 +139,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields still give the schema, and a test holds both paths to the same output."""
         project = instance
         relations = getattr(self, "relations", None) or project_relations([project.pk])
-        snapshot = _snapshot_or_none(project)
+        snapshot = snapshot_of(project)
         return {
             "id": project.pk,
             "code": project.code,
@@ -206,10 +213,3 @@ class ProjectSerializer(serializers.ModelSerializer):
             "translations": translations(project.translations),
             "iati_identifier": project.iati_identifier,
         }
-
-
-def _snapshot_or_none(project: Project) -> Any:
-    try:
-        return project.snapshot
-    except ObjectDoesNotExist:
-        return None

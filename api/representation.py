@@ -77,3 +77,9 @@ def moment(value: datetime | None) -> str | None:
     if value is None:
         return None
     return utc_iso(value)
+
+
+def snapshot_of(owner: models.Model) -> Any:
+    """The snapshot read with its indicator or project, or None where none is computed yet (a
+    missing one-to-one row is an AttributeError too)."""
+    return getattr(owner, "snapshot", None)

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from indicators import progress, wording
-from indicators.models import Indicator, IndicatorSnapshot, ProgressUpdate
+from indicators.models import Indicator, ProgressUpdate
 from indicators.working import working_of
 from partners.models import Organisation
 
@@ -19,6 +19,7 @@ from .representation import (
     moment,
     number,
     places,
+    snapshot_of,
     stored_quantity,
     translations,
     translations_field,
@@ -72,10 +73,6 @@ class DisaggregationSerializer(serializers.Serializer):
             "“50 of 96, 46 to go — share 62.5 %, on course for 60 %”."
         )
     )
-
-
-def snapshot_of(indicator: Indicator) -> IndicatorSnapshot | None:
-    return getattr(indicator, "snapshot", None)
 
 
 class LibraryLinkSerializer(serializers.Serializer):

@@ -2,8 +2,9 @@
 
 `bulk_create` prepares each value of each object through the field's chain of methods; for
 thousands of snapshot rows that costs more than the database takes to write them. Here each
-column's adapter is chosen once (the backend's own adapters, as the fields would call them)
-and the rows go in as one INSERT … ON CONFLICT per batch the backend accepts.
+column's adapter is chosen once (the backend's own adapters, as the fields would call them;
+JSON encoded as text) and the rows go in as one INSERT … ON CONFLICT per batch the backend
+accepts.
 """
 
 import json
