@@ -198,32 +198,43 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
 
 def _latest(ids: Sequence[int]) -> dict[int, list[progress.Reading]]:
     """The newest update of each organisation in each stretch, with its values by category
-    (one row per value), in one statement."""
-    stretch = f"u.indicator_id, u.organisation_id, b.id, {INSIDE}"
+    (one row per value), in one statement.
+
+    The stretches are grouped first (how many updates, the newest as-of date), and only the
+    updates of that date are read again, through the index on (indicator, as-of date), to
+    break ties: ordering every update of a stretch would sort the whole history."""
     stretches, params = _stretches(ids)
+    newest_first = "COALESCE(u.reviewed_at, u.submitted_at) DESC NULLS LAST, u.id DESC"
     rows = _fetch(
         f"""
-        SELECT r.id, r.indicator_id, r.organisation_id, r.as_of, r.value, r.numerator,
-               r.denominator, r.recorded_at, r.updates, d.slug, c.slug, v.value
-        FROM (
+        WITH g AS (
+            SELECT u.indicator_id, u.organisation_id, b.id AS period, {INSIDE} AS inside,
+                   COUNT(*) AS updates, MAX(u.as_of) AS newest
+            FROM {stretches}
+            GROUP BY u.indicator_id, u.organisation_id, b.id, {INSIDE}
+        ), r AS (
             SELECT u.id, u.indicator_id, u.organisation_id, u.as_of, u.value, u.numerator,
                    u.denominator, COALESCE(u.reviewed_at, u.submitted_at) AS recorded_at,
+                   g.updates,
                    ROW_NUMBER() OVER (
-                       PARTITION BY {stretch}
-                       ORDER BY u.as_of DESC,
-                                COALESCE(u.reviewed_at, u.submitted_at) DESC NULLS LAST,
-                                u.id DESC
-                   ) AS position,
-                   COUNT(*) OVER (PARTITION BY {stretch}) AS updates
-            FROM {stretches}
-        ) r
+                       PARTITION BY g.indicator_id, g.organisation_id, g.period, g.inside
+                       ORDER BY {newest_first}
+                   ) AS position
+            FROM g
+            JOIN {_table(ProgressUpdate)} u
+                ON u.indicator_id = g.indicator_id AND u.as_of = g.newest
+                AND u.status = %s AND u.organisation_id IS NOT DISTINCT FROM g.organisation_id
+        )
+        SELECT r.id, r.indicator_id, r.organisation_id, r.as_of, r.value, r.numerator,
+               r.denominator, r.recorded_at, r.updates, d.slug, c.slug, v.value
+        FROM r
         LEFT JOIN {_table(UpdateValue)} v ON v.update_id = r.id
         LEFT JOIN {_table(Category)} c ON c.id = v.category_id
         LEFT JOIN {_table(Dimension)} d ON d.id = c.dimension_id
         WHERE r.position = 1
         ORDER BY r.indicator_id, r.id
         """,
-        params,
+        [*params, ProgressUpdate.Status.APPROVED],
     )
     parts: dict[int, dict[progress.CategoryKey, Decimal]] = defaultdict(dict)
     newest: dict[int, tuple] = {}
