@@ -115,7 +115,9 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
     update's values are read through the (update, category) index, once per update, so the
     cost follows the indicators' own updates: a plain join lets the planner hash far more of
     the values table than these updates hold. SQLite has no LATERAL, and its join walks the
-    same index anyway.
+    same index anyway. Values are read only for indicators with a dimension, once per update
+    however many dimensions it has, summed per category, and only the sums (a few per
+    stretch) are then named and checked against the indicator's dimensions.
     """
     stretches, params = _stretches(ids)
     stretch = "s.indicator_id, s.organisation_id, s.period, s.inside"
@@ -129,18 +131,24 @@ def _summed(ids: Sequence[int], with_parts: Sequence[int]) -> dict[int, list[pro
     else:
         each_value = f"JOIN {values} v ON v.update_id = s.id"
     by_category = ""
+    uses = f"{_table(IndicatorDimension)} uses"
     if with_parts:
         by_category = f"""
         UNION ALL
-        SELECT {stretch}, NULL, SUM(v.value), NULL, NULL, NULL, NULL, d.slug, c.slug
-        FROM s
-        {each_value}
-        JOIN {_table(Category)} c ON c.id = v.category_id
-        JOIN {_table(IndicatorDimension)} uses
-            ON uses.indicator_id = s.indicator_id AND uses.dimension_id = c.dimension_id
+        SELECT g.indicator_id, g.organisation_id, g.period, g.inside, NULL, g.total,
+               NULL, NULL, NULL, NULL, d.slug, c.slug
+        FROM (
+            SELECT {stretch}, v.category_id, SUM(v.value) AS total
+            FROM s
+            {each_value}
+            WHERE s.indicator_id IN {_in(with_parts)} AND EXISTS (
+                SELECT 1 FROM {uses} WHERE uses.indicator_id = s.indicator_id
+            )
+            GROUP BY {stretch}, v.category_id
+        ) g
+        JOIN {_table(Category)} c ON c.id = g.category_id
+        JOIN {uses} ON uses.indicator_id = g.indicator_id AND uses.dimension_id = c.dimension_id
         JOIN {_table(Dimension)} d ON d.id = c.dimension_id
-        WHERE s.indicator_id IN {_in(with_parts)}
-        GROUP BY {stretch}, d.slug, c.slug
         """
     rows = _fetch(
         f"""

@@ -242,6 +242,51 @@ def test_gaps_between_periods_updates_after_the_last_and_ties_count_as_before(db
     assert first.pk and second.pk
 
 
+def test_values_by_sex_and_by_age_are_summed_once_each_per_period(db):
+    project = ProjectFactory(planned_start=date(2024, 1, 1), planned_end=date(2026, 12, 31))
+    PeriodFactory(project=project, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    PeriodFactory(project=project, name="2025", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    jobs = IndicatorFactory(project=project, target_value=Decimal(600))
+    sex = DimensionFactory()
+    age = DimensionFactory(slug="age", name="Age", kind="age")
+    women = CategoryFactory(dimension=sex, slug="women", name="Women")
+    men = CategoryFactory(dimension=sex, slug="men", name="Men")
+    young = CategoryFactory(dimension=age, slug="young", name="18–29")
+    older = CategoryFactory(dimension=age, slug="older", name="30 and over")
+    IndicatorDimensionFactory(indicator=jobs, dimension=sex)
+    IndicatorDimensionFactory(indicator=jobs, dimension=age)
+    for as_of, (w, m, y, o) in [
+        (date(2024, 5, 1), (30, 20, 40, 10)),
+        (date(2024, 11, 1), (5, 5, 2, 8)),
+        (date(2025, 3, 1), (60, 40, 25, 75)),
+    ]:
+        update = ProgressUpdateFactory(indicator=jobs, as_of=as_of, value=Decimal(w + m))
+        for category, value in [(women, w), (men, m), (young, y), (older, o)]:
+            UpdateValue.objects.create(update=update, category=category, value=Decimal(value))
+    assert assert_every_indicator_matches() == 1
+    snapshot = IndicatorSnapshot.objects.get(indicator=jobs)
+    assert snapshot.parts == {
+        "sex/women": "95.0000",
+        "sex/men": "65.0000",
+        "age/young": "67.0000",
+        "age/older": "93.0000",
+    }
+    assert [row["parts"] for row in snapshot.periods] == [
+        {
+            "sex/women": "35.0000",
+            "sex/men": "25.0000",
+            "age/young": "42.0000",
+            "age/older": "18.0000",
+        },
+        {
+            "sex/women": "60.0000",
+            "sex/men": "40.0000",
+            "age/young": "25.0000",
+            "age/older": "75.0000",
+        },
+    ]
+
+
 def test_recomputing_one_indicator_costs_the_same_queries_in_a_small_or_large_portfolio(db):
     funder = OrganisationFactory(kind="funder")
     network = OrganisationFactory()
